@@ -1,0 +1,10 @@
+# The two commands of the README:
+#   make run    the main job
+#   make test   every test of every module in go.work
+.PHONY: test run
+
+test:
+	./scripts/test
+
+run:
+	cd cmd && go run ./imapc demo

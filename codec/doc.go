@@ -1,0 +1,3 @@
+// Package codec converts between IMAP bytes and wire values, in both
+// directions.
+package codec

@@ -1,0 +1,3 @@
+module github.com/imapkit/imapkit/seqset
+
+go 1.26

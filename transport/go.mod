@@ -1,0 +1,3 @@
+module github.com/imapkit/imapkit/transport
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/imapkit/imapkit/utf7
+
+go 1.26
