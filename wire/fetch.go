@@ -1,0 +1,183 @@
+package wire
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FetchAttrs is a set of the base FETCH items present in a FetchData.
+type FetchAttrs uint16
+
+const (
+	FetchUID FetchAttrs = 1 << iota
+	FetchFlags
+	FetchInternalDate
+	FetchRFC822Size
+	FetchEnvelope
+	FetchBody          // BODY (structure without extension data)
+	FetchBodyStructure // BODYSTRUCTURE
+)
+
+// FetchData is the data of one FETCH response (RFC 9051 §7.5.2). A server
+// may split one message's data over several FETCH responses; each
+// FetchData holds what one response carried.
+type FetchData struct {
+	// Seq is the message sequence number.
+	Seq uint32
+	// Has says which of the fields below were present.
+	Has FetchAttrs
+
+	UID          uint32
+	Flags        []string
+	InternalDate time.Time
+	RFC822Size   int64
+	Envelope     *Envelope
+	// BodyStructure is the BODY or BODYSTRUCTURE item; its Extended field
+	// says whether extension data came with it.
+	BodyStructure *BodyStructure
+
+	// Sections holds BODY[...], BINARY[...], RFC822, RFC822.HEADER and
+	// RFC822.TEXT items, in the order sent.
+	Sections []SectionData
+	// BinarySizes holds BINARY.SIZE[...] items (RFC 9051 §7.5.2).
+	BinarySizes []BinarySize
+	// Items holds every other item: those of extensions (MODSEQ, EMAILID,
+	// X-GM-LABELS, ...), typed by the parser registered for the name or as
+	// a generic value.
+	Items []FetchItem
+}
+
+// Item returns the extension item named name (upper case) and whether
+// it was present.
+func (f *FetchData) Item(name string) (any, bool) {
+	for _, it := range f.Items {
+		if it.Name == name {
+			return it.Data, true
+		}
+	}
+	return nil, false
+}
+
+// FetchItem is one FETCH item that the base protocol does not define.
+type FetchItem struct {
+	// Name is the upper-cased item name.
+	Name string
+	// Data is the registered parser's result, or a Value.
+	Data any
+}
+
+// BinarySize is a BINARY.SIZE[part] item.
+type BinarySize struct {
+	Part []int
+	Size uint32
+}
+
+// SectionData is the contents of one body section (RFC 9051 §7.5.2:
+// BODY[section]<origin>, BINARY[section-binary]<origin>, and the IMAP4rev1
+// items RFC822, RFC822.HEADER and RFC822.TEXT).
+type SectionData struct {
+	// Item is "BODY", "BINARY", "RFC822", "RFC822.HEADER" or
+	// "RFC822.TEXT".
+	Item string
+	// Section is the section inside the brackets.
+	Section Section
+	// Origin is the start octet of a partial fetch; HasOrigin says
+	// whether <origin> was present.
+	Origin    uint32
+	HasOrigin bool
+	// Data is the section's contents. It is nil for NIL and when the
+	// contents were streamed.
+	Data []byte
+	// Nil reports that the server sent NIL.
+	Nil bool
+	// Size is the number of octets of the section.
+	Size int64
+	// Streamed reports that the contents were handed to a stream consumer
+	// as they arrived instead of being stored in Data.
+	Streamed bool
+	// Binary reports a literal8 (~{n}) (RFC 9051 §4.3.1).
+	Binary bool
+}
+
+// Section is a body section specification (RFC 9051 §6.4.5, "section").
+// The zero Section is the whole message (BODY[]).
+type Section struct {
+	// Part is the part number path, e.g. [1 2] for "1.2".
+	Part []int
+	// Specifier is "", "HEADER", "HEADER.FIELDS", "HEADER.FIELDS.NOT",
+	// "TEXT" or "MIME".
+	Specifier string
+	// Fields are the header field names of HEADER.FIELDS and
+	// HEADER.FIELDS.NOT.
+	Fields []string
+}
+
+// Section specifiers (RFC 9051 §6.4.5).
+const (
+	SectionHeader          = "HEADER"
+	SectionHeaderFields    = "HEADER.FIELDS"
+	SectionHeaderFieldsNot = "HEADER.FIELDS.NOT"
+	SectionText            = "TEXT"
+	SectionMIME            = "MIME"
+)
+
+// String returns the section as written inside the brackets of
+// BODY[...], e.g. "1.2.HEADER.FIELDS (DATE FROM)". Field names that are
+// not atoms are quoted.
+func (s Section) String() string {
+	var b strings.Builder
+	for i, p := range s.Part {
+		if i > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(strconv.Itoa(p))
+	}
+	if s.Specifier != "" {
+		if len(s.Part) > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(s.Specifier)
+	}
+	if s.Specifier == SectionHeaderFields || s.Specifier == SectionHeaderFieldsNot {
+		b.WriteString(" (")
+		for i, f := range s.Fields {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			if isAtom(f) {
+				b.WriteString(f)
+			} else {
+				b.WriteString(strconv.Quote(f))
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// isAtom reports whether s is a non-empty atom (RFC 9051 §9, "atom").
+func isAtom(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !IsAtomChar(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsAtomChar reports whether c is an ATOM-CHAR (RFC 9051 §9): any CHAR
+// except "(", ")", "{", SP, CTL, "%", "*", DQUOTE, "\" and "]".
+func IsAtomChar(c byte) bool {
+	if c <= 0x20 || c >= 0x7f {
+		return false
+	}
+	switch c {
+	case '(', ')', '{', '%', '*', '"', '\\', ']':
+		return false
+	}
+	return true
+}
