@@ -1,5 +1,7 @@
 package seqset
 
+import "slices"
+
 // Union returns the set of members in s or t, "*" included: the result is
 // exact for every value of "*" (for example "2:*" ∪ "7:*" is "2:6,7:*").
 // It costs O(n+m) for sets of n and m ranges.
@@ -123,7 +125,7 @@ func (s Set) Difference(t Set) Set {
 // when the mailbox is empty). "*" becomes largest and "n:*" becomes every
 // number between n and largest, in either order (RFC 3501 §6.4.8: "5:*"
 // with largest 3 is 3:5). A largest of 0 (an empty mailbox, which has no
-// largest number) drops "*" and "n:*" altogether (RFC 3501 §6.4.8).
+// largest number) drops "*" and keeps the numbers [Set.Contains] reports.
 //
 // The result is static, except for "$", which Resolve returns unchanged:
 // only the server knows its numbers (RFC 5182 §2.1).
@@ -131,8 +133,10 @@ func (s Set) Resolve(largest uint32) Set {
 	switch {
 	case s.dyn == dynSaved:
 		return SavedResult()
-	case largest == 0 || s.dyn == dynNone:
+	case s.dyn == dynNone:
 		return Set{ranges: s.cloneRanges(0)}
+	case largest == 0:
+		return Set{ranges: slices.Clone(s.static())}
 	case s.dyn == dynStar:
 		return Set{ranges: addRange(s.cloneRanges(1), largest, largest)}
 	default: // dynStarRange
