@@ -44,7 +44,7 @@ func Decode(name string) (string, error) {
 		return name, nil
 	}
 	var buf [128]byte
-	b, err := AppendDecode(buf[:0], name)
+	b, err := appendDecode(buf[:0], name, i)
 	if err != nil {
 		return "", err
 	}
@@ -56,9 +56,15 @@ func Decode(name string) (string, error) {
 // lacks the capacity. It rejects what [Decode] rejects, and then returns
 // dst unchanged and an [*Error].
 func AppendDecode(dst []byte, name string) ([]byte, error) {
+	return appendDecode(dst, name, 0)
+}
+
+// appendDecode is AppendDecode for a name whose first i bytes represent themselves.
+func appendDecode(dst []byte, name string, i int) ([]byte, error) {
 	n0 := len(dst)
+	dst = append(dst, name[:i]...)
 	runEnd := -1 // offset just past the "-" of the last non-empty run
-	for i := 0; i < len(name); {
+	for i < len(name) {
 		j := i
 		for j < len(name) && direct(name[j]) {
 			j++

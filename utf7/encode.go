@@ -27,7 +27,7 @@ func Encode(name string) (string, error) {
 		return name, nil
 	}
 	var buf [128]byte
-	b, err := AppendEncode(buf[:0], name)
+	b, err := appendEncode(buf[:0], name, i)
 	if err != nil {
 		return "", err
 	}
@@ -39,8 +39,14 @@ func Encode(name string) (string, error) {
 // lacks the capacity. If name is not valid UTF-8 it returns dst unchanged
 // and an [*Error].
 func AppendEncode(dst []byte, name string) ([]byte, error) {
+	return appendEncode(dst, name, 0)
+}
+
+// appendEncode is AppendEncode for a name whose first i bytes represent themselves.
+func appendEncode(dst []byte, name string, i int) ([]byte, error) {
 	n0 := len(dst)
-	for i := 0; i < len(name); {
+	dst = append(dst, name[:i]...)
+	for i < len(name) {
 		// Printable US-ASCII represents itself, "&" as "&-".
 		j := i
 		for j < len(name) && direct(name[j]) {

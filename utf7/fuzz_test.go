@@ -43,6 +43,13 @@ func looseDecode(s string) (string, bool) {
 	return b.String(), true
 }
 
+// Run the fuzz targets with, for example,
+//
+//	go test -run='^$' -fuzz='^FuzzDecode$' -fuzztime=60s -fuzzminimizetime=200x
+//
+// The bounded -fuzzminimizetime matters: coverage counters make long inputs
+// "interesting", and minimizing one can stall the workers for up to the
+// default 60 s. Inputs worth keeping go to testdata/fuzz/.
 func addSeeds(f *testing.F) {
 	for _, v := range vectors {
 		f.Add(v.utf8)
