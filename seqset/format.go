@@ -1,6 +1,7 @@
 package seqset
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -94,10 +95,12 @@ func (s Set) formatLen() int {
 
 // seqNumberLen returns the length of n formatted by appendSeqNumber.
 func seqNumberLen(n uint32) int {
-	l := 1
-	for n >= 10 {
-		n /= 10
-		l++
+	// 1233/4096 ≈ log10(2): d is the number of digits or one less.
+	d := bits.Len32(n) * 1233 >> 12
+	if n >= pow10[d] {
+		d++
 	}
-	return l
+	return max(d, 1)
 }
+
+var pow10 = [...]uint32{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}
