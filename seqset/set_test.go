@@ -220,7 +220,7 @@ func TestResolve(t *testing.T) {
 
 func TestSetOperations(t *testing.T) {
 	tests := []struct {
-		a, b                       string
+		a, b                      string
 		union, intersect, aMinusB string
 	}{
 		{"1:5", "3:8", "1:8", "3:5", "1:2"},
