@@ -34,9 +34,10 @@
 // RFC 5182 adds "$" as an alternative for the whole sequence-set, and
 // servers accept it only on its own, so a Set is either "$" (see
 // [SavedResult] and [Set.IsSavedResult]) or a set of numbers and "*":
-// [Parse] rejects "$" combined with anything else, and adding members to
-// "$" panics. For Contains, Count, All, Intersect and Difference, "$" holds
-// no numbers.
+// [Parse] rejects "$" combined with anything else, and Add, AddRange,
+// AddSet and Union panic rather than combine "$" with other members
+// (check IsSavedResult first). For Contains, Count, All, Intersect and
+// Difference, "$" holds no numbers.
 //
 // # Copying
 //

@@ -1,6 +1,7 @@
 package seqset
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -102,16 +103,18 @@ func Parse(s string) (Set, error) {
 			}
 			anchorLo, anchorHi = min(anchorLo, n), max(anchorHi, n)
 		default:
-			lo, hi := min(a, b), max(a, b)
-			if k := len(rs); k > 0 && lo >= rs[k-1].Start {
-				if last := &rs[k-1]; lo-1 <= last.Stop {
-					last.Stop = max(last.Stop, hi)
-					break
+			r := Range{min(a, b), max(a, b)}
+			k := len(rs)
+			if k > 0 && r.Start >= rs[k-1].Start && r.Start-1 <= rs[k-1].Stop {
+				// Overlaps or touches the last range: merge now, so
+				// that sorted input needs no second pass.
+				rs[k-1].Stop = max(rs[k-1].Stop, r.Stop)
+			} else {
+				if k > 0 && r.Start < rs[k-1].Start {
+					sorted = false
 				}
-			} else if k > 0 {
-				sorted = false
+				rs = append(rs, r)
 			}
-			rs = append(rs, Range{lo, hi})
 		}
 		if i == len(s) {
 			break
@@ -187,15 +190,7 @@ func parseSeqNumber(s string, i int, where string) (uint32, int, error) {
 // normalize sorts rs by Start and merges the ranges that overlap or
 // touch, in place.
 func normalize(rs []Range) []Range {
-	slices.SortFunc(rs, func(a, b Range) int {
-		switch {
-		case a.Start < b.Start:
-			return -1
-		case a.Start > b.Start:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(rs, func(a, b Range) int { return cmp.Compare(a.Start, b.Start) })
 	out := rs[:0]
 	for _, r := range rs {
 		if k := len(out); k > 0 && r.Start-1 <= out[k-1].Stop {

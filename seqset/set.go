@@ -72,8 +72,8 @@ func (s Set) IsEmpty() bool {
 }
 
 // Contains reports whether n is in s whatever the value of "*": n is
-// listed, or s holds "n:*" (RFC 3501 §6.4.8: a range with "*" as an
-// endpoint always includes both endpoints). It is false for numbers that
+// listed, or s holds "n:*", which includes n and "*" and all numbers
+// between them (RFC 9051 §9 "seq-range"). It is false for numbers that
 // only "*" might reach; use [Set.Resolve] first to test those. "$" contains
 // no known number.
 //
