@@ -1,0 +1,398 @@
+package codec
+
+import (
+	"unicode/utf8"
+
+	"github.com/imapkit/imapkit/wire"
+)
+
+// parseList parses a LIST or LSUB response (RFC 9051 §7.3.1,
+// "mailbox-list", with the extended items of RFC 5258 §9):
+// "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP
+// mailbox [SP mbox-list-extended].
+func parseList(p *Parser, _ *wire.Response) (any, error) {
+	l := &wire.ListData{}
+	var err error
+	if l.Attrs, err = p.ReadFlagList(); err != nil {
+		return nil, err
+	}
+	if err := p.ReadSP(); err != nil {
+		return nil, err
+	}
+	if l.Delim, err = p.delimiter(); err != nil {
+		return nil, err
+	}
+	if err := p.ReadSP(); err != nil {
+		return nil, err
+	}
+	if l.Mailbox, err = p.ReadMailbox(); err != nil {
+		return nil, err
+	}
+	if p.AtEnd() || p.line[p.pos] != ' ' || p.pos+1 >= len(p.line) {
+		return l, nil
+	}
+	p.pos++
+	// mbox-list-extended = "(" [mbox-list-extended-item
+	// *(SP mbox-list-extended-item)] ")"
+	odd := false
+	var tag string
+	err = p.ReadList(func(p *Parser) error {
+		odd = !odd
+		if odd {
+			b, err := p.astringBytes()
+			if err != nil {
+				return err
+			}
+			tag = p.intern(b)
+			return nil
+		}
+		switch {
+		case equalFold(tag, "OLDNAME"):
+			// oldname-extended-item = "OLDNAME" SP "(" mailbox ")"
+			return p.ReadList(func(p *Parser) error {
+				var err error
+				l.OldName, err = p.ReadMailbox()
+				return err
+			})
+		case equalFold(tag, "CHILDINFO"):
+			// childinfo-extended-item = "CHILDINFO" SP "("
+			// list-select-base-opt-quoted *(SP ...) ")"
+			return p.ReadList(func(p *Parser) error {
+				s, err := p.ReadAString()
+				l.ChildInfo = append(l.ChildInfo, s)
+				return err
+			})
+		}
+		v, err := p.value(false)
+		l.Extended = append(l.Extended, wire.Atom(tag), v)
+		return err
+	})
+	if err == nil && odd {
+		return nil, p.errAt(p.pos-1, "tagged-ext-val")
+	}
+	return l, err
+}
+
+// delimiter reads DQUOTE QUOTED-CHAR DQUOTE / nil; 0 for NIL.
+func (p *Parser) delimiter() (rune, error) {
+	if p.ReadNil() {
+		return 0, nil
+	}
+	start := p.pos
+	if c, _ := p.PeekByte(); c != '"' {
+		return 0, p.SyntaxError("delimiter")
+	}
+	b, err := p.quotedBytes()
+	if err != nil {
+		return 0, err
+	}
+	r, n := utf8.DecodeRune(b)
+	if len(b) == 0 || n != len(b) && p.strict {
+		return 0, p.errAt(start, "QUOTED-CHAR")
+	}
+	return r, nil
+}
+
+// parseStatus parses "STATUS" SP mailbox SP "(" [status-att-list] ")"
+// (RFC 9051 §7.3.2). Every item is a name and a number64 or NIL (for
+// APPENDLIMIT, RFC 7889).
+func parseStatus(p *Parser, _ *wire.Response) (any, error) {
+	s := &wire.StatusData{}
+	var err error
+	if s.Mailbox, err = p.ReadMailbox(); err != nil {
+		return nil, err
+	}
+	if err := p.ReadSP(); err != nil {
+		return nil, err
+	}
+	var buf [8]wire.StatusItem
+	items := buf[:0]
+	err = p.ReadList(func(p *Parser) error {
+		name, err := p.readName(cAtom, 0)
+		if err != nil {
+			return err
+		}
+		it := wire.StatusItem{Name: statusName(name, p)}
+		if err := p.ReadSP(); err != nil {
+			return err
+		}
+		if p.ReadNil() {
+			it.Nil = true
+		} else if it.Value, err = p.ReadNumber64(); err != nil {
+			return err
+		}
+		items = append(items, it)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Items = make([]wire.StatusItem, len(items))
+	copy(s.Items, items)
+	return s, nil
+}
+
+func statusName(b []byte, p *Parser) string {
+	switch string(b) {
+	case wire.StatusMessages:
+		return wire.StatusMessages
+	case wire.StatusUIDNext:
+		return wire.StatusUIDNext
+	case wire.StatusUIDValidity:
+		return wire.StatusUIDValidity
+	case wire.StatusUnseen:
+		return wire.StatusUnseen
+	case wire.StatusDeleted:
+		return wire.StatusDeleted
+	case wire.StatusSize:
+		return wire.StatusSize
+	case wire.StatusRecent:
+		return wire.StatusRecent
+	case wire.StatusHighestModSeq:
+		return wire.StatusHighestModSeq
+	case wire.StatusAppendLimit:
+		return wire.StatusAppendLimit
+	}
+	return p.str(b)
+}
+
+// parseSearch parses "SEARCH" *(SP nz-number) (RFC 3501 §7.2.5), with
+// the trailing SP "(" "MODSEQ" SP mod-sequence-value ")" of RFC 7162
+// §3.1.5.
+func parseSearch(p *Parser, _ *wire.Response) (any, error) {
+	s := &wire.SearchData{}
+	var buf [64]uint32
+	nums := buf[:0]
+	for !p.AtEnd() {
+		if p.Consume('(') {
+			name, err := p.readName(cAtom, 0)
+			if err != nil {
+				return nil, err
+			}
+			if string(name) != "MODSEQ" {
+				return nil, p.SyntaxError("MODSEQ")
+			}
+			if err := p.ReadSP(); err != nil {
+				return nil, err
+			}
+			if s.ModSeq, err = p.ReadNumber64(); err != nil {
+				return nil, err
+			}
+			if err := p.Expect(')'); err != nil {
+				return nil, err
+			}
+			break
+		}
+		if len(nums) >= p.opt.MaxListItems {
+			return nil, p.limitErr(ErrTooManyItems)
+		}
+		n, err := p.ReadNZNumber()
+		if err != nil {
+			return nil, err
+		}
+		nums = append(nums, n)
+		if p.AtEnd() {
+			break
+		}
+		if err := p.ReadSP(); err != nil {
+			return nil, err
+		}
+		p.skipTrailingSpace()
+	}
+	if len(nums) > 0 {
+		s.Nums = append([]uint32(nil), nums...)
+	}
+	return s, nil
+}
+
+// parseESearch parses "ESEARCH" [search-correlator] [SP "UID"]
+// *(SP search-return-data) (RFC 9051 §7.3.4, RFC 4731 §3.1, with MODSEQ
+// of RFC 7162 §3.1.5).
+func parseESearch(p *Parser, _ *wire.Response) (any, error) {
+	e := &wire.ESearchData{}
+	if c, _ := p.PeekByte(); c == '(' {
+		// search-correlator = SP "(" "TAG" SP tag-string ")"
+		p.pos++
+		name, err := p.readName(cAtom, 0)
+		if err != nil {
+			return nil, err
+		}
+		if string(name) != "TAG" {
+			return nil, p.SyntaxError(`"TAG"`)
+		}
+		if err := p.ReadSP(); err != nil {
+			return nil, err
+		}
+		if e.Tag, err = p.ReadAString(); err != nil {
+			return nil, err
+		}
+		if err := p.Expect(')'); err != nil {
+			return nil, err
+		}
+		if p.AtEnd() {
+			return e, nil
+		}
+		if err := p.ReadSP(); err != nil {
+			return nil, err
+		}
+	}
+	first := true
+	for n := 0; !p.AtEnd(); n++ {
+		if n >= p.opt.MaxListItems {
+			return nil, p.limitErr(ErrTooManyItems)
+		}
+		start := p.pos
+		name, err := p.readName(cAtom, 0)
+		if err != nil {
+			return nil, err
+		}
+		if first && string(name) == "UID" {
+			e.UID = true
+		} else {
+			if err := p.ReadSP(); err != nil {
+				return nil, err
+			}
+			switch string(name) {
+			case "MIN":
+				e.Min, err = p.ReadNZNumber()
+				e.Has |= wire.ESearchMin
+			case "MAX":
+				e.Max, err = p.ReadNZNumber()
+				e.Has |= wire.ESearchMax
+			case "COUNT":
+				e.Count, err = p.ReadNumber()
+				e.Has |= wire.ESearchCount
+			case "ALL":
+				e.All, err = p.ReadSeqSet()
+				e.Has |= wire.ESearchAll
+			case "MODSEQ":
+				e.ModSeq, err = p.ReadNumber64()
+				e.Has |= wire.ESearchModSeq
+			default:
+				// search-ret-data-ext = search-modifier-name SP
+				// search-return-value
+				tag := p.str(p.line[start : start+len(name)])
+				var v wire.Value
+				v, err = p.value(false)
+				e.Extensions = append(e.Extensions, wire.Atom(upperString(tag)), v)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		first = false
+		if p.AtEnd() {
+			break
+		}
+		if err := p.ReadSP(); err != nil {
+			return nil, err
+		}
+		p.skipTrailingSpace()
+	}
+	return e, nil
+}
+
+func upperString(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'a' <= s[i] && s[i] <= 'z' {
+			b := []byte(s)
+			upper(b)
+			return string(b)
+		}
+	}
+	return s
+}
+
+// parseNamespace parses "NAMESPACE" SP namespace SP namespace SP
+// namespace (RFC 9051 §7.3.5, RFC 2342 §5). Prefixes are decoded like
+// mailbox names.
+func parseNamespace(p *Parser, _ *wire.Response) (any, error) {
+	n := &wire.NamespaceData{}
+	lists := [3]*[]wire.Namespace{&n.Personal, &n.Other, &n.Shared}
+	for i, l := range lists {
+		if i > 0 {
+			if err := p.ReadSP(); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if *l, err = p.namespaces(); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
+// namespaces reads namespace = nil / "(" 1*namespace-descr ")".
+// Leniently, spaces between the descriptions are accepted.
+func (p *Parser) namespaces() ([]wire.Namespace, error) {
+	if p.ReadNil() {
+		return nil, nil
+	}
+	if err := p.Expect('('); err != nil {
+		return nil, err
+	}
+	if err := p.Enter(); err != nil {
+		return nil, err
+	}
+	defer p.Leave()
+	var out []wire.Namespace
+	for {
+		c, _ := p.PeekByte()
+		if c == ')' && len(out) > 0 {
+			p.pos++
+			return out, nil
+		}
+		if c == ' ' && len(out) > 0 && !p.strict {
+			p.pos++
+			continue
+		}
+		if len(out) >= p.opt.MaxListItems {
+			return nil, p.limitErr(ErrTooManyItems)
+		}
+		ns, err := p.namespaceDescr()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ns)
+	}
+}
+
+// namespaceDescr reads "(" string SP (DQUOTE QUOTED-CHAR DQUOTE / nil)
+// [namespace-response-extensions] ")".
+func (p *Parser) namespaceDescr() (wire.Namespace, error) {
+	var ns wire.Namespace
+	if err := p.Expect('('); err != nil {
+		return ns, err
+	}
+	start := p.pos
+	b, err := p.stringBytes()
+	if err != nil {
+		return ns, err
+	}
+	if ns.Prefix, err = p.mailbox(b, start); err != nil {
+		return ns, err
+	}
+	if err := p.ReadSP(); err != nil {
+		return ns, err
+	}
+	if ns.Delim, err = p.delimiter(); err != nil {
+		return ns, err
+	}
+	// namespace-response-extension = SP string SP "(" string *(SP
+	// string) ")"
+	for !p.Consume(')') {
+		if err := p.ReadSP(); err != nil {
+			return ns, err
+		}
+		if len(ns.Extensions) >= p.opt.MaxListItems {
+			return ns, p.limitErr(ErrTooManyItems)
+		}
+		v, err := p.value(false)
+		if err != nil {
+			return ns, err
+		}
+		ns.Extensions = append(ns.Extensions, v)
+	}
+	return ns, nil
+}

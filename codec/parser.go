@@ -1,0 +1,1141 @@
+package codec
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"math"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/imapkit/imapkit/utf7"
+	"github.com/imapkit/imapkit/wire"
+)
+
+// Character classes (RFC 9051 §9).
+const (
+	cAtom    = 1 << iota // ATOM-CHAR
+	cAString             // ASTRING-CHAR: ATOM-CHAR / "]"
+	cTag                 // ASTRING-CHAR except "+"
+	cList                // list-char: ATOM-CHAR / list-wildcards / "]"
+	cGeneric             // what a generic atom may hold: ATOM-CHAR, "]", "\", "%", "*"
+	cDigit
+)
+
+var charClass = func() (t [256]uint8) {
+	for c := 0x21; c < 0x7f; c++ {
+		if wire.IsAtomChar(byte(c)) {
+			t[c] |= cAtom | cAString | cTag | cList | cGeneric
+		}
+	}
+	t['+'] &^= cTag
+	t[']'] |= cAString | cTag | cList | cGeneric
+	t['%'] |= cList | cGeneric
+	t['*'] |= cList | cGeneric
+	t['\\'] |= cGeneric
+	for c := '0'; c <= '9'; c++ {
+		t[c] |= cDigit
+	}
+	return t
+}()
+
+// Parser is the tokenizer that response, response-code and FETCH-item
+// parsers read with. It reads one response (or command) line by line:
+// a literal ends a line, and the line after the literal's octets
+// continues the same response.
+//
+// Byte slices returned by the *Bytes methods are valid only until the
+// next call on the Parser. Strings are copies (small ones share a larger
+// allocation with other strings of the same decoder, so that decoding
+// costs few allocations).
+//
+// Methods named after a grammar rule read exactly that rule; in lenient
+// mode (the default) some of them also accept the documented deviations
+// of real servers, as their comments say. [Parser.Strict] tells parsers
+// whether to accept deviations of their own.
+type Parser struct {
+	br      *bufio.Reader
+	line    []byte // current line without its CRLF
+	pos     int    // read position in line
+	lineOff int64  // stream offset of line[0]
+	off     int64  // stream offset of the next byte br delivers
+	lineGen uint64 // incremented with every line read
+	long    []byte // holds lines longer than br's buffer
+
+	opt    DecoderOptions // with defaults applied
+	reg    *Registry
+	strict bool
+	cmd    bool // command direction: {n+} literals allowed
+	depth  int
+
+	resp *wire.Response // the response being read, for LiteralInfo
+
+	// item, when itemGen == lineGen, is the span of the FETCH item name
+	// (with section and origin) that precedes the value being read.
+	itemStart, itemEnd int
+	itemGen            uint64
+	itemStr            string // set instead of the span by generic trees
+
+	lit     Literal
+	arena   []byte
+	scratch []byte
+	mbuf    []byte
+	vstack  []wire.Value         // values of the generic lists being read
+	bstack  []wire.BodyStructure // parts of the multiparts being read
+	zones   zoneCache
+
+	onSyncLiteral func(size int64) error // command decoder only
+}
+
+func (p *Parser) init(br *bufio.Reader, opt *DecoderOptions) {
+	p.br = br
+	if opt != nil {
+		p.opt = *opt
+	}
+	p.opt.setDefaults()
+	p.reg = p.opt.Registry
+	p.strict = p.opt.Strict
+	p.lit.p = p
+}
+
+// Strict reports whether the decoder rejects the documented deviations
+// of real servers.
+func (p *Parser) Strict() bool { return p.strict }
+
+// UTF8 reports whether mailbox names are UTF-8 (DecoderOptions.UTF8)
+// rather than modified UTF-7.
+func (p *Parser) UTF8() bool { return p.opt.UTF8 }
+
+// Response returns the response being parsed, with Tag, Kind, Name and
+// Num set. It is nil in the command decoder.
+func (p *Parser) Response() *wire.Response { return p.resp }
+
+// Offset returns the stream offset of the next byte to be parsed.
+func (p *Parser) Offset() int64 { return p.lineOff + int64(p.pos) }
+
+// SyntaxError returns a [*SyntaxError] at the current position saying
+// that expected was expected there.
+func (p *Parser) SyntaxError(expected string) error {
+	return p.errAt(p.pos, expected)
+}
+
+func (p *Parser) errAt(pos int, expected string) error {
+	lo := max(pos-nearBytes, 0)
+	hi := min(pos+nearBytes, len(p.line))
+	lo = min(lo, hi)
+	return &SyntaxError{
+		Offset:   p.lineOff + int64(pos),
+		Expected: expected,
+		Near:     bytes.Clone(p.line[lo:hi]),
+	}
+}
+
+func (p *Parser) limitErr(err error) error {
+	return &LimitError{Offset: p.Offset(), Err: err}
+}
+
+// readLine reads the next line into p.line. At the very end of the
+// stream it returns io.EOF when nothing at all was read; a partial line
+// is io.ErrUnexpectedEOF.
+func (p *Parser) readLine() error {
+	p.lineOff = p.off
+	p.lineGen++
+	p.line, p.pos = p.line[:0], 0
+	maxLen := p.opt.MaxLineLength + 2 // CRLF
+	b, err := p.br.ReadSlice('\n')
+	if err == bufio.ErrBufferFull {
+		p.long = append(p.long[:0], b...)
+		p.off += int64(len(b))
+		for err == bufio.ErrBufferFull {
+			if len(p.long) > maxLen {
+				p.line = p.long[:0]
+				return &LimitError{Offset: p.off, Err: ErrLineTooLong}
+			}
+			b, err = p.br.ReadSlice('\n')
+			p.long = append(p.long, b...)
+			p.off += int64(len(b))
+		}
+		b = p.long
+	} else {
+		p.off += int64(len(b))
+	}
+	if err != nil {
+		if err == io.EOF {
+			if len(b) == 0 {
+				return io.EOF
+			}
+			err = io.ErrUnexpectedEOF
+		}
+		p.line = b[:0]
+		return &LimitError{Offset: p.off, Err: err}
+	}
+	if len(b) > maxLen {
+		p.line = b[:0]
+		return &LimitError{Offset: p.lineOff + int64(maxLen), Err: ErrLineTooLong}
+	}
+	if len(b) < 2 || b[len(b)-2] != '\r' {
+		// A bare LF is not a line end in IMAP (RFC 9051 §9, CRLF);
+		// none of Dovecot, Cyrus or Courier sends one.
+		p.line = b[:len(b)-1]
+		return p.errAt(len(b)-1, "CRLF")
+	}
+	p.line = b[:len(b)-2]
+	return nil
+}
+
+// PeekByte returns the next byte of the line, and false at the end of
+// the line.
+func (p *Parser) PeekByte() (byte, bool) {
+	if p.pos < len(p.line) {
+		return p.line[p.pos], true
+	}
+	return 0, false
+}
+
+// AtEnd reports whether the parser is at the end of the line, before the
+// CRLF that ends the response.
+func (p *Parser) AtEnd() bool { return p.pos >= len(p.line) }
+
+// Consume consumes the next byte if it is c and reports whether it did.
+func (p *Parser) Consume(c byte) bool {
+	if p.pos < len(p.line) && p.line[p.pos] == c {
+		p.pos++
+		return true
+	}
+	return false
+}
+
+// Expect consumes the byte c or fails.
+func (p *Parser) Expect(c byte) error {
+	if p.Consume(c) {
+		return nil
+	}
+	return p.SyntaxError(quoteByte(c))
+}
+
+func quoteByte(c byte) string {
+	switch c {
+	case ' ':
+		return "SP"
+	case '"':
+		return "DQUOTE"
+	}
+	return `"` + string(rune(c)) + `"`
+}
+
+// ReadSP reads one SP (RFC 9051 §9). Leniently it also accepts several
+// spaces, and a missing space between a closing parenthesis or quote
+// and the next token, or before an opening parenthesis: servers outside
+// the tested three (Dovecot, Cyrus and Courier never do this) have been
+// reported to pad FETCH items with extra spaces and to glue a list to
+// its neighbour.
+func (p *Parser) ReadSP() error {
+	if p.pos < len(p.line) && p.line[p.pos] == ' ' {
+		p.pos++
+		if !p.strict {
+			for p.pos < len(p.line) && p.line[p.pos] == ' ' {
+				p.pos++
+			}
+		}
+		return nil
+	}
+	if !p.strict && p.pos > 0 && p.pos < len(p.line) {
+		prev, next := p.line[p.pos-1], p.line[p.pos]
+		if (prev == ')' || prev == '"' || next == '(') && next != ')' {
+			return nil
+		}
+	}
+	return p.SyntaxError("SP")
+}
+
+// skipTrailingSpace consumes spaces at the end of the line in lenient
+// mode (a trailing space after the last item, as in "* SEARCH 1 2 ").
+func (p *Parser) skipTrailingSpace() {
+	if p.strict {
+		return
+	}
+	i := p.pos
+	for i < len(p.line) && p.line[i] == ' ' {
+		i++
+	}
+	if i == len(p.line) {
+		p.pos = i
+	}
+}
+
+// ReadAtomBytes reads an atom (RFC 9051 §9, "atom"). Leniently, 8-bit
+// bytes are accepted in it. The slice is valid until the next call.
+func (p *Parser) ReadAtomBytes() ([]byte, error) {
+	return p.readClass(cAtom, "atom")
+}
+
+func (p *Parser) readClass(class uint8, what string) ([]byte, error) {
+	start := p.pos
+	line := p.line
+	i := start
+	for i < len(line) {
+		c := line[i]
+		if charClass[c]&class == 0 && (c < 0x80 || p.strict) {
+			break
+		}
+		i++
+	}
+	if i == start {
+		return nil, p.SyntaxError(what)
+	}
+	p.pos = i
+	return line[start:i], nil
+}
+
+// ReadAtom reads an atom (RFC 9051 §9, "atom").
+func (p *Parser) ReadAtom() (string, error) {
+	b, err := p.ReadAtomBytes()
+	if err != nil {
+		return "", err
+	}
+	return p.intern(b), nil
+}
+
+// readName reads a keyword atom, upper-cased into p.scratch, and returns
+// it; for the names of responses, codes and FETCH items. Lower-case
+// keywords are accepted in both modes (RFC 9051 §9: alphabetic
+// characters are case-insensitive).
+func (p *Parser) readName(class uint8, stop byte) ([]byte, error) {
+	start := p.pos
+	line := p.line
+	i := start
+	lower := false
+	for i < len(line) {
+		c := line[i]
+		if c == stop || charClass[c]&class == 0 {
+			break
+		}
+		if 'a' <= c && c <= 'z' {
+			lower = true
+		}
+		i++
+	}
+	if i == start {
+		return nil, p.SyntaxError("atom")
+	}
+	p.pos = i
+	if !lower {
+		return line[start:i], nil
+	}
+	p.scratch = append(p.scratch[:0], line[start:i]...)
+	upper(p.scratch)
+	return p.scratch, nil
+}
+
+func upper(b []byte) {
+	for i, c := range b {
+		if 'a' <= c && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+}
+
+// readDigits reads 1*DIGIT and returns its value, or ok false when there
+// are no digits or the value exceeds limit.
+func (p *Parser) readDigits(limit uint64, what string) (uint64, error) {
+	line := p.line
+	i := p.pos
+	var n uint64
+	for i < len(line) && '0' <= line[i] && line[i] <= '9' {
+		d := uint64(line[i] - '0')
+		if n > (limit-d)/10 {
+			return 0, p.errAt(p.pos, what+" (too large)")
+		}
+		n = n*10 + d
+		i++
+	}
+	if i == p.pos {
+		return 0, p.SyntaxError(what)
+	}
+	p.pos = i
+	return n, nil
+}
+
+// ReadNumber reads a number (RFC 9051 §9, "number": an unsigned 32-bit
+// integer).
+func (p *Parser) ReadNumber() (uint32, error) {
+	n, err := p.readDigits(math.MaxUint32, "number")
+	return uint32(n), err
+}
+
+// ReadNZNumber reads an nz-number (RFC 9051 §9): a number that is not 0
+// and has no leading zero. Leniently, 0 and leading zeros are accepted.
+func (p *Parser) ReadNZNumber() (uint32, error) {
+	start := p.pos
+	n, err := p.readDigits(math.MaxUint32, "nz-number")
+	if err == nil && p.strict && p.line[start] == '0' {
+		return 0, p.errAt(start, "nz-number")
+	}
+	return uint32(n), err
+}
+
+// ReadNumber64 reads a number64 (RFC 9051 §9: an unsigned 63-bit
+// integer), as used by MODSEQ and RFC822.SIZE.
+func (p *Parser) ReadNumber64() (uint64, error) {
+	return p.readDigits(math.MaxInt64, "number64")
+}
+
+// ReadNil consumes NIL (case-insensitive) if it comes next and reports
+// whether it did.
+func (p *Parser) ReadNil() bool {
+	line := p.line
+	i := p.pos
+	if i+3 > len(line) || line[i]|0x20 != 'n' || line[i+1]|0x20 != 'i' || line[i+2]|0x20 != 'l' {
+		return false
+	}
+	if i+3 < len(line) && charClass[line[i+3]]&cAtom != 0 {
+		return false // an atom such as NILS
+	}
+	p.pos = i + 3
+	return true
+}
+
+// quotedBytes reads a quoted string (RFC 9051 §9, "quoted") and returns
+// its contents with the escapes removed. Leniently, 8-bit bytes that are
+// not UTF-8 and backslashes before other characters (kept as they are)
+// are accepted.
+func (p *Parser) quotedBytes() ([]byte, error) {
+	line := p.line
+	start := p.pos + 1 // after DQUOTE
+	end := bytes.IndexByte(line[start:], '"')
+	if end < 0 {
+		return nil, p.errAt(len(line), "DQUOTE")
+	}
+	end += start
+	seg := line[start:end]
+	if bytes.IndexByte(seg, '\\') < 0 {
+		if err := p.checkQuoted(seg, start); err != nil {
+			return nil, err
+		}
+		p.pos = end + 1
+		return seg, nil
+	}
+	// Escapes: copy into scratch.
+	buf := p.scratch[:0]
+	i := start
+	for {
+		if i >= len(line) {
+			return nil, p.errAt(i, "DQUOTE")
+		}
+		c := line[i]
+		if c == '"' {
+			break
+		}
+		if c == '\\' {
+			if i+1 >= len(line) {
+				return nil, p.errAt(i+1, "DQUOTE")
+			}
+			n := line[i+1]
+			if n == '"' || n == '\\' {
+				buf = append(buf, n)
+				i += 2
+				continue
+			}
+			if p.strict {
+				return nil, p.errAt(i+1, "quoted-specials")
+			}
+			buf = append(buf, c)
+			i++
+			continue
+		}
+		buf = append(buf, c)
+		i++
+	}
+	p.scratch = buf
+	if err := p.checkQuoted(buf, start); err != nil {
+		return nil, err
+	}
+	p.pos = i + 1
+	return buf, nil
+}
+
+// checkQuoted rejects NUL and CR in a quoted string (never valid,
+// RFC 9051 §9 "QUOTED-CHAR"), and in strict mode 8-bit bytes that are not
+// UTF-8 (RFC 9051 allows UTF8-2/3/4 only).
+func (p *Parser) checkQuoted(s []byte, pos int) error {
+	var hi byte
+	for i, c := range s {
+		if c == 0 || c == '\r' {
+			return p.errAt(pos+i, "QUOTED-CHAR")
+		}
+		hi |= c
+	}
+	if hi >= 0x80 && p.strict && !utf8.Valid(s) {
+		return p.errAt(pos, "UTF-8 in quoted string")
+	}
+	return nil
+}
+
+// literalHeader reads "{" number64 "}" (or "~{...}" for a literal8, or
+// "{n+}" in commands) at the end of the line and returns the size.
+func (p *Parser) literalHeader() (size int64, binary, sync bool, err error) {
+	if p.Consume('~') {
+		binary = true
+	}
+	if err := p.Expect('{'); err != nil {
+		return 0, false, false, err
+	}
+	n, err := p.readDigits(math.MaxInt64, "number64")
+	if err != nil {
+		return 0, false, false, err
+	}
+	sync = true
+	if p.Consume('+') {
+		// Non-synchronizing literals are for commands (RFC 7888);
+		// no server sends them.
+		if !p.cmd && p.strict {
+			return 0, false, false, p.errAt(p.pos-1, `"}"`)
+		}
+		sync = false
+	}
+	if err := p.Expect('}'); err != nil {
+		return 0, false, false, err
+	}
+	if !p.AtEnd() {
+		return 0, false, false, p.SyntaxError("CRLF after literal size")
+	}
+	return int64(n), binary, sync, nil
+}
+
+// literal reads the literal that starts at the current position. When
+// the decoder streams it (OnLiteral is set and the literal is larger than
+// StreamThreshold), data is nil and streamed is true. Otherwise the
+// contents are read into a new slice that grows as the octets arrive, so
+// that a literal claiming more than the stream holds never allocates
+// what it claims. The line after the literal is read before it returns.
+func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err error) {
+	size, binary, sync, err := p.literalHeader()
+	if err != nil {
+		return nil, 0, false, false, err
+	}
+	if p.cmd && sync && p.onSyncLiteral != nil {
+		if err := p.onSyncLiteral(size); err != nil {
+			return nil, 0, false, false, err
+		}
+	}
+	if p.opt.OnLiteral != nil && size > p.opt.StreamThreshold {
+		if err := p.streamLiteral(size, binary); err != nil {
+			return nil, 0, false, false, err
+		}
+		streamed = true
+	} else {
+		if size > p.opt.MaxLiteralSize {
+			return nil, 0, false, false, p.limitErr(ErrLiteralTooLarge)
+		}
+		if data, err = p.readLiteralData(size); err != nil {
+			return nil, 0, false, false, err
+		}
+	}
+	if err := p.readLine(); err != nil {
+		if err == io.EOF {
+			err = &LimitError{Offset: p.off, Err: io.ErrUnexpectedEOF}
+		}
+		return nil, 0, false, false, err
+	}
+	return data, size, binary, streamed, nil
+}
+
+// literalChunk is the most a buffered literal allocates before its
+// octets have arrived.
+const literalChunk = 64 << 10
+
+func (p *Parser) readLiteralData(size int64) ([]byte, error) {
+	if size == 0 {
+		return []byte{}, nil
+	}
+	n := size
+	if n > literalChunk {
+		n = max(literalChunk, min(size, int64(p.br.Buffered())))
+	}
+	buf := make([]byte, n)
+	read := 0
+	for {
+		k, err := io.ReadFull(p.br, buf[read:])
+		read += k
+		p.off += int64(k)
+		if err != nil {
+			return nil, &LimitError{Offset: p.off, Err: io.ErrUnexpectedEOF}
+		}
+		if int64(read) == size {
+			return buf, nil
+		}
+		// Grow as octets arrive.
+		next := min(int64(2*len(buf)), size)
+		buf = append(buf, make([]byte, int(next)-len(buf))...)
+	}
+}
+
+func (p *Parser) streamLiteral(size int64, binary bool) error {
+	p.lit = Literal{p: p, size: size, remaining: size, binary: binary}
+	info := &LiteralInfo{Response: p.resp, Item: p.currentItem(), Size: size, Binary: binary}
+	err := p.opt.OnLiteral(info, &p.lit)
+	if err == nil {
+		err = p.lit.drain()
+	}
+	p.lit.p = nil // no use after OnLiteral returned
+	return err
+}
+
+// currentItem returns the FETCH item name that precedes the value being
+// read, or "".
+func (p *Parser) currentItem() string {
+	if p.itemStr != "" {
+		return p.itemStr
+	}
+	if p.itemGen == p.lineGen && p.itemEnd <= len(p.line) {
+		return string(p.line[p.itemStart:p.itemEnd])
+	}
+	return ""
+}
+
+// StringBytes reads a string (RFC 9051 §9, "string": quoted or literal)
+// and returns its contents, valid until the next call. Leniently, NIL is
+// read as the empty string (some servers send NIL in body structure
+// fields that require a string).
+func (p *Parser) stringBytes() ([]byte, error) {
+	c, _ := p.PeekByte()
+	switch c {
+	case '"':
+		return p.quotedBytes()
+	case '{', '~':
+		data, _, _, streamed, err := p.literal()
+		if streamed {
+			return nil, nil
+		}
+		return data, err
+	}
+	if !p.strict && p.ReadNil() {
+		return nil, nil
+	}
+	return nil, p.SyntaxError("string")
+}
+
+// ReadString reads a string (RFC 9051 §9, "string": quoted or literal).
+// Leniently, NIL is read as "" (servers outside the tested three send NIL
+// for body structure strings such as the encoding). A literal that was
+// streamed to OnLiteral reads as "".
+func (p *Parser) ReadString() (string, error) {
+	c, _ := p.PeekByte()
+	if c == '{' || c == '~' {
+		data, _, _, _, err := p.literal()
+		return bytesToString(data), err
+	}
+	b, err := p.stringBytes()
+	if err != nil {
+		return "", err
+	}
+	return p.str(b), nil
+}
+
+// ReadNString reads an nstring (RFC 9051 §9, "nstring": string or NIL).
+func (p *Parser) ReadNString() (s string, isNil bool, err error) {
+	if p.ReadNil() {
+		return "", true, nil
+	}
+	c, _ := p.PeekByte()
+	if c == '{' || c == '~' {
+		data, _, _, _, err := p.literal()
+		return bytesToString(data), false, err
+	}
+	if c != '"' {
+		return "", false, p.SyntaxError("nstring")
+	}
+	b, err := p.quotedBytes()
+	if err != nil {
+		return "", false, err
+	}
+	return p.str(b), false, nil
+}
+
+// ReadAString reads an astring (RFC 9051 §9: 1*ASTRING-CHAR or string).
+func (p *Parser) ReadAString() (string, error) {
+	b, err := p.astringBytes()
+	if err != nil {
+		return "", err
+	}
+	return p.str(b), nil
+}
+
+func (p *Parser) astringBytes() ([]byte, error) {
+	c, ok := p.PeekByte()
+	if !ok {
+		return nil, p.SyntaxError("astring")
+	}
+	switch c {
+	case '"':
+		return p.quotedBytes()
+	case '{', '~':
+		data, _, _, _, err := p.literal()
+		return data, err
+	}
+	return p.readClass(cAString, "astring")
+}
+
+// ReadMailbox reads a mailbox name (RFC 9051 §9, "mailbox": astring, with
+// any case of INBOX meaning INBOX) and decodes it from modified UTF-7
+// (RFC 3501 §5.1.3) unless the decoder is in UTF8 mode. A name that is
+// not valid modified UTF-7 is an error in strict mode and is kept as sent
+// otherwise (servers that predate RFC 3501, or names created by clients
+// that wrote UTF-8 directly).
+func (p *Parser) ReadMailbox() (string, error) {
+	start := p.pos
+	b, err := p.astringBytes()
+	if err != nil {
+		return "", err
+	}
+	return p.mailbox(b, start)
+}
+
+func (p *Parser) mailbox(b []byte, start int) (string, error) {
+	if len(b) == 5 && b[0]|0x20 == 'i' && b[1]|0x20 == 'n' && b[2]|0x20 == 'b' && b[3]|0x20 == 'o' && b[4]|0x20 == 'x' {
+		return "INBOX", nil
+	}
+	if p.opt.UTF8 {
+		return p.str(b), nil
+	}
+	direct := true
+	for _, c := range b {
+		if c == '&' || c < 0x20 || c > 0x7e {
+			direct = false
+			break
+		}
+	}
+	if direct {
+		return p.str(b), nil
+	}
+	var err error
+	p.mbuf, err = utf7.AppendDecode(p.mbuf[:0], bytesToString(b))
+	if err != nil {
+		if p.strict {
+			return "", p.errAt(start, "modified UTF-7 mailbox name")
+		}
+		return p.str(b), nil
+	}
+	return p.str(p.mbuf), nil
+}
+
+// ReadText reads the rest of the line as text (RFC 9051 §9, "text").
+// Strictly it must be UTF-8 without NUL; leniently any octets are kept
+// (servers send 8-bit text in other charsets, e.g. localized error
+// messages, before IMAP4rev2 allows UTF-8).
+func (p *Parser) ReadText() (string, error) {
+	b := p.line[p.pos:]
+	if p.strict {
+		var hi byte
+		for i, c := range b {
+			if c == 0 || c == '\r' {
+				return "", p.errAt(p.pos+i, "TEXT-CHAR")
+			}
+			hi |= c
+		}
+		if hi >= 0x80 && !utf8.Valid(b) {
+			return "", p.SyntaxError("UTF-8 text")
+		}
+	}
+	p.pos = len(p.line)
+	return p.str(b), nil
+}
+
+// Enter records one more level of nesting for a recursive parser and
+// fails with ErrTooDeep beyond DecoderOptions.MaxDepth. Every Enter that
+// succeeds must be matched by a Leave.
+func (p *Parser) Enter() error {
+	if p.depth >= p.opt.MaxDepth {
+		return p.limitErr(ErrTooDeep)
+	}
+	p.depth++
+	return nil
+}
+
+// Leave undoes Enter.
+func (p *Parser) Leave() { p.depth-- }
+
+// ReadList reads a parenthesized list, "(" [item *(SP item)] ")",
+// calling item for each member with the parser at its first byte.
+func (p *Parser) ReadList(item func(p *Parser) error) error {
+	if err := p.Expect('('); err != nil {
+		return err
+	}
+	if err := p.Enter(); err != nil {
+		return err
+	}
+	defer p.Leave()
+	if p.Consume(')') {
+		return nil
+	}
+	for n := 1; ; n++ {
+		if n > p.opt.MaxListItems {
+			return p.limitErr(ErrTooManyItems)
+		}
+		if err := item(p); err != nil {
+			return err
+		}
+		if p.Consume(')') {
+			return nil
+		}
+		if err := p.ReadSP(); err != nil {
+			return err
+		}
+		if !p.strict && p.Consume(')') { // "(a b )"
+			return nil
+		}
+	}
+}
+
+// ReadFlag reads a flag (RFC 9051 §9, "flag", "flag-fetch", "flag-perm":
+// a system flag, a keyword, \* or a flag-extension). Common flags cost no
+// allocation.
+func (p *Parser) ReadFlag() (string, error) {
+	start := p.pos
+	if p.Consume('\\') {
+		if p.Consume('*') {
+			return wire.FlagWildcard, nil
+		}
+	}
+	if _, err := p.readClass(cAtom, "flag"); err != nil {
+		return "", err
+	}
+	return p.intern(p.line[start:p.pos]), nil
+}
+
+// ReadFlagList reads a flag-list (RFC 9051 §9). An empty list is nil.
+func (p *Parser) ReadFlagList() ([]string, error) {
+	var flags []string
+	var buf [16]string
+	err := p.ReadList(func(p *Parser) error {
+		f, err := p.ReadFlag()
+		if flags == nil {
+			flags = buf[:0]
+		}
+		flags = append(flags, f)
+		return err
+	})
+	if err != nil || len(flags) == 0 {
+		return nil, err
+	}
+	return append([]string(nil), flags...), nil
+}
+
+// str returns b as a string. Strings up to arenaMax bytes are carved out
+// of a shared chunk, so that the many short strings of a response cost
+// about one allocation per arenaChunk bytes.
+func (p *Parser) str(b []byte) string {
+	n := len(b)
+	if n == 0 {
+		return ""
+	}
+	if n > arenaMax {
+		return string(b)
+	}
+	if cap(p.arena)-len(p.arena) < n {
+		p.arena = make([]byte, 0, arenaChunk)
+	}
+	start := len(p.arena)
+	p.arena = append(p.arena, b...)
+	// The bytes of p.arena below len are never written again, so they can
+	// back an immutable string (the technique of strings.Builder).
+	return unsafe.String(&p.arena[start], n)
+}
+
+const (
+	arenaChunk = 8 << 10
+	arenaMax   = 512
+)
+
+// bytesToString returns a string that shares b's memory; b must never be
+// modified afterwards.
+func bytesToString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// intern returns a constant string for common atoms and flags, and an
+// arena copy otherwise.
+func (p *Parser) intern(b []byte) string {
+	if s, ok := internTable[string(b)]; ok {
+		return s
+	}
+	return p.str(b)
+}
+
+var internTable = func() map[string]string {
+	m := map[string]string{}
+	for _, s := range []string{
+		wire.FlagSeen, wire.FlagAnswered, wire.FlagFlagged, wire.FlagDeleted,
+		wire.FlagDraft, wire.FlagRecent, wire.FlagWildcard,
+		wire.KeywordForwarded, wire.KeywordMDNSent, wire.KeywordJunk,
+		wire.KeywordNotJunk, wire.KeywordPhishing, "NonJunk", "$Important",
+		wire.AttrNoInferiors, wire.AttrNoSelect, `\Noinferiors`, `\Noselect`,
+		wire.AttrMarked, wire.AttrUnmarked, wire.AttrNonExistent,
+		wire.AttrSubscribed, wire.AttrRemote, wire.AttrHasChildren,
+		wire.AttrHasNoChildren, wire.AttrAll, wire.AttrArchive,
+		wire.AttrDrafts, wire.AttrJunk, wire.AttrSent, wire.AttrTrash,
+		`\archive`, `\drafts`, `\junk`, `\sent`, `\trash`, `\Important`,
+		// body structure vocabulary, as servers spell it
+		"TEXT", "text", "PLAIN", "plain", "HTML", "html", "MULTIPART", "multipart",
+		"MIXED", "mixed", "ALTERNATIVE", "alternative", "RELATED", "related",
+		"SIGNED", "signed", "REPORT", "report", "DIGEST", "digest",
+		"APPLICATION", "application", "IMAGE", "image", "AUDIO", "audio",
+		"VIDEO", "video", "MESSAGE", "message", "RFC822", "rfc822",
+		"DELIVERY-STATUS", "delivery-status", "CALENDAR", "calendar",
+		"OCTET-STREAM", "octet-stream", "PDF", "pdf", "JPEG", "jpeg", "PNG", "png",
+		"GIF", "gif", "ZIP", "zip", "PGP-SIGNATURE", "pgp-signature",
+		"7BIT", "7bit", "8BIT", "8bit", "BINARY", "binary", "BASE64", "base64",
+		"QUOTED-PRINTABLE", "quoted-printable",
+		"CHARSET", "charset", "NAME", "name", "FILENAME", "filename",
+		"BOUNDARY", "boundary", "FORMAT", "format", "FLOWED", "flowed",
+		"DELSP", "delsp", "TYPE", "type", "METHOD", "method",
+		"UTF-8", "utf-8", "US-ASCII", "us-ascii", "ISO-8859-1", "iso-8859-1",
+		"ISO-8859-15", "iso-8859-15", "WINDOWS-1252", "windows-1252",
+		"ATTACHMENT", "attachment", "INLINE", "inline", "yes", "no",
+		"EN", "en", "en-US", "DE", "de",
+		// statuses and common atoms
+		"INBOX", "OK", "NO", "BAD", "BYE", "PREAUTH", "UID",
+	} {
+		m[s] = s
+	}
+	return m
+}()
+
+// ReadValue reads one value of any kind as a generic tree (RFC 9051 §4):
+// NIL, a number, an atom, a quoted string, a literal or literal8, or a
+// parenthesized list. An atom may carry a bracketed part and an origin,
+// as FETCH item names do: BODY[HEADER.FIELDS (DATE FROM)]<0> is one
+// atom. Flags such as \Seen and \* are atoms.
+func (p *Parser) ReadValue() (wire.Value, error) { return p.value(false) }
+
+// ReadValues reads the values up to the end of the line, separated by
+// SP, as a generic tree. Leniently, a trailing space is accepted.
+func (p *Parser) ReadValues() ([]wire.Value, error) { return p.values(false) }
+
+func (p *Parser) value(inCode bool) (wire.Value, error) {
+	c, ok := p.PeekByte()
+	if !ok {
+		return wire.Value{}, p.SyntaxError("value")
+	}
+	switch c {
+	case '(':
+		l, err := p.genericList(inCode)
+		return wire.Value{Kind: wire.KindList, List: l}, err
+	case '"':
+		b, err := p.quotedBytes()
+		if err != nil {
+			return wire.Value{}, err
+		}
+		return wire.Value{Kind: wire.KindString, Form: wire.FormQuoted, Str: p.str(b)}, nil
+	case '{':
+		return p.literalValue()
+	case '~':
+		if p.pos+1 < len(p.line) && p.line[p.pos+1] == '{' {
+			return p.literalValue()
+		}
+	case ')':
+		return wire.Value{}, p.SyntaxError("value")
+	}
+	b, err := p.genericAtom(inCode)
+	if err != nil {
+		return wire.Value{}, err
+	}
+	if n, ok := atoiBytes(b); ok {
+		return wire.Value{Kind: wire.KindNumber, Num: n}, nil
+	}
+	if len(b) == 3 && b[0]|0x20 == 'n' && b[1]|0x20 == 'i' && b[2]|0x20 == 'l' {
+		return wire.Value{}, nil
+	}
+	return wire.Value{Kind: wire.KindAtom, Str: p.intern(b)}, nil
+}
+
+// atoiBytes parses b as a decimal number that fits in 64 bits.
+func atoiBytes(b []byte) (uint64, bool) {
+	if len(b) == 0 || len(b) > 20 {
+		return 0, false
+	}
+	var n uint64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		d := uint64(c - '0')
+		if n > (math.MaxUint64-d)/10 {
+			return 0, false
+		}
+		n = n*10 + d
+	}
+	return n, true
+}
+
+func (p *Parser) literalValue() (wire.Value, error) {
+	data, size, binary, streamed, err := p.literal()
+	if err != nil {
+		return wire.Value{}, err
+	}
+	v := wire.Value{Kind: wire.KindString, Form: wire.FormLiteral, Str: bytesToString(data), Size: size, Streamed: streamed}
+	if binary {
+		v.Form = wire.FormLiteral8
+	}
+	return v, nil
+}
+
+// genericAtom reads the token of an atom-like value: ATOM-CHARs, "]"
+// (except inside a response code), "\", "%", "*", and bracketed parts
+// such as a FETCH item's section. Leniently, 8-bit bytes too.
+func (p *Parser) genericAtom(inCode bool) ([]byte, error) {
+	line := p.line
+	start := p.pos
+	i := start
+	for i < len(line) {
+		c := line[i]
+		if c == '[' {
+			j, err := p.skipBracket(i)
+			if err != nil {
+				return nil, err
+			}
+			i = j
+			continue
+		}
+		if c == ']' && inCode {
+			break
+		}
+		if charClass[c]&cGeneric != 0 || (c >= 0x80 && !p.strict) {
+			i++
+			continue
+		}
+		break
+	}
+	if i == start {
+		return nil, p.SyntaxError("atom")
+	}
+	p.pos = i
+	return line[start:i], nil
+}
+
+// skipBracket returns the index after the "]" that closes the "[" at i,
+// skipping quoted strings and nested brackets.
+func (p *Parser) skipBracket(i int) (int, error) {
+	line := p.line
+	depth := 0
+	for j := i; j < len(line); j++ {
+		switch line[j] {
+		case '[':
+			depth++
+		case ']':
+			depth--
+			if depth == 0 {
+				return j + 1, nil
+			}
+		case '"':
+			k := j + 1
+			for k < len(line) && line[k] != '"' {
+				if line[k] == '\\' {
+					k++
+				}
+				k++
+			}
+			if k >= len(line) {
+				return 0, p.errAt(len(line), "DQUOTE")
+			}
+			j = k
+		case 0, '\r', '{':
+			return 0, p.errAt(j, `"]"`)
+		}
+	}
+	return 0, p.errAt(len(line), `"]"`)
+}
+
+// sep reads the separator between two values of a list: SP, or nothing
+// between ")" and "(" (RFC 9051 body-type-mpart, RFC 2342 namespace,
+// RFC 5256 thread-list).
+func (p *Parser) sep() error {
+	if p.pos > 0 && p.pos < len(p.line) && p.line[p.pos-1] == ')' && p.line[p.pos] == '(' {
+		return nil
+	}
+	return p.ReadSP()
+}
+
+func (p *Parser) genericList(inCode bool) ([]wire.Value, error) {
+	if err := p.Enter(); err != nil {
+		return nil, err
+	}
+	defer p.Leave()
+	p.pos++ // "("
+	if p.Consume(')') {
+		return []wire.Value{}, nil
+	}
+	mark := len(p.vstack)
+	defer func() {
+		clear(p.vstack[mark:])
+		p.vstack = p.vstack[:mark]
+	}()
+	fetch := p.depth == 1 && p.resp != nil && p.resp.Name == "FETCH"
+	for {
+		if len(p.vstack)-mark >= p.opt.MaxListItems {
+			return nil, p.limitErr(ErrTooManyItems)
+		}
+		if fetch && len(p.vstack) > mark && p.vstack[len(p.vstack)-1].Kind == wire.KindAtom {
+			p.itemStr = p.vstack[len(p.vstack)-1].Str
+		}
+		v, err := p.value(inCode)
+		p.itemStr = ""
+		if err != nil {
+			return nil, err
+		}
+		p.vstack = append(p.vstack, v)
+		if p.Consume(')') {
+			break
+		}
+		if err := p.sep(); err != nil {
+			return nil, err
+		}
+		if !p.strict && p.Consume(')') { // "(a b )"
+			break
+		}
+	}
+	return slicesClone(p.vstack[mark:]), nil
+}
+
+func slicesClone(v []wire.Value) []wire.Value {
+	out := make([]wire.Value, len(v))
+	copy(out, v)
+	return out
+}
+
+// values reads values separated by SP up to the end of the line, or up
+// to "]" in a response code.
+func (p *Parser) values(inCode bool) ([]wire.Value, error) {
+	mark := len(p.vstack)
+	defer func() {
+		clear(p.vstack[mark:])
+		p.vstack = p.vstack[:mark]
+	}()
+	for {
+		if p.AtEnd() || (inCode && p.line[p.pos] == ']') {
+			break
+		}
+		if len(p.vstack)-mark >= p.opt.MaxListItems {
+			return nil, p.limitErr(ErrTooManyItems)
+		}
+		v, err := p.value(inCode)
+		if err != nil {
+			return nil, err
+		}
+		p.vstack = append(p.vstack, v)
+		if p.AtEnd() || (inCode && p.line[p.pos] == ']') {
+			break
+		}
+		if err := p.sep(); err != nil {
+			return nil, err
+		}
+		p.skipTrailingSpace()
+	}
+	if len(p.vstack) == mark {
+		return nil, nil
+	}
+	return slicesClone(p.vstack[mark:]), nil
+}
