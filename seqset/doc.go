@@ -31,8 +31,9 @@
 //
 // "$" (RFC 5182 §3 "seq-last-command") refers to the result saved by a
 // SEARCH RETURN (SAVE) command. Its numbers are known only to the server.
-// RFC 5182 adds "$" as an alternative for the whole sequence-set, and
-// servers accept it only on its own, so a Set is either "$" (see
+// RFC 5182 §3 adds "$" as an alternative to a whole sequence-set, and its
+// examples combine "$" with numbers through SEARCH OR, not within one set
+// (§2.2, example 4); so a Set is either "$" (see
 // [SavedResult] and [Set.IsSavedResult]) or a set of numbers and "*":
 // [Parse] rejects "$" combined with anything else, and Add, AddRange,
 // AddSet and Union panic rather than combine "$" with other members
