@@ -514,6 +514,7 @@ cmd_seed() {
 	[[ $size =~ ^[0-9]+$ ]] || die "seed: SIZE must be a number"
 	[[ " ${USERS[*]} " == *" $user "* ]] || die "seed: unknown user $user (one of ${USERS[*]})"
 	[[ $mbox =~ ^[][A-Za-z0-9\ _\&,+=@!#%\'\(\)/-]+$ ]] || die "seed: mailbox name must be ASCII without '.' (modified UTF-7 for others)"
+	umask 077
 	home=$(user_home "$user")
 	[ -d "$home" ] || make_homes
 	md=$home/Maildir
