@@ -227,9 +227,14 @@ func (e *ResponseEncoder) section(s *wire.SectionData) error {
 		if f == formLiteral8 && !binaryItem {
 			return ErrNeedsBinary
 		}
-		if f == formQuoted {
+		switch f {
+		case formQuoted:
+			vw.byte('"')
+			vw.bytes(s.Data)
+			vw.byte('"')
+		case formQuotedEscaped:
 			vw.quotedBytes(s.Data)
-		} else {
+		default:
 			vw.literalHeader(int64(len(s.Data)), f == formLiteral8, false)
 			vw.bytes(s.Data)
 		}

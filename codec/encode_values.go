@@ -22,6 +22,8 @@ const (
 	formQuoted                  // DQUOTE *QUOTED-CHAR DQUOTE
 	formLiteral                 // {n} CRLF *CHAR8
 	formLiteral8                // ~{n} CRLF *OCTET
+
+	formQuotedEscaped // quoted, with DQUOTE or "\" to escape (responses only)
 )
 
 // Octet classes for strings (RFC 9051 §9).

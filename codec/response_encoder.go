@@ -439,12 +439,7 @@ func (e *ResponseEncoder) stringValue(v *wire.Value) error {
 	case wire.FormAuto:
 		f = e.form(v.Str)
 	case wire.FormQuoted:
-		f = e.form(v.Str)
-		if f == formLiteral && len(v.Str) > e.maxQuoted {
-			if classify(v.Str, e.utf8, false) == formQuoted {
-				f = formQuoted
-			}
-		}
+		f = e.formMax(v.Str, len(v.Str))
 	case wire.FormLiteral:
 		f = literalForm(v.Str)
 	case wire.FormLiteral8:
@@ -456,27 +451,39 @@ func (e *ResponseEncoder) stringValue(v *wire.Value) error {
 	return nil
 }
 
-// form chooses quoted or literal for a response string (never an atom:
-// most response strings are "string" or "nstring", RFC 9051 §9).
-func (e *ResponseEncoder) form(s string) strForm {
-	if len(s) > e.maxQuoted {
+// Octet classes of response strings, or-ed together over a string.
+const (
+	rcEscape = 1 << iota // DQUOTE or "\": quoted with an escape
+	rcCRLF               // CR or LF: literal
+	rcEight              // 8-bit: quoted only as UTF-8 under UTF8=ACCEPT
+	rcNUL                // NUL: literal8
+)
+
+var respClass = func() (t [256]uint8) {
+	t['"'], t['\\'] = rcEscape, rcEscape
+	t['\r'], t['\n'] = rcCRLF, rcCRLF
+	t[0] = rcNUL
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = rcEight
+	}
+	return t
+}()
+
+// form chooses quoted (escaped or not) or literal for a response string
+// (never an atom: most response strings are "string" or "nstring",
+// RFC 9051 §9).
+func (e *ResponseEncoder) form(s string) strForm { return e.formMax(s, e.maxQuoted) }
+
+// formMax is form with a limit of max octets for quoted strings.
+func (e *ResponseEncoder) formMax(s string, max int) strForm {
+	if len(s) > max {
 		return literalForm(s)
 	}
-	crlf, eight := false, false
+	var cl uint8
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == 0:
-			return formLiteral8
-		case c == '\r' || c == '\n':
-			crlf = true
-		case c >= 0x80:
-			eight = true
-		}
+		cl |= respClass[s[i]]
 	}
-	if crlf || (eight && !(e.utf8 && utf8.ValidString(s))) {
-		return formLiteral
-	}
-	return formQuoted
+	return e.formOf(cl, func() bool { return utf8.ValidString(s) })
 }
 
 // formBytes is form for a byte slice.
@@ -487,19 +494,23 @@ func (e *ResponseEncoder) formBytes(s []byte) strForm {
 		}
 		return formLiteral
 	}
-	crlf, eight := false, false
+	var cl uint8
 	for _, c := range s {
-		switch {
-		case c == 0:
-			return formLiteral8
-		case c == '\r' || c == '\n':
-			crlf = true
-		case c >= 0x80:
-			eight = true
-		}
+		cl |= respClass[c]
 	}
-	if crlf || (eight && !(e.utf8 && utf8.Valid(s))) {
+	return e.formOf(cl, func() bool { return utf8.Valid(s) })
+}
+
+func (e *ResponseEncoder) formOf(cl uint8, valid func() bool) strForm {
+	switch {
+	case cl&rcNUL != 0:
+		return formLiteral8
+	case cl&rcCRLF != 0:
 		return formLiteral
+	case cl&rcEight != 0 && !(e.utf8 && valid()):
+		return formLiteral
+	case cl&rcEscape != 0:
+		return formQuotedEscaped
 	}
 	return formQuoted
 }
@@ -507,6 +518,10 @@ func (e *ResponseEncoder) formBytes(s []byte) strForm {
 func (e *ResponseEncoder) writeString(s string, f strForm) {
 	switch f {
 	case formQuoted:
+		e.vw.byte('"')
+		e.vw.str(s)
+		e.vw.byte('"')
+	case formQuotedEscaped:
 		e.vw.quoted(s)
 	default:
 		e.vw.literalHeader(int64(len(s)), f == formLiteral8, false)
