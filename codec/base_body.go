@@ -7,7 +7,7 @@ import (
 // envelope reads an envelope (RFC 9051 §9, "envelope"). The six address
 // lists share one allocation.
 func (p *Parser) envelope() (*wire.Envelope, error) {
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return nil, err
 	}
 	if err := p.Enter(); err != nil {
@@ -74,7 +74,7 @@ func (p *Parser) addressList(dst []wire.Address) ([]wire.Address, error) {
 	if p.ReadNil() {
 		return dst, nil
 	}
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return nil, err
 	}
 	n := 0
@@ -103,7 +103,7 @@ func (p *Parser) addressList(dst []wire.Address) ([]wire.Address, error) {
 // address reads "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")".
 func (p *Parser) address() (wire.Address, error) {
 	var a wire.Address
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return a, err
 	}
 	fields := [4]*string{&a.Name, &a.ADL, &a.Mailbox, &a.Host}
@@ -126,7 +126,7 @@ func (p *Parser) address() (wire.Address, error) {
 // the extension data when present.
 func (p *Parser) body() (wire.BodyStructure, error) {
 	var b wire.BodyStructure
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return b, err
 	}
 	if err := p.Enter(); err != nil {
@@ -351,7 +351,7 @@ func (p *Parser) disposition() (*wire.Disposition, error) {
 	if p.ReadNil() {
 		return nil, nil
 	}
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return nil, err
 	}
 	d := &wire.Disposition{}
@@ -392,7 +392,7 @@ func (p *Parser) params() ([]wire.Param, error) {
 	if p.ReadNil() {
 		return nil, nil
 	}
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return nil, err
 	}
 	var buf [4]wire.Param

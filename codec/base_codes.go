@@ -31,7 +31,7 @@ func parseFlagsCode(p *Parser, _ string) (any, error) {
 // (RFC 9051 §7.1); charset = atom / quoted.
 func parseBadCharset(p *Parser, _ string) (any, error) {
 	if c, _ := p.PeekByte(); c == ']' {
-		return []string(nil), nil
+		return nil, nil
 	}
 	var cs []string
 	err := p.ReadList(func(p *Parser) error {

@@ -16,7 +16,7 @@ func parseFetch(p *Parser, resp *wire.Response) (any, error) {
 		return nil, p.SyntaxError("message number before FETCH")
 	}
 	f := &wire.FetchData{Seq: resp.Num}
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return nil, err
 	}
 	if err := p.Enter(); err != nil {
@@ -235,7 +235,7 @@ func (p *Parser) fetchValue(f *wire.FetchData, kind baseItem) error {
 // fetchFlags reads "(" [flag-fetch *(SP flag-fetch)] ")" (RFC 9051 §9).
 // An empty list is an empty, non-nil slice.
 func (p *Parser) fetchFlags() ([]string, error) {
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return nil, err
 	}
 	var buf [8]string

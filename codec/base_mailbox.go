@@ -198,6 +198,9 @@ func parseSearch(p *Parser, _ *wire.Response) (any, error) {
 			return nil, err
 		}
 		p.skipTrailingSpace()
+		if p.AtEnd() && p.strict {
+			return nil, p.SyntaxError("nz-number")
+		}
 	}
 	if len(nums) > 0 {
 		s.Nums = append([]uint32(nil), nums...)
@@ -329,7 +332,7 @@ func (p *Parser) namespaces() ([]wire.Namespace, error) {
 	if p.ReadNil() {
 		return nil, nil
 	}
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return nil, err
 	}
 	if err := p.Enter(); err != nil {
@@ -362,7 +365,7 @@ func (p *Parser) namespaces() ([]wire.Namespace, error) {
 // [namespace-response-extensions] ")".
 func (p *Parser) namespaceDescr() (wire.Namespace, error) {
 	var ns wire.Namespace
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return ns, err
 	}
 	start := p.pos

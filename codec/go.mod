@@ -8,6 +8,8 @@ require (
 	github.com/imapkit/imapkit/wire v0.0.0
 )
 
+require github.com/google/go-cmp v0.7.0
+
 replace (
 	github.com/imapkit/imapkit/seqset => ../seqset
 	github.com/imapkit/imapkit/utf7 => ../utf7

@@ -34,6 +34,15 @@ type Literal struct {
 
 var errLiteralClosed = errors.New("codec: literal used after OnLiteral returned")
 
+// ErrBufferLiteral, returned by an OnLiteral callback that has not read
+// from the literal, asks the decoder to buffer the literal into the value
+// as it does below StreamThreshold (subject to MaxLiteralSize), e.g.
+// because no consumer wants that literal streamed.
+var ErrBufferLiteral = errors.New("codec: buffer this literal")
+
+// errBufferInstead tells literal() that OnLiteral declined the literal.
+var errBufferInstead = errors.New("codec: literal declined by OnLiteral")
+
 // Size returns the literal's length in octets.
 func (l *Literal) Size() int64 { return l.size }
 

@@ -223,6 +223,20 @@ func quoteByte(c byte) string {
 	return `"` + string(rune(c)) + `"`
 }
 
+// open reads "(" and, leniently, spaces after it (extra spaces, as a
+// wrapped line in the RFC 9051 §7.5.2 FETCH example shows them).
+func (p *Parser) open() error {
+	if err := p.Expect('('); err != nil {
+		return err
+	}
+	if !p.strict {
+		for p.pos < len(p.line) && p.line[p.pos] == ' ' {
+			p.pos++
+		}
+	}
+	return nil
+}
+
 // ReadSP reads one SP (RFC 9051 §9). Leniently it also accepts several
 // spaces, and a missing space between a closing parenthesis or quote
 // and the next token, or before an opening parenthesis: servers outside
@@ -471,6 +485,11 @@ func (p *Parser) checkQuoted(s []byte, pos int) error {
 	return nil
 }
 
+// literal8Next reports whether a literal8 ("~{") comes next.
+func (p *Parser) literal8Next() bool {
+	return p.pos+1 < len(p.line) && p.line[p.pos] == '~' && p.line[p.pos+1] == '{'
+}
+
 // literalHeader reads "{" number64 "}" (or "~{...}" for a literal8, or
 // "{n+}" in commands) at the end of the line and returns the size.
 func (p *Parser) literalHeader() (size int64, binary, sync bool, err error) {
@@ -519,11 +538,15 @@ func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err 
 		}
 	}
 	if p.opt.OnLiteral != nil && size > p.opt.StreamThreshold {
-		if err := p.streamLiteral(size, binary); err != nil {
+		switch err := p.streamLiteral(size, binary); err {
+		case nil:
+			streamed = true
+		case errBufferInstead:
+		default:
 			return nil, 0, false, false, err
 		}
-		streamed = true
-	} else {
+	}
+	if !streamed {
 		if size > p.opt.MaxLiteralSize {
 			return nil, 0, false, false, p.limitErr(ErrLiteralTooLarge)
 		}
@@ -574,8 +597,11 @@ func (p *Parser) streamLiteral(size int64, binary bool) error {
 	p.lit = Literal{p: p, size: size, remaining: size, binary: binary}
 	info := &LiteralInfo{Response: p.resp, Item: p.currentItem(), Size: size, Binary: binary}
 	err := p.opt.OnLiteral(info, &p.lit)
-	if err == nil {
+	switch {
+	case err == nil:
 		err = p.lit.drain()
+	case err == ErrBufferLiteral && p.lit.remaining == size:
+		err = errBufferInstead
 	}
 	p.lit.p = nil // no use after OnLiteral returned
 	return err
@@ -599,10 +625,10 @@ func (p *Parser) currentItem() string {
 // fields that require a string).
 func (p *Parser) stringBytes() ([]byte, error) {
 	c, _ := p.PeekByte()
-	switch c {
-	case '"':
+	switch {
+	case c == '"':
 		return p.quotedBytes()
-	case '{', '~':
+	case c == '{' || p.literal8Next():
 		data, _, _, streamed, err := p.literal()
 		if streamed {
 			return nil, nil
@@ -621,7 +647,7 @@ func (p *Parser) stringBytes() ([]byte, error) {
 // streamed to OnLiteral reads as "".
 func (p *Parser) ReadString() (string, error) {
 	c, _ := p.PeekByte()
-	if c == '{' || c == '~' {
+	if c == '{' || p.literal8Next() {
 		data, _, _, _, err := p.literal()
 		return bytesToString(data), err
 	}
@@ -638,7 +664,7 @@ func (p *Parser) ReadNString() (s string, isNil bool, err error) {
 		return "", true, nil
 	}
 	c, _ := p.PeekByte()
-	if c == '{' || c == '~' {
+	if c == '{' || p.literal8Next() {
 		data, _, _, _, err := p.literal()
 		return bytesToString(data), false, err
 	}
@@ -666,10 +692,10 @@ func (p *Parser) astringBytes() ([]byte, error) {
 	if !ok {
 		return nil, p.SyntaxError("astring")
 	}
-	switch c {
-	case '"':
+	switch {
+	case c == '"':
 		return p.quotedBytes()
-	case '{', '~':
+	case c == '{' || p.literal8Next():
 		data, _, _, _, err := p.literal()
 		return data, err
 	}
@@ -758,7 +784,7 @@ func (p *Parser) Leave() { p.depth-- }
 // ReadList reads a parenthesized list, "(" [item *(SP item)] ")",
 // calling item for each member with the parser at its first byte.
 func (p *Parser) ReadList(item func(p *Parser) error) error {
-	if err := p.Expect('('); err != nil {
+	if err := p.open(); err != nil {
 		return err
 	}
 	if err := p.Enter(); err != nil {
@@ -933,7 +959,7 @@ func (p *Parser) value(inCode bool) (wire.Value, error) {
 	case '{':
 		return p.literalValue()
 	case '~':
-		if p.pos+1 < len(p.line) && p.line[p.pos+1] == '{' {
+		if p.literal8Next() {
 			return p.literalValue()
 		}
 	case ')':
@@ -1064,7 +1090,9 @@ func (p *Parser) genericList(inCode bool) ([]wire.Value, error) {
 		return nil, err
 	}
 	defer p.Leave()
-	p.pos++ // "("
+	if err := p.open(); err != nil {
+		return nil, err
+	}
 	if p.Consume(')') {
 		return []wire.Value{}, nil
 	}
