@@ -161,7 +161,7 @@ func streamGenerator(w io.WriteCloser, size int64) (responses int, err error) {
 		`("APPLICATION" "PDF" ("NAME" "x.pdf") NIL NIL "BASE64" 56789 NIL ("ATTACHMENT" ("FILENAME" "x.pdf")) NIL NIL) "MIXED" ("BOUNDARY" "b") NIL NIL NIL))` + "\r\n"
 	medium := strings.Repeat("Lorem ipsum dolor sit amet.\r\n", 60000/29)
 	chunk := bytes.Repeat([]byte("0123456789abcdef"), 4096) // 64 KiB
-	const big = 4 << 20                                   // written as 64 chunks
+	const big = 4 << 20                                     // written as 64 chunks
 	var n int64
 	for i := 1; n < size; i++ {
 		var k int
@@ -274,4 +274,3 @@ func BenchmarkDecodeStream(b *testing.B) {
 type nopCloser struct{ io.Writer }
 
 func (nopCloser) Close() error { return nil }
-
