@@ -3,6 +3,7 @@ package codec
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"io"
 	"math"
 	"unicode/utf8"
@@ -416,22 +417,42 @@ func (p *Parser) ReadNil() bool {
 func (p *Parser) quotedBytes() ([]byte, error) {
 	line := p.line
 	start := p.pos + 1 // after DQUOTE
-	end := bytes.IndexByte(line[start:], '"')
-	if end < 0 {
-		return nil, p.errAt(len(line), "DQUOTE")
-	}
-	end += start
-	seg := line[start:end]
-	if bytes.IndexByte(seg, '\\') < 0 {
-		if err := p.checkQuoted(seg, start); err != nil {
-			return nil, err
+	// Fast path: one pass up to the closing DQUOTE, with no escapes,
+	// eight bytes at a time while none of them needs a look.
+	var hi8 uint64
+	i := start
+	for i+8 <= len(line) {
+		w := binary.LittleEndian.Uint64(line[i:])
+		if hasZeroByte(w^(lsb*'"'))|hasZeroByte(w^(lsb*'\\'))|hasZeroByte(w)|hasZeroByte(w^(lsb*'\r')) != 0 {
+			break
 		}
-		p.pos = end + 1
+		hi8 |= w
+		i += 8
+	}
+	hi := byte(0)
+	if hi8&(lsb*0x80) != 0 {
+		hi = 0x80
+	}
+	for i < len(line) && !quotedStop[line[i]] {
+		hi |= line[i]
+		i++
+	}
+	if i < len(line) && line[i] == '"' {
+		seg := line[start:i]
+		if hi >= 0x80 && p.strict && !utf8.Valid(seg) {
+			return nil, p.errAt(start, "UTF-8 in quoted string")
+		}
+		p.pos = i + 1
 		return seg, nil
 	}
+	if i >= len(line) {
+		return nil, p.errAt(len(line), "DQUOTE")
+	}
+	if line[i] != '\\' {
+		return nil, p.errAt(i, "QUOTED-CHAR") // NUL or CR
+	}
 	// Escapes: copy into scratch.
-	buf := p.scratch[:0]
-	i := start
+	buf := append(p.scratch[:0], line[start:i]...)
 	for {
 		if i >= len(line) {
 			return nil, p.errAt(i, "DQUOTE")
@@ -467,6 +488,14 @@ func (p *Parser) quotedBytes() ([]byte, error) {
 	p.pos = i + 1
 	return buf, nil
 }
+
+const lsb = 0x0101010101010101
+
+// hasZeroByte is non-zero when one of the bytes of w is 0.
+func hasZeroByte(w uint64) uint64 { return (w - lsb) & ^w & (lsb * 0x80) }
+
+// quotedStop marks the bytes that end the fast scan of a quoted string.
+var quotedStop = [256]bool{'"': true, '\\': true, 0: true, '\r': true}
 
 // checkQuoted rejects NUL and CR in a quoted string (never valid,
 // RFC 9051 §9 "QUOTED-CHAR"), and in strict mode 8-bit bytes that are not
@@ -564,8 +593,11 @@ func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err 
 }
 
 // literalChunk is the most a buffered literal allocates before its
-// octets have arrived.
-const literalChunk = 64 << 10
+// octets have arrived; beyond it the buffer doubles as they arrive. A
+// literal that claims more than the stream holds thus costs at most
+// twice what arrived, or literalChunk. (The claim ends the connection
+// when it fails, so the waste happens once per connection.)
+const literalChunk = 256 << 10
 
 func (p *Parser) readLiteralData(size int64) ([]byte, error) {
 	if size == 0 {
@@ -885,14 +917,58 @@ func bytesToString(b []byte) string {
 // intern returns a constant string for common atoms and flags, and an
 // arena copy otherwise.
 func (p *Parser) intern(b []byte) string {
-	if s, ok := internTable[string(b)]; ok {
+	if s, ok := interned(b); ok {
 		return s
 	}
 	return p.str(b)
 }
 
-var internTable = func() map[string]string {
-	m := map[string]string{}
+// internSlots is an open-addressing hash table of the interned strings,
+// with a hash cheap enough for the hot path (a map costs more).
+var internSlots [internMask + 1]string
+
+const internMask = 1023
+
+func internHash(b []byte) uint32 {
+	n := len(b)
+	return (uint32(n)*0x9e3779b1 ^ uint32(b[0])*0x85ebca6b ^ uint32(b[n-1])*0xc2b2ae35 ^ uint32(b[n/2])*0x27d4eb2f) >> 22
+}
+
+// interned returns the interned string equal to b, if there is one.
+func interned(b []byte) (string, bool) {
+	if len(b) == 0 || len(b) > 24 {
+		return "", false
+	}
+	h := internHash(b)
+	for range len(internSlots) {
+		s := internSlots[h]
+		if s == "" {
+			return "", false
+		}
+		if s == string(b) {
+			return s, true
+		}
+		h = (h + 1) & internMask
+	}
+	return "", false
+}
+
+func init() {
+	for _, s := range internStrings {
+		b := []byte(s)
+		if _, ok := interned(b); ok {
+			continue
+		}
+		h := internHash(b)
+		for internSlots[h] != "" {
+			h = (h + 1) & internMask
+		}
+		internSlots[h] = s
+	}
+}
+
+var internStrings = func() []string {
+	var m []string
 	for _, s := range []string{
 		wire.FlagSeen, wire.FlagAnswered, wire.FlagFlagged, wire.FlagDeleted,
 		wire.FlagDraft, wire.FlagRecent, wire.FlagWildcard,
@@ -925,7 +1001,7 @@ var internTable = func() map[string]string {
 		// statuses and common atoms
 		"INBOX", "OK", "NO", "BAD", "BYE", "PREAUTH", "UID",
 	} {
-		m[s] = s
+		m = append(m, s)
 	}
 	return m
 }()
