@@ -375,11 +375,15 @@ func (p *Parser) section(binary bool) (wire.Section, error) {
 	if len(parts) > 0 {
 		s.Part = append([]int(nil), parts...)
 	}
-	if c, _ := p.PeekByte(); c != ']' || (len(parts) > 0 && p.line[p.pos-1] == '.') {
+	if len(parts) == 0 || p.line[p.pos-1] == '.' {
+		// section-msgtext, or section-text after "part."
 		if binary {
 			return s, p.SyntaxError(`"]"`)
 		}
 		start := p.pos
+		if c, _ := p.PeekByte(); c|0x20 < 'a' || c|0x20 > 'z' {
+			return s, p.SyntaxError("section-text")
+		}
 		spec, err := p.readName(cAtom, 0)
 		if err != nil {
 			return s, err

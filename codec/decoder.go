@@ -321,7 +321,7 @@ func (p *Parser) respText(resp *wire.Response, cont bool) error {
 		start, gen := p.pos, p.lineGen
 		code, err := p.respCode()
 		switch {
-		case err != nil && (p.lineGen != gen || (p.strict && !cont)):
+		case err != nil && (p.lineGen != gen || (p.strict && !cont) || isLimit(err)):
 			return err
 		case err != nil:
 			// Not a response code: it is all text. Strictly this is an
@@ -374,7 +374,7 @@ func (p *Parser) respCode() (*wire.Code, error) {
 			code.Data = data
 			return code, nil
 		}
-		if p.lineGen != gen {
+		if p.lineGen != gen || isLimit(err) {
 			if err == nil {
 				err = p.SyntaxError(`"]"`)
 			}
@@ -391,7 +391,7 @@ func (p *Parser) respCode() (*wire.Code, error) {
 		code.Args = vals
 		return code, nil
 	}
-	if p.lineGen != gen {
+	if p.lineGen != gen || isLimit(err) {
 		if err == nil {
 			err = p.SyntaxError(`"]"`)
 		}
@@ -412,4 +412,11 @@ func (p *Parser) respCode() (*wire.Code, error) {
 	code.Args = []wire.Value{{Kind: wire.KindAtom, Str: p.str(text)}}
 	p.pos = mark + i + 1
 	return code, nil
+}
+
+// isLimit reports whether err is a limit or read error, which no
+// fallback to another syntax may hide.
+func isLimit(err error) bool {
+	_, ok := err.(*LimitError)
+	return ok
 }

@@ -478,12 +478,15 @@ func (p *Parser) quotedBytes() ([]byte, error) {
 			i++
 			continue
 		}
+		if c == 0 || c == '\r' {
+			return nil, p.errAt(i, "QUOTED-CHAR")
+		}
 		buf = append(buf, c)
 		i++
 	}
 	p.scratch = buf
-	if err := p.checkQuoted(buf, start); err != nil {
-		return nil, err
+	if p.strict && !utf8.Valid(buf) {
+		return nil, p.errAt(start, "UTF-8 in quoted string")
 	}
 	p.pos = i + 1
 	return buf, nil
@@ -497,22 +500,6 @@ func hasZeroByte(w uint64) uint64 { return (w - lsb) & ^w & (lsb * 0x80) }
 // quotedStop marks the bytes that end the fast scan of a quoted string.
 var quotedStop = [256]bool{'"': true, '\\': true, 0: true, '\r': true}
 
-// checkQuoted rejects NUL and CR in a quoted string (never valid,
-// RFC 9051 §9 "QUOTED-CHAR"), and in strict mode 8-bit bytes that are not
-// UTF-8 (RFC 9051 allows UTF8-2/3/4 only).
-func (p *Parser) checkQuoted(s []byte, pos int) error {
-	var hi byte
-	for i, c := range s {
-		if c == 0 || c == '\r' {
-			return p.errAt(pos+i, "QUOTED-CHAR")
-		}
-		hi |= c
-	}
-	if hi >= 0x80 && p.strict && !utf8.Valid(s) {
-		return p.errAt(pos, "UTF-8 in quoted string")
-	}
-	return nil
-}
 
 // literal8Next reports whether a literal8 ("~{") comes next.
 func (p *Parser) literal8Next() bool {
@@ -1237,6 +1224,9 @@ func (p *Parser) values(inCode bool) ([]wire.Value, error) {
 			return nil, err
 		}
 		p.skipTrailingSpace()
+		if p.strict && (p.AtEnd() || (inCode && p.line[p.pos] == ']')) {
+			return nil, p.SyntaxError("value")
+		}
 	}
 	if len(p.vstack) == mark {
 		return nil, nil
