@@ -71,7 +71,7 @@ apt_updated=0
 apt_update() {
 	if [ "$apt_updated" = 0 ]; then
 		note "apt-get update"
-		apt-get update -qq >&2
+		apt-get update -qq -o DPkg::Lock::Timeout=300 >&2
 		apt_updated=1
 	fi
 }
@@ -93,7 +93,8 @@ with_policy_rc_d() {
 
 # apt/dpkg chatter goes to DIR/log/apt.log; its tail is shown on failure.
 apt_install() {
-	local quiet=(-y -qq -o Dpkg::Use-Pty=0 --no-install-recommends) alog=$DIR/log/apt.log
+	# Lock::Timeout: wait (up to 5 min) for another apt/dpkg run instead of failing.
+	local quiet=(-y -qq -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 --no-install-recommends) alog=$DIR/log/apt.log
 	mkdir -p "$DIR/log"
 	# Stale or missing lists: update once and retry.
 	if ! apt-cache show "$@" >/dev/null 2>&1; then apt_update; fi
