@@ -70,8 +70,10 @@ func (d *CommandDecoder) Reset(r io.Reader) {
 // sending NO or BAD) to abandon the command, which ReadCommand then
 // returns. A nil onSyncLiteral accepts every literal without a call.
 //
-// At the end of the stream on a command boundary it returns io.EOF. Any
-// other error is permanent.
+// At the end of the stream on a command boundary it returns io.EOF. After
+// a *SyntaxError the rest of the offending line is skipped, so that a
+// server can answer BAD (RFC 9051 §7.1.3) and read the next command;
+// other errors (limits, a broken stream, onSyncLiteral's) are permanent.
 func (d *CommandDecoder) ReadCommand(onSyncLiteral func(size int64) error) (*wire.Command, error) {
 	if d.err != nil {
 		return nil, d.err
@@ -80,7 +82,9 @@ func (d *CommandDecoder) ReadCommand(onSyncLiteral func(size int64) error) (*wir
 	cmd, err := d.p.command()
 	d.p.onSyncLiteral = nil
 	if err != nil {
-		d.err = err
+		if _, ok := err.(*SyntaxError); !ok {
+			d.err = err
+		}
 		return nil, err
 	}
 	return cmd, nil

@@ -500,7 +500,6 @@ func hasZeroByte(w uint64) uint64 { return (w - lsb) & ^w & (lsb * 0x80) }
 // quotedStop marks the bytes that end the fast scan of a quoted string.
 var quotedStop = [256]bool{'"': true, '\\': true, 0: true, '\r': true}
 
-
 // literal8Next reports whether a literal8 ("~{") comes next.
 func (p *Parser) literal8Next() bool {
 	return p.pos+1 < len(p.line) && p.line[p.pos] == '~' && p.line[p.pos+1] == '{'
@@ -725,8 +724,9 @@ func (p *Parser) astringBytes() ([]byte, error) {
 // any case of INBOX meaning INBOX) and decodes it from modified UTF-7
 // (RFC 3501 §5.1.3) unless the decoder is in UTF8 mode. A name that is
 // not valid modified UTF-7 is an error in strict mode and is kept as sent
-// otherwise (servers that predate RFC 3501, or names created by clients
-// that wrote UTF-8 directly).
+// otherwise: Dovecot 2.3.19 sends the UTF-8 name, in a literal, in the
+// STATUS that NOTIFY pushes (testdata/dovecot/notify.s2c), and servers
+// that predate RFC 3501 keep names that clients wrote in 8-bit.
 func (p *Parser) ReadMailbox() (string, error) {
 	start := p.pos
 	b, err := p.astringBytes()

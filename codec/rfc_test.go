@@ -6,7 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"testing/iotest"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/imapkit/imapkit/wire"
 )
@@ -46,6 +50,82 @@ func TestRFCExampleStreams(t *testing.T) {
 			if err != nil {
 				t.Errorf("%s (empty registry %v): after %d responses: %v", f, reg != nil, len(rs), err)
 			}
+		}
+	}
+}
+
+// TestDovecotTranscripts decodes every server-to-client transcript
+// captured from a real Dovecot (testdata/dovecot/*.s2c), in lenient and
+// strict mode, with the base registry and with an empty one, all at once
+// and one byte at a time.
+func TestDovecotTranscripts(t *testing.T) {
+	files, _ := filepath.Glob("testdata/dovecot/*.s2c")
+	if len(files) == 0 {
+		t.Skip("no Dovecot transcripts yet")
+	}
+	for _, f := range files {
+		in, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, opts := range []DecoderOptions{{}, {Strict: true}, {Registry: NewRegistry()}, {Registry: NewRegistry(), Strict: true}} {
+			rs, err := decodeStream(in, &opts)
+			if opts.Strict && opts.Registry == nil && filepath.Base(f) == "notify.s2c" {
+				// Dovecot's deviation: a UTF-8 mailbox name in the STATUS
+				// pushed by NOTIFY, which only lenient mode accepts.
+				if err == nil || !strings.Contains(err.Error(), "modified UTF-7") {
+					t.Errorf("%s strict: %v; want the modified UTF-7 error", f, err)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s (strict %v, empty registry %v): after %d responses: %v", f, opts.Strict, opts.Registry != nil, len(rs), err)
+				continue
+			}
+			slow, err := decodeStreamFrom(iotest.OneByteReader(bytes.NewReader(in)), &opts)
+			if err != nil {
+				t.Errorf("%s one byte at a time: %v", f, err)
+			} else if diff := cmp.Diff(rs, slow, decCmpOpts); diff != "" {
+				t.Errorf("%s: one byte at a time differs:\n%s", f, diff)
+			}
+		}
+	}
+}
+
+// TestDovecotCommands decodes the client side of the Dovecot transcripts
+// with the command decoder. Lines that are no commands (AUTHENTICATE
+// responses, IDLE's DONE, the malformed commands of errors.c2s) give a
+// *SyntaxError, after which the decoder goes on with the next line.
+func TestDovecotCommands(t *testing.T) {
+	files, _ := filepath.Glob("testdata/dovecot/*.c2s")
+	for _, f := range files {
+		in, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := NewCommandDecoder(bytes.NewReader(in), nil)
+		n, bad := 0, 0
+		for {
+			cmd, err := d.ReadCommand(nil)
+			if err == io.EOF {
+				break
+			}
+			var se *SyntaxError
+			if errors.As(err, &se) {
+				bad++
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s: after %d commands: %v", f, n, err)
+				break
+			}
+			if cmd.Tag == "" || cmd.Name == "" {
+				t.Errorf("%s: command %+v", f, cmd)
+			}
+			n++
+		}
+		if n == 0 || bad > n {
+			t.Errorf("%s: %d commands, %d lines that are none", f, n, bad)
 		}
 	}
 }
