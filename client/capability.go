@@ -1,0 +1,118 @@
+package client
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/imapkit/imapkit/wire"
+)
+
+func claimName(names ...string) func(*wire.Response) bool {
+	return func(r *wire.Response) bool {
+		if r.Kind != wire.DataResponse {
+			return false
+		}
+		for _, n := range names {
+			if r.Name == n {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// Capability asks the server for its capabilities (RFC 9051 §6.1.1) and
+// returns them upper-cased and sorted.
+func (c *Conn) Capability(ctx context.Context) ([]string, error) {
+	cmd, err := c.Start(ctx, Spec{Name: "CAPABILITY", Claim: claimName("CAPABILITY")})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cmd.Wait(ctx); err != nil {
+		return nil, err
+	}
+	return c.capList(), nil
+}
+
+func (c *Conn) capList() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]string, 0, len(c.caps))
+	for k := range c.caps {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Caps returns the server's capabilities, asking for them first when they
+// are not known (after STARTTLS and after authentication, RFC 9051 §6.2.1
+// and §6.2.2 require a client to forget what it knew).
+func (c *Conn) Caps(ctx context.Context) ([]string, error) {
+	c.mu.Lock()
+	known := c.capsKnown
+	c.mu.Unlock()
+	if known {
+		return c.capList(), nil
+	}
+	return c.Capability(ctx)
+}
+
+// Has reports whether the server advertises capability name (e.g.
+// "IDLE", "AUTH=PLAIN"), asking for the capabilities first when they are
+// not known. On error it reports false.
+func (c *Conn) Has(ctx context.Context, name string) bool {
+	if _, err := c.Caps(ctx); err != nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.caps[strings.ToUpper(name)]
+}
+
+// hasCap reports a capability from what is known, without a round trip.
+func (c *Conn) hasCap(name string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.caps[name]
+}
+
+// forgetCaps discards the capabilities (after STARTTLS, after
+// authentication).
+func (c *Conn) forgetCaps() {
+	c.mu.Lock()
+	c.caps = map[string]bool{}
+	c.capsKnown = false
+	c.updateEncoderLocked()
+	c.mu.Unlock()
+}
+
+// Noop sends NOOP (RFC 9051 §6.1.2), which lets the server report
+// mailbox changes; they reach the mailbox state and the handlers.
+func (c *Conn) Noop(ctx context.Context) error {
+	return c.simple(ctx, Spec{Name: "NOOP"})
+}
+
+// simple runs a command that returns nothing but its completion.
+func (c *Conn) simple(ctx context.Context, spec Spec) error {
+	cmd, err := c.Start(ctx, spec)
+	if err != nil {
+		return err
+	}
+	_, err = cmd.Wait(ctx)
+	return err
+}
+
+// Logout sends LOGOUT (RFC 9051 §6.1.3), waits for the server's BYE and
+// completion, and closes the connection.
+func (c *Conn) Logout(ctx context.Context) error {
+	cmd, err := c.Start(ctx, Spec{Name: "LOGOUT", Alone: true})
+	if err != nil {
+		c.Close()
+		return err
+	}
+	_, err = cmd.Wait(ctx)
+	c.Close()
+	return err
+}

@@ -1,0 +1,382 @@
+package client
+
+import (
+	"context"
+	"io"
+	"iter"
+	"slices"
+	"sync"
+
+	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/wire"
+)
+
+// Pipelining classes of a command (RFC 9051 §5.5).
+type gateClass uint8
+
+const (
+	// gateAny: may run alongside anything; may cause EXPUNGE responses
+	// (every command other than FETCH, STORE and SEARCH).
+	gateAny gateClass = iota
+	// gateSeq: uses message sequence numbers and cannot cause EXPUNGE
+	// responses (FETCH, STORE, SEARCH): it waits until no command that may
+	// cause EXPUNGE responses is in flight.
+	gateSeq
+	// gateSeqExpunge: uses message sequence numbers and may cause EXPUNGE
+	// responses (COPY, MOVE).
+	gateSeqExpunge
+	// gateNoExpunge: cannot cause EXPUNGE and uses no sequence numbers.
+	gateNoExpunge
+	// gateAlone: must be alone on the wire (STARTTLS, AUTHENTICATE, LOGIN,
+	// SELECT, EXAMINE, CLOSE, UNSELECT, IDLE, COMPRESS, ENABLE, LOGOUT):
+	// it waits for every command in flight and holds back every later one.
+	gateAlone
+)
+
+func (g gateClass) usesSeq() bool     { return g == gateSeq || g == gateSeqExpunge }
+func (g gateClass) mayExpunge() bool  { return g == gateAny || g == gateSeqExpunge || g == gateAlone }
+func (g gateClass) mustBeAlone() bool { return g == gateAlone }
+func (g gateClass) String() string {
+	return [...]string{"any", "seq", "seq+expunge", "noexpunge", "alone"}[g]
+}
+func classFor(usesSeq, mayExpunge bool) gateClass {
+	switch {
+	case usesSeq && mayExpunge:
+		return gateSeqExpunge
+	case usesSeq:
+		return gateSeq
+	case mayExpunge:
+		return gateAny
+	}
+	return gateNoExpunge
+}
+
+// Spec describes a command for Conn.Start: what it sends, which untagged
+// responses belong to it, and how it may be pipelined.
+type Spec struct {
+	// Name and Args are the command (the tag is assigned when it is
+	// sent).
+	Name string
+	Args []wire.Value
+	// Claim reports whether an untagged response belongs to this command.
+	// It runs on the reader goroutine and must be quick and must not block.
+	// Nil claims nothing: every untagged response goes to the unclaimed
+	// queue.
+	Claim func(*wire.Response) bool
+	// States are the connection states in which the command is valid;
+	// nil means any state but logout.
+	States []State
+	// UsesSeqNums reports that the command refers to messages by sequence
+	// number (FETCH, STORE, SEARCH, COPY, MOVE, and UID SEARCH with a
+	// sequence set among its keys) (RFC 9051 §5.5).
+	UsesSeqNums bool
+	// NoExpunge reports that the server may not send EXPUNGE while the
+	// command runs: true for FETCH, STORE and SEARCH only (RFC 9051 §5.5).
+	NoExpunge bool
+	// Alone reports that the command must be the only one in flight.
+	Alone bool
+	// Literal, when set, receives each literal of a claimed response that
+	// is larger than the connection's stream threshold, on the goroutine
+	// that waits for or iterates the command, as the literal arrives. It
+	// must read what it wants and return; the rest is skipped. Without it,
+	// such literals are buffered.
+	Literal func(info *codec.LiteralInfo, r io.Reader) error
+
+	// internal hooks, run on the reader goroutine (library code only).
+	onDone func(c *Conn, resp *wire.Response) // state change on completion, any status
+	onOK   func(c *Conn) error                // after OK, before the next read (STARTTLS, COMPRESS)
+	// onCont answers continuation requests beyond literals (AUTHENTICATE,
+	// IDLE): it runs on the sender's goroutine.
+	onCont func(resp *wire.Response) ([]byte, error)
+}
+
+func (s *Spec) class() gateClass {
+	if s.Alone {
+		return gateAlone
+	}
+	return classFor(s.UsesSeqNums, !s.NoExpunge)
+}
+
+type pendingLiteral struct {
+	info *codec.LiteralInfo
+	r    io.Reader
+	done chan struct{}
+}
+
+type queued struct {
+	resp *wire.Response
+	lit  *pendingLiteral
+}
+
+// Command is a command in flight. Its methods may be called from any
+// goroutine; the responses it claimed are kept on its own queue until read.
+type Command struct {
+	conn  *Conn
+	tag   string
+	spec  Spec
+	class gateClass
+
+	mu        sync.Mutex
+	queue     []queued
+	deferred  bool
+	abandoned bool
+	signal    chan struct{} // capacity 1: something was queued or the command finished
+	done      chan struct{}
+	final     *wire.Response
+	err       error
+}
+
+func newCommand(c *Conn, spec Spec) *Command {
+	return &Command{conn: c, spec: spec, class: spec.class(), signal: make(chan struct{}, 1), done: make(chan struct{})}
+}
+
+// Tag returns the command's tag.
+func (cmd *Command) Tag() string { return cmd.tag }
+
+// Name returns the command's name.
+func (cmd *Command) Name() string { return cmd.spec.Name }
+
+func (cmd *Command) notify() {
+	select {
+	case cmd.signal <- struct{}{}:
+	default:
+	}
+}
+
+// push queues a claimed response (reader goroutine). It reports false if
+// the command deferred its responses, in which case the caller passes the
+// response on to the unclaimed queue.
+func (cmd *Command) push(resp *wire.Response) bool {
+	cmd.mu.Lock()
+	if cmd.deferred {
+		cmd.mu.Unlock()
+		return false
+	}
+	cmd.queue = append(cmd.queue, queued{resp: resp})
+	cmd.mu.Unlock()
+	cmd.notify()
+	return true
+}
+
+// pushLiteral hands a streamed literal to the command's consumer and waits
+// until it has been read or skipped (reader goroutine). It reports false if
+// the command does not stream literals.
+func (cmd *Command) pushLiteral(info *codec.LiteralInfo, r io.Reader) bool {
+	cmd.mu.Lock()
+	if cmd.spec.Literal == nil || cmd.abandoned || cmd.deferred {
+		cmd.mu.Unlock()
+		return false
+	}
+	p := &pendingLiteral{info: info, r: r, done: make(chan struct{})}
+	cmd.queue = append(cmd.queue, queued{lit: p})
+	cmd.mu.Unlock()
+	cmd.notify()
+	select {
+	case <-p.done:
+	case <-cmd.conn.closing:
+	}
+	return true
+}
+
+// finish records the completion (reader goroutine) or the connection's end.
+func (cmd *Command) finish(resp *wire.Response, err error) {
+	cmd.mu.Lock()
+	if cmd.final != nil || cmd.err != nil {
+		cmd.mu.Unlock()
+		return
+	}
+	cmd.final, cmd.err = resp, err
+	if err == nil && resp.Status != wire.StatusOK {
+		cmd.err = &StatusError{Command: cmd.spec.Name, Tag: cmd.tag, Status: resp.Status, Code: resp.Code, Text: resp.Text}
+	}
+	cmd.mu.Unlock()
+	close(cmd.done)
+	cmd.notify()
+}
+
+// next returns the next queued response, running literal consumers as they
+// come, until the command finishes (then it returns nil, true). It returns
+// ctx's error if ctx ends first.
+func (cmd *Command) next(ctx context.Context) (*wire.Response, error) {
+	for {
+		cmd.mu.Lock()
+		if len(cmd.queue) > 0 {
+			q := cmd.queue[0]
+			cmd.queue[0] = queued{}
+			cmd.queue = cmd.queue[1:]
+			fn := cmd.spec.Literal
+			cmd.mu.Unlock()
+			if q.lit != nil {
+				err := fn(q.lit.info, q.lit.r)
+				close(q.lit.done)
+				if err != nil {
+					cmd.abandon()
+					return nil, err
+				}
+				continue
+			}
+			return q.resp, nil
+		}
+		finished := cmd.final != nil || cmd.err != nil
+		cmd.mu.Unlock()
+		if finished {
+			return nil, nil
+		}
+		select {
+		case <-cmd.signal:
+		case <-ctx.Done():
+			cmd.abandon()
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// abandon stops streaming literals to a consumer that went away: pending
+// literals are released (the decoder skips them) and later ones are
+// buffered.
+func (cmd *Command) abandon() {
+	cmd.mu.Lock()
+	cmd.abandoned = true
+	q := cmd.queue
+	cmd.queue = slices.DeleteFunc(q, func(e queued) bool {
+		if e.lit != nil {
+			close(e.lit.done)
+			return true
+		}
+		return false
+	})
+	cmd.mu.Unlock()
+}
+
+// Responses iterates over the untagged responses the command claimed, as
+// they arrive, until it completes. A streamed literal is handed to
+// Spec.Literal while iterating. The final pair carries a nil response and
+// the completion's error (a *StatusError for NO or BAD), if any; ctx ends
+// the iteration early with ctx's error, leaving the command running.
+func (cmd *Command) Responses(ctx context.Context) iter.Seq2[*wire.Response, error] {
+	return func(yield func(*wire.Response, error) bool) {
+		for {
+			resp, err := cmd.next(ctx)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if resp == nil {
+				if err := cmd.Err(); err != nil {
+					yield(nil, err)
+				}
+				return
+			}
+			if !yield(resp, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Wait waits for the command to complete and returns its tagged response.
+// The error is a *StatusError unless the status was OK, a *ConnError if
+// the connection ended first, or ctx's error. Claimed responses stay on
+// the queue for Responses or Collect; streamed literals are consumed.
+func (cmd *Command) Wait(ctx context.Context) (*wire.Response, error) {
+	return cmd.WaitStatus(ctx, wire.StatusOK)
+}
+
+// WaitStatus is Wait that accepts any of the given statuses as success:
+// WaitStatus(ctx, wire.StatusOK, wire.StatusNo) returns a NO completion
+// without an error.
+func (cmd *Command) WaitStatus(ctx context.Context, ok ...wire.Status) (*wire.Response, error) {
+	for {
+		cmd.mu.Lock()
+		lit := -1
+		for i, q := range cmd.queue {
+			if q.lit != nil {
+				lit = i
+				break
+			}
+		}
+		if lit >= 0 {
+			p := cmd.queue[lit].lit
+			cmd.queue = slices.Delete(cmd.queue, lit, lit+1)
+			fn := cmd.spec.Literal
+			cmd.mu.Unlock()
+			err := fn(p.info, p.r)
+			close(p.done)
+			if err != nil {
+				cmd.abandon()
+				return nil, err
+			}
+			continue
+		}
+		final, err := cmd.final, cmd.err
+		cmd.mu.Unlock()
+		if final != nil || err != nil {
+			if se, ok2 := err.(*StatusError); ok2 && slices.Contains(ok, se.Status) {
+				return final, nil
+			}
+			return final, err
+		}
+		select {
+		case <-cmd.signal:
+		case <-ctx.Done():
+			cmd.abandon()
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// Collect waits for the command and returns the responses it claimed that
+// were not yet read.
+func (cmd *Command) Collect(ctx context.Context) ([]*wire.Response, *wire.Response, error) {
+	final, err := cmd.Wait(ctx)
+	cmd.mu.Lock()
+	var out []*wire.Response
+	for _, q := range cmd.queue {
+		if q.resp != nil {
+			out = append(out, q.resp)
+		}
+	}
+	cmd.queue = nil
+	cmd.mu.Unlock()
+	return out, final, err
+}
+
+// Defer hands the command's responses, those queued and those to come,
+// to the connection's unclaimed queue and handlers, in arrival order.
+func (cmd *Command) Defer() {
+	cmd.mu.Lock()
+	if cmd.deferred {
+		cmd.mu.Unlock()
+		return
+	}
+	cmd.deferred = true
+	q := cmd.queue
+	cmd.queue = nil
+	cmd.mu.Unlock()
+	for _, e := range q {
+		if e.lit != nil {
+			close(e.lit.done)
+			continue
+		}
+		cmd.conn.unclaimed(e.resp)
+	}
+}
+
+// Done returns a channel closed when the command has completed.
+func (cmd *Command) Done() <-chan struct{} { return cmd.done }
+
+// Final returns the command's tagged response, nil until it completes
+// (and when the connection ended first).
+func (cmd *Command) Final() *wire.Response {
+	cmd.mu.Lock()
+	defer cmd.mu.Unlock()
+	return cmd.final
+}
+
+// Err returns the command's error once it has completed: nil for OK, a
+// *StatusError for NO or BAD, a *ConnError if the connection ended first.
+func (cmd *Command) Err() error {
+	cmd.mu.Lock()
+	defer cmd.mu.Unlock()
+	return cmd.err
+}

@@ -1,0 +1,207 @@
+package client
+
+import (
+	"context"
+	"io"
+	"iter"
+	"strconv"
+
+	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/seqset"
+	"github.com/imapkit/imapkit/wire"
+)
+
+// FetchItems says what FETCH returns for each message (RFC 9051 §6.4.5).
+type FetchItems struct {
+	UID           bool
+	Flags         bool
+	InternalDate  bool
+	RFC822Size    bool
+	Envelope      bool
+	BodyStructure bool
+	// Sections are BODY[...] and BINARY[...] items.
+	Sections []FetchSection
+	// BinarySize asks for BINARY.SIZE[part] of each part path.
+	BinarySize [][]int
+	// Extra are further items, as extensions spell them (e.g. MODSEQ,
+	// EMAILID, X-GM-LABELS).
+	Extra []wire.Value
+	// Modifiers are fetch modifiers (RFC 4466 §2.4), e.g. CHANGEDSINCE n.
+	Modifiers []wire.Value
+}
+
+// FetchSection is one BODY[section]<partial> or BINARY[section] item.
+type FetchSection struct {
+	Section wire.Section
+	// Peek fetches without setting \Seen (BODY.PEEK, BINARY.PEEK).
+	Peek bool
+	// Binary asks for the decoded content (BINARY[], RFC 3516, RFC 9051).
+	Binary bool
+	// Partial, when Count > 0, fetches Count octets from Offset.
+	Offset, Count uint32
+}
+
+// item returns the FETCH item as the command spells it.
+func (s FetchSection) item() string {
+	name := "BODY"
+	if s.Binary {
+		name = "BINARY"
+	}
+	if s.Peek {
+		name += ".PEEK"
+	}
+	b := []byte(name)
+	b = append(b, '[')
+	b = append(b, s.Section.String()...)
+	b = append(b, ']')
+	if s.Count > 0 {
+		b = append(b, '<')
+		b = strconv.AppendUint(b, uint64(s.Offset), 10)
+		b = append(b, '.')
+		b = strconv.AppendUint(b, uint64(s.Count), 10)
+		b = append(b, '>')
+	}
+	return string(b)
+}
+
+func (it *FetchItems) args() wire.Value {
+	var l []wire.Value
+	add := func(on bool, name string) {
+		if on {
+			l = append(l, wire.Atom(name))
+		}
+	}
+	add(it.UID, "UID")
+	add(it.Flags, "FLAGS")
+	add(it.InternalDate, "INTERNALDATE")
+	add(it.RFC822Size, "RFC822.SIZE")
+	add(it.Envelope, "ENVELOPE")
+	add(it.BodyStructure, "BODYSTRUCTURE")
+	for _, s := range it.Sections {
+		l = append(l, wire.Raw(s.item()))
+	}
+	for _, p := range it.BinarySize {
+		l = append(l, wire.Raw("BINARY.SIZE["+wire.Section{Part: p}.String()+"]"))
+	}
+	l = append(l, it.Extra...)
+	return wire.List(l...)
+}
+
+// FetchOptions are the optional parts of a FETCH.
+type FetchOptions struct {
+	// Literal, when set, streams each body section larger than the
+	// connection's stream threshold: it is called as the section arrives,
+	// on the goroutine that iterates or waits for the FetchCommand, with
+	// the message's sequence number, the item as the server named it (e.g.
+	// "BODY[]") and a reader of its size octets. What it leaves unread is
+	// skipped. The section's SectionData then has Streamed set and no
+	// Data. Memory stays bounded by the threshold whatever the mailbox's
+	// size.
+	Literal func(seq uint32, item string, size int64, r io.Reader) error
+}
+
+// FetchCommand is a FETCH in flight.
+type FetchCommand struct {
+	*Command
+}
+
+// Fetch starts a FETCH of the messages in set (sequence numbers) (RFC 9051
+// §6.4.5) and returns at once; read the results with Messages or Collect.
+func (c *Conn) Fetch(ctx context.Context, set seqset.Set, items *FetchItems, opts *FetchOptions) (*FetchCommand, error) {
+	return c.fetch(ctx, false, set, items, opts)
+}
+
+// UIDFetch is Fetch with UIDs (RFC 9051 §6.4.9).
+func (c *Conn) UIDFetch(ctx context.Context, uids seqset.Set, items *FetchItems, opts *FetchOptions) (*FetchCommand, error) {
+	return c.fetch(ctx, true, uids, items, opts)
+}
+
+func (c *Conn) fetch(ctx context.Context, uid bool, set seqset.Set, items *FetchItems, opts *FetchOptions) (*FetchCommand, error) {
+	if items == nil {
+		items = &FetchItems{Flags: true}
+	}
+	it := *items
+	if uid {
+		it.UID = true // RFC 9051 §6.4.9: UID is always returned; ask for it so the claim can use it
+	}
+	args := []wire.Value{wire.Raw(set.String()), it.args()}
+	if len(it.Modifiers) > 0 {
+		args = append(args, wire.List(it.Modifiers...))
+	}
+	name := "FETCH"
+	if uid {
+		name = "UID FETCH"
+	}
+	spec := Spec{
+		Name:        name,
+		Args:        args,
+		States:      selected,
+		UsesSeqNums: !uid,
+		NoExpunge:   !uid,
+		Claim:       claimFetch(uid, set),
+	}
+	if opts != nil && opts.Literal != nil {
+		fn := opts.Literal
+		spec.Literal = func(info *codec.LiteralInfo, r io.Reader) error {
+			return fn(info.Response.Num, info.Item, info.Size, r)
+		}
+	}
+	cmd, err := c.Start(ctx, spec)
+	if err != nil {
+		return nil, err
+	}
+	return &FetchCommand{cmd}, nil
+}
+
+// claimFetch claims the FETCH responses of the messages a FETCH asked for:
+// by sequence number, or by UID once the UID item has been parsed. A
+// response whose data is still being parsed (a streamed literal) is
+// claimed by the first FETCH in flight that could own it.
+func claimFetch(uid bool, set seqset.Set) func(*wire.Response) bool {
+	dynamic := set.Dynamic()
+	return func(r *wire.Response) bool {
+		if r.Kind != wire.DataResponse || r.Name != "FETCH" {
+			return false
+		}
+		if dynamic {
+			return true
+		}
+		if !uid {
+			return set.Contains(r.Num)
+		}
+		if d, ok := r.Data.(*wire.FetchData); ok && d.Has&wire.FetchUID != 0 {
+			return set.Contains(d.UID)
+		}
+		return true
+	}
+}
+
+// Messages iterates over the FETCH data as it arrives. The final pair
+// carries the completion's error, if any.
+func (f *FetchCommand) Messages(ctx context.Context) iter.Seq2[*wire.FetchData, error] {
+	return func(yield func(*wire.FetchData, error) bool) {
+		for resp, err := range f.Responses(ctx) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if d, ok := resp.Data.(*wire.FetchData); ok {
+				if !yield(d, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Collect waits for the FETCH and returns all its data.
+func (f *FetchCommand) Collect(ctx context.Context) ([]*wire.FetchData, error) {
+	var out []*wire.FetchData
+	for d, err := range f.Messages(ctx) {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}

@@ -1,0 +1,158 @@
+package client
+
+import (
+	"context"
+
+	"github.com/imapkit/imapkit/wire"
+)
+
+// ListOptions are the extended parts of LIST (RFC 9051 §6.3.9, RFC 5258).
+type ListOptions struct {
+	// Selection are selection options, e.g. SUBSCRIBED, REMOTE,
+	// RECURSIVEMATCH, SPECIAL-USE.
+	Selection []string
+	// Return are return options, e.g. SUBSCRIBED, CHILDREN, SPECIAL-USE.
+	Return []string
+	// Status, when not empty, asks for STATUS data of each mailbox
+	// (RFC 5819, RFC 9051 §6.3.9): e.g. MESSAGES, UNSEEN, SIZE.
+	Status []string
+}
+
+// ListResult is what LIST returned: the mailboxes, and the STATUS data
+// that came with them when ListOptions.Status was set.
+type ListResult struct {
+	Mailboxes []*wire.ListData
+	Status    []*wire.StatusData
+}
+
+// List lists the mailboxes matching the patterns under reference (RFC 9051
+// §6.3.9). Patterns are mailbox names with the wildcards * and %, encoded
+// like mailbox names.
+func (c *Conn) List(ctx context.Context, reference string, patterns []string, opts *ListOptions) (*ListResult, error) {
+	ref, err := c.mailboxArg(reference)
+	if err != nil {
+		return nil, err
+	}
+	if reference == "" {
+		ref = wire.Quoted("")
+	}
+	var args []wire.Value
+	if opts != nil && len(opts.Selection) > 0 {
+		args = append(args, atomList(opts.Selection))
+	}
+	args = append(args, ref)
+	var pats []wire.Value
+	for _, p := range patterns {
+		v, err := c.mailboxArg(p)
+		if err != nil {
+			return nil, err
+		}
+		if p == "" {
+			v = wire.Quoted("")
+		}
+		pats = append(pats, v)
+	}
+	if len(pats) == 1 {
+		args = append(args, pats[0])
+	} else {
+		args = append(args, wire.List(pats...))
+	}
+	if opts != nil && (len(opts.Return) > 0 || len(opts.Status) > 0) {
+		ret := atomList(opts.Return).List
+		if len(opts.Status) > 0 {
+			ret = append(ret, wire.Atom("STATUS"), atomList(opts.Status))
+		}
+		args = append(args, wire.Atom("RETURN"), wire.List(ret...))
+	}
+	return c.list(ctx, "LIST", args, opts != nil && len(opts.Status) > 0)
+}
+
+// Lsub lists subscribed mailboxes (RFC 3501 §6.3.9; deprecated by RFC
+// 9051 in favour of LIST (SUBSCRIBED)).
+func (c *Conn) Lsub(ctx context.Context, reference, pattern string) (*ListResult, error) {
+	ref, err := c.mailboxArg(reference)
+	if err != nil {
+		return nil, err
+	}
+	pat, err := c.mailboxArg(pattern)
+	if err != nil {
+		return nil, err
+	}
+	return c.list(ctx, "LSUB", []wire.Value{ref, pat}, false)
+}
+
+func (c *Conn) list(ctx context.Context, verb string, args []wire.Value, status bool) (*ListResult, error) {
+	names := []string{verb}
+	if status {
+		names = append(names, "STATUS")
+	}
+	cmd, err := c.Start(ctx, Spec{Name: verb, Args: args, States: authState, Claim: claimName(names...)})
+	if err != nil {
+		return nil, err
+	}
+	res := &ListResult{}
+	for r, err := range cmd.Responses(ctx) {
+		if err != nil {
+			return res, err
+		}
+		switch d := r.Data.(type) {
+		case *wire.ListData:
+			res.Mailboxes = append(res.Mailboxes, d)
+		case *wire.StatusData:
+			res.Status = append(res.Status, d)
+		}
+	}
+	return res, nil
+}
+
+func atomList(ss []string) wire.Value {
+	l := make([]wire.Value, len(ss))
+	for i, s := range ss {
+		l[i] = wire.Atom(s)
+	}
+	return wire.List(l...)
+}
+
+// Status asks for the status of a mailbox (RFC 9051 §6.3.11). Items are
+// STATUS item names such as wire.StatusMessages.
+func (c *Conn) Status(ctx context.Context, mailbox string, items []string) (*wire.StatusData, error) {
+	arg, err := c.mailboxArg(mailbox)
+	if err != nil {
+		return nil, err
+	}
+	cmd, err := c.Start(ctx, Spec{
+		Name: "STATUS", Args: []wire.Value{arg, atomList(items)}, States: authState,
+		Claim: claimName("STATUS"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out *wire.StatusData
+	for r, err := range cmd.Responses(ctx) {
+		if err != nil {
+			return out, err
+		}
+		if d, ok := r.Data.(*wire.StatusData); ok {
+			out = d
+		}
+	}
+	return out, nil
+}
+
+// Namespace asks for the server's namespaces (RFC 9051 §6.3.10, RFC 2342).
+func (c *Conn) Namespace(ctx context.Context) (*wire.NamespaceData, error) {
+	cmd, err := c.Start(ctx, Spec{Name: "NAMESPACE", States: authState, Claim: claimName("NAMESPACE")})
+	if err != nil {
+		return nil, err
+	}
+	var out *wire.NamespaceData
+	for r, err := range cmd.Responses(ctx) {
+		if err != nil {
+			return out, err
+		}
+		if d, ok := r.Data.(*wire.NamespaceData); ok {
+			out = d
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,72 @@
+package client
+
+import (
+	"strings"
+
+	"github.com/imapkit/imapkit/codec"
+)
+
+// An Extension installs what an IMAP extension adds into a connection's
+// registry: parsers for its data, response codes and FETCH items, and
+// changes to the commands it extends. The base protocol installs itself
+// the same way (codec.RegisterBase), so nothing in the core is special.
+type Extension func(r *Registry)
+
+// Registry is what one connection understands. It is filled by the
+// Extensions in Options before the connection starts and is frozen from
+// then on; it is never shared between connections.
+type Registry struct {
+	codec     *codec.Registry
+	modifiers map[string][]func(*Spec)
+	frozen    bool
+}
+
+func newRegistry() *Registry {
+	return &Registry{codec: codec.NewBaseRegistry(), modifiers: map[string][]func(*Spec){}}
+}
+
+func (r *Registry) check() {
+	if r.frozen {
+		panic("client: Registry used after the connection started")
+	}
+}
+
+// Data registers the parser of untagged data named name (e.g. "ESEARCH").
+func (r *Registry) Data(name string, p codec.DataParser) {
+	r.check()
+	r.codec.Data(name, p)
+}
+
+// Code registers the parser of the response code named name (e.g.
+// "HIGHESTMODSEQ").
+func (r *Registry) Code(name string, p codec.CodeParser) {
+	r.check()
+	r.codec.Code(name, p)
+}
+
+// FetchItem registers the parser of the FETCH item named name (e.g.
+// "MODSEQ").
+func (r *Registry) FetchItem(name string, p codec.FetchItemParser) {
+	r.check()
+	r.codec.FetchItem(name, p)
+}
+
+// ModifyCommand registers fn to adjust every command named name (e.g.
+// "SEARCH", "UID FETCH") before it is sent. Several extensions may modify
+// one command; they run in the order registered.
+func (r *Registry) ModifyCommand(name string, fn func(*Spec)) {
+	r.check()
+	name = strings.ToUpper(name)
+	r.modifiers[name] = append(r.modifiers[name], fn)
+}
+
+// Codec returns the codec registry, for extensions that need more than
+// the methods above.
+func (r *Registry) Codec() *codec.Registry { return r.codec }
+
+func (r *Registry) modify(s Spec) Spec {
+	for _, fn := range r.modifiers[strings.ToUpper(s.Name)] {
+		fn(&s)
+	}
+	return s
+}

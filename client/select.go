@@ -1,0 +1,103 @@
+package client
+
+import (
+	"context"
+
+	"github.com/imapkit/imapkit/wire"
+)
+
+// SelectOptions are the optional parameters of SELECT and EXAMINE.
+type SelectOptions struct {
+	// ReadOnly sends EXAMINE instead of SELECT (RFC 9051 §6.3.3).
+	ReadOnly bool
+	// Params are select parameters (RFC 4466 §2.2), e.g. CONDSTORE or
+	// QRESYNC (...), as extensions build them.
+	Params []wire.Value
+}
+
+// Select opens a mailbox (RFC 9051 §6.3.2; EXAMINE §6.3.3 when
+// opts.ReadOnly) and returns its state. The untagged responses of SELECT
+// update the connection's Mailbox; a failed SELECT leaves no mailbox
+// selected (RFC 9051 §6.3.2).
+func (c *Conn) Select(ctx context.Context, name string, opts *SelectOptions) (*Mailbox, error) {
+	arg, err := c.mailboxArg(name)
+	if err != nil {
+		return nil, err
+	}
+	verb := "SELECT"
+	args := []wire.Value{arg}
+	if opts != nil {
+		if opts.ReadOnly {
+			verb = "EXAMINE"
+		}
+		if len(opts.Params) > 0 {
+			args = append(args, wire.List(opts.Params...))
+		}
+	}
+	cmd, err := c.Start(ctx, Spec{
+		Name:   verb,
+		Args:   args,
+		States: authState,
+		Alone:  true,
+		// SELECT's untagged responses go to the mailbox state; the
+		// command claims them so that they do not reach the unclaimed
+		// queue as news.
+		Claim: func(r *wire.Response) bool {
+			switch r.Name {
+			case "EXISTS", "RECENT", "FLAGS":
+				return true
+			}
+			return r.Kind == wire.StatusResponse && r.Status == wire.StatusOK && r.Code != nil
+		},
+		onDone: func(c *Conn, resp *wire.Response) {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if resp.Status != wire.StatusOK {
+				c.mbox = nil
+				c.state = StateAuthenticated
+				return
+			}
+			c.mbox.Name = name
+			if verb == "EXAMINE" {
+				c.mbox.ReadOnly = true
+			}
+			if resp.Code != nil && (resp.Code.Name == "READ-ONLY" || resp.Code.Name == "READ-WRITE") {
+				c.mbox.ReadOnly = resp.Code.Name == "READ-ONLY"
+			}
+			c.state = StateSelected
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := cmd.Wait(ctx); err != nil {
+		return nil, err
+	}
+	return c.Mailbox(), nil
+}
+
+// Close closes the selected mailbox, expunging messages marked \Deleted
+// (RFC 9051 §6.4.1). It is CloseMailbox because Close ends the connection.
+func (c *Conn) CloseMailbox(ctx context.Context) error {
+	return c.simple(ctx, Spec{Name: "CLOSE", States: selected, Alone: true, onDone: deselect})
+}
+
+// Unselect closes the selected mailbox without expunging (RFC 9051
+// §6.4.2, RFC 3691).
+func (c *Conn) Unselect(ctx context.Context) error {
+	return c.simple(ctx, Spec{Name: "UNSELECT", States: selected, Alone: true, onDone: deselect})
+}
+
+func deselect(c *Conn, resp *wire.Response) {
+	if resp.Status != wire.StatusOK {
+		return
+	}
+	c.mu.Lock()
+	m := c.mbox
+	c.mbox = nil
+	c.state = StateAuthenticated
+	c.mu.Unlock()
+	if m != nil {
+		c.events.mailbox([]MailboxEvent{{Kind: EventClosed, Mailbox: m}})
+	}
+}
