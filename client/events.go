@@ -150,7 +150,9 @@ func (c *Conn) Unclaimed(ctx context.Context) (*wire.Response, error) {
 			n := len(c.unclaimQ)
 			c.unclaimMu.Unlock()
 			if n == 0 {
-				return nil, c.Err()
+				c.mu.Lock()
+				defer c.mu.Unlock()
+				return nil, c.connErr()
 			}
 		case <-ctx.Done():
 			return nil, ctx.Err()

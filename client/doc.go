@@ -1,0 +1,33 @@
+// Package client is an IMAP4rev1 (RFC 3501) and IMAP4rev2 (RFC 9051)
+// client.
+//
+// A Conn is safe for use by several goroutines. Every command method sends
+// its command at once, unless RFC 9051 §5.5 says it must wait, and several
+// commands may be in flight together (pipelining). One goroutine reads the
+// server's responses: it updates the connection state (capabilities, the
+// selected Mailbox) and hands each untagged response to the first command
+// in flight that claims it; what no command claims goes to the unclaimed
+// queue (Conn.Unclaimed) and to Options.Unilateral, which runs on a
+// goroutine of its own.
+//
+// Methods that return a *Command (or a FetchCommand, AppendCommand) return
+// as soon as the command is on the wire. Its results can be read while
+// they arrive (Responses, FetchCommand.Messages) or all at once (Wait,
+// Collect). Large literals — whole messages — can be streamed with
+// FetchOptions.Literal, so a mailbox of any size downloads in bounded
+// memory.
+//
+// Errors: a NO or BAD completion is a *StatusError carrying the status,
+// response code and text; a lost connection (BYE, I/O error, protocol
+// error, Close) ends every command in flight with a *ConnError; a command
+// not valid in the current state is a *StateError.
+//
+// Safety: Login refuses while the server advertises LOGINDISABLED, and
+// neither Login nor Authenticate sends credentials without TLS unless
+// Options.InsecureAuth is set. StartTLS refuses to parse bytes received
+// before the TLS handshake. User strings are sent as quoted strings or
+// literals chosen by the codec, so they cannot inject protocol syntax.
+//
+// Extensions plug in through Options.Extensions (see Registry); the base
+// protocol's parsers are registered the same way.
+package client
