@@ -570,3 +570,36 @@ func TestCompress100MB(t *testing.T) {
 		})
 	}
 }
+
+// readerConn is a connection that reads from r and discards writes.
+type readerConn struct {
+	nopConn
+	r io.Reader
+}
+
+func (c *readerConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+func (c *readerConn) Close() error               { return nil }
+
+// FuzzCompressRead: any bytes from the peer end in data, an error or EOF,
+// never a panic; the two implementations agree on valid streams.
+func FuzzCompressRead(f *testing.F) {
+	f.Add(deflated(f, Klauspost{}, DefaultCompression, []byte("* OK hello\r\n"), []byte("* 1 EXISTS\r\n")))
+	f.Add(deflated(f, Stdlib{}, HuffmanOnly, []byte("* OK hello\r\n")))
+	f.Add([]byte{0x00, 0x05, 0x00, 0xfa, 0xff, 'h', 'e', 'l', 'l', 'o', 0, 0, 0xff, 0xff})
+	f.Add([]byte("* OK not compressed\r\n"))
+	f.Fuzz(func(t *testing.T, wire []byte) {
+		var outs [2][]byte
+		var errs [2]error
+		for i, fl := range flates {
+			c, err := Compress(&readerConn{r: bytes.NewReader(wire)}, nil, fl.f, DefaultCompression)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs[i], errs[i] = io.ReadAll(io.LimitReader(c, 1<<20))
+			c.Close()
+		}
+		if errs[0] == nil && errs[1] == nil && !bytes.Equal(outs[0], outs[1]) {
+			t.Errorf("klauspost and stdlib read %q and %q", outs[0], outs[1])
+		}
+	})
+}
