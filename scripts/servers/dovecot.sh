@@ -94,7 +94,9 @@ with_policy_rc_d() {
 # apt/dpkg chatter goes to DIR/log/apt.log; its tail is shown on failure.
 apt_install() {
 	# Lock::Timeout: wait (up to 5 min) for another apt/dpkg run instead of failing.
-	local quiet=(-y -qq -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 --no-install-recommends) alog=$DIR/log/apt.log
+	# --force-unsafe-io: no fsync per unpacked file (much faster on busy disks).
+	local quiet=(-y -qq -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-unsafe-io
+		--no-install-recommends) alog=$DIR/log/apt.log
 	mkdir -p "$DIR/log"
 	# Stale or missing lists: update once and retry.
 	if ! apt-cache show "$@" >/dev/null 2>&1; then apt_update; fi
