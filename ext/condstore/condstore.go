@@ -1,0 +1,178 @@
+// Package condstore implements the CONDSTORE extension (RFC 7162 §3.1):
+// a mod-sequence for every message, which lets a client fetch only what
+// changed since it last looked (FETCH CHANGEDSINCE), search by it (SEARCH
+// MODSEQ), and change flags only where nobody else changed them first
+// (STORE UNCHANGEDSINCE).
+//
+// Install registers what CONDSTORE adds to the server's responses: the
+// MODSEQ FETCH item (a uint64 in wire.FetchData.Items, read with ModSeq),
+// and the HIGHESTMODSEQ (uint64), NOMODSEQ and MODIFIED (seqset.Set)
+// response codes. The client keeps HIGHESTMODSEQ in its Mailbox state
+// (client.Mailbox.HighestModSeq) whichever parser read it. The MODSEQ that
+// ends a SEARCH response and the MODSEQ of ESEARCH (RFC 7162 §3.1.5,
+// §3.1.10) are part of the base protocol's SEARCH and ESEARCH parsers
+// (wire.SearchData.ModSeq, wire.ESearchData.ModSeq, and
+// client.SearchResult.ModSeq), so Install leaves them alone; so is the
+// HIGHESTMODSEQ item of STATUS (wire.StatusHighestModSeq).
+//
+// The helpers build the arguments CONDSTORE adds to base commands, for
+// the fields the client leaves open to extensions:
+//
+//	SELECT/EXAMINE  client.SelectOptions.Params  SelectParam()
+//	FETCH           client.FetchItems.Extra      FetchModSeq()
+//	FETCH           client.FetchItems.Modifiers  ChangedSince(n)
+//	STORE           client.StoreFlags.Modifiers  UnchangedSince(n)
+//	SEARCH          client.SearchCriteria.Keys   ModSeqKey(n)
+//
+// Store and UIDStore wrap a conditional STORE and report the messages that
+// failed its test as a *ModifiedError. AlwaysFetchModSeq is an Extension
+// that adds MODSEQ to every FETCH through client.Registry.ModifyCommand.
+//
+// The package uses only the exported API of client, codec and wire; an
+// extension written in another module would look the same.
+package condstore
+
+import (
+	"github.com/imapkit/imapkit/client"
+	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/seqset"
+	"github.com/imapkit/imapkit/wire"
+)
+
+// Install registers the MODSEQ FETCH item parser and the HIGHESTMODSEQ,
+// NOMODSEQ and MODIFIED response-code parsers into a connection's
+// registry. Use it as a client.Extension:
+//
+//	client.Dial(ctx, addr, &client.Options{Extensions: []client.Extension{condstore.Install}})
+func Install(r *client.Registry) {
+	r.FetchItem("MODSEQ", parseModSeqItem)
+	r.Code("HIGHESTMODSEQ", parseHighestModSeq)
+	r.Code("NOMODSEQ", parseNoModSeq)
+	r.Code("MODIFIED", parseModified)
+}
+
+// RegisterCodec registers the same parsers into a codec registry, for a
+// proxy or a test server that uses the codec without a client.
+func RegisterCodec(r *codec.Registry) {
+	r.FetchItem("MODSEQ", parseModSeqItem)
+	r.Code("HIGHESTMODSEQ", parseHighestModSeq)
+	r.Code("NOMODSEQ", parseNoModSeq)
+	r.Code("MODIFIED", parseModified)
+}
+
+// parseModSeqItem parses the value of fetch-mod-resp, "MODSEQ" SP "("
+// permsg-modsequence ")" (RFC 7162 §7), into a uint64.
+func parseModSeqItem(p *codec.Parser, _ string) (any, error) {
+	if err := p.Expect('('); err != nil {
+		return nil, err
+	}
+	n, err := readModSeq(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.Expect(')'); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// parseHighestModSeq parses "HIGHESTMODSEQ" SP mod-sequence-value
+// (RFC 7162 §3.1.2.1) into a uint64.
+func parseHighestModSeq(p *codec.Parser, _ string) (any, error) {
+	return readModSeq(p)
+}
+
+// parseNoModSeq parses "NOMODSEQ" (RFC 7162 §3.1.2.2), which has no
+// arguments.
+func parseNoModSeq(p *codec.Parser, _ string) (any, error) {
+	if c, _ := p.PeekByte(); c != ']' {
+		return nil, p.SyntaxError(`"]"`)
+	}
+	return nil, nil
+}
+
+// parseModified parses "MODIFIED" SP sequence-set (RFC 7162 §3.1.3) into
+// a seqset.Set: message numbers after STORE, UIDs after UID STORE.
+func parseModified(p *codec.Parser, _ string) (any, error) {
+	return p.ReadSeqSet()
+}
+
+// readModSeq reads a mod-sequence-value (RFC 7162 §7): 1 to 2^63-1.
+// Leniently, 0 is accepted.
+func readModSeq(p *codec.Parser) (uint64, error) {
+	n, err := p.ReadNumber64()
+	if err == nil && n == 0 && p.Strict() {
+		return 0, p.SyntaxError("mod-sequence-value")
+	}
+	return n, err
+}
+
+// ModSeq returns the MODSEQ item of f (RFC 7162 §3.1.4.2), which the
+// server sends when asked (FetchModSeq, ChangedSince), after a conditional
+// STORE, and in every FETCH once CONDSTORE is enabled. It reads the
+// parser's uint64 and, when Install was not used, the generic value
+// "(n)".
+func ModSeq(f *wire.FetchData) (uint64, bool) {
+	if f == nil {
+		return 0, false
+	}
+	d, ok := f.Item("MODSEQ")
+	if !ok {
+		return 0, false
+	}
+	switch v := d.(type) {
+	case uint64:
+		return v, true
+	case wire.Value:
+		if v.Kind == wire.KindList && len(v.List) == 1 && v.List[0].Kind == wire.KindNumber {
+			return v.List[0].Num, true
+		}
+	}
+	return 0, false
+}
+
+// HighestModSeq returns the HIGHESTMODSEQ code of resp (RFC 7162
+// §3.1.2.1): an untagged OK during SELECT, after the first CONDSTORE
+// enabling command, or after a MOVE or an EXPUNGE.
+func HighestModSeq(resp *wire.Response) (uint64, bool) {
+	if resp == nil || resp.Code == nil || resp.Code.Name != "HIGHESTMODSEQ" {
+		return 0, false
+	}
+	if n, ok := resp.Code.Data.(uint64); ok {
+		return n, true
+	}
+	if a := resp.Code.Args; len(a) == 1 && a[0].Kind == wire.KindNumber {
+		return a[0].Num, true
+	}
+	return 0, false
+}
+
+// NoModSeq reports whether resp carries the NOMODSEQ code (RFC 7162
+// §3.1.2.2): the selected mailbox keeps no mod-sequences.
+func NoModSeq(resp *wire.Response) bool {
+	return resp != nil && resp.Code != nil && resp.Code.Name == "NOMODSEQ"
+}
+
+// ModifiedSet returns the set of the MODIFIED code of resp (RFC 7162
+// §3.1.3), the completion of a conditional STORE: the messages that
+// failed the UNCHANGEDSINCE test, by sequence number after STORE and by
+// UID after UID STORE.
+func ModifiedSet(resp *wire.Response) (seqset.Set, bool) {
+	if resp == nil || resp.Code == nil || resp.Code.Name != "MODIFIED" {
+		return seqset.Set{}, false
+	}
+	switch d := resp.Code.Data.(type) {
+	case seqset.Set:
+		return d, true
+	case *seqset.Set:
+		if d != nil {
+			return *d, true
+		}
+	}
+	if a := resp.Code.Args; len(a) == 1 && (a[0].Kind == wire.KindNumber || a[0].Kind == wire.KindAtom) {
+		if s, err := seqset.Parse(a[0].Text()); err == nil {
+			return s, true
+		}
+	}
+	return seqset.Set{}, false
+}
