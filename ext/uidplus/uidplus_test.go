@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
@@ -156,7 +157,7 @@ func TestUIDExpungeNotSupported(t *testing.T) {
 	if !errors.Is(err, client.ErrNotSupported) {
 		t.Errorf("UIDExpunge without UIDPLUS: error %v; want client.ErrNotSupported", err)
 	}
-	s.Quiet(50e6)
+	s.Quiet(50 * time.Millisecond)
 }
 
 // IMAP4rev2 includes UID EXPUNGE (RFC 9051 §6.4.9).
@@ -178,7 +179,7 @@ func TestUIDExpungeEmptySet(t *testing.T) {
 	if _, err := uidplus.UIDExpunge(faketest.Ctx(t), c, seqset.Set{}); !errors.Is(err, uidplus.ErrEmptySet) {
 		t.Errorf("UIDExpunge(empty) error = %v; want ErrEmptySet", err)
 	}
-	s.Quiet(50e6)
+	s.Quiet(50 * time.Millisecond)
 }
 
 func TestUIDExpungeNotSelected(t *testing.T) {
@@ -188,7 +189,7 @@ func TestUIDExpungeNotSelected(t *testing.T) {
 	if !errors.As(err, &se) {
 		t.Errorf("UIDExpunge before SELECT: error %v; want *client.StateError", err)
 	}
-	s.Quiet(50e6)
+	s.Quiet(50 * time.Millisecond)
 }
 
 // The APPENDUID of an APPEND completion, read through the client.
