@@ -313,7 +313,8 @@ func (p *Parser) respText(resp *wire.Response, cont bool) error {
 			}
 			return nil
 		}
-		if err := p.spaces(); err != nil {
+		// One SP: any more spaces belong to the text.
+		if err := p.Expect(' '); err != nil {
 			return err
 		}
 	}
