@@ -2,6 +2,7 @@ package codec
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -74,6 +75,8 @@ func (e *ResponseEncoder) data(r *wire.Response) error {
 		return e.esearch(d)
 	case wire.ESearchData:
 		return e.esearch(&d)
+	case map[string]string:
+		return e.id(d)
 	}
 	return fmt.Errorf("%w: %T in %s", ErrUnsupportedData, r.Data, r.Name)
 }
@@ -706,5 +709,32 @@ func (e *ResponseEncoder) esearch(s *wire.ESearchData) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// id writes ID data (RFC 2971 §3.2): NIL for a nil map, else the fields
+// sorted by name, as a list of name and value strings; "" is NIL.
+func (e *ResponseEncoder) id(m map[string]string) error {
+	vw := &e.vw
+	vw.byte(' ')
+	if m == nil {
+		vw.str("NIL")
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	vw.byte('(')
+	for i, k := range keys {
+		if i > 0 {
+			vw.byte(' ')
+		}
+		e.str(k)
+		vw.byte(' ')
+		e.nstr(m[k])
+	}
+	vw.byte(')')
 	return nil
 }

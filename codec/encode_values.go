@@ -51,7 +51,9 @@ var octetClass = func() (t [256]uint8) {
 
 // classify chooses the syntax of a string of at most MaxQuoted octets:
 // an atom when atomOK and every octet is an ASTRING-CHAR (and the string
-// is not NIL, which an nstring position would read as NIL), else quoted
+// is not NIL, which an nstring position would read as NIL, nor a number
+// with a leading zero, and holds no "[", which readers of generic values
+// take for the start of a FETCH section), else quoted
 // when every octet may stand in a quoted string unescaped (8-bit only as
 // valid UTF-8, and only when utf8OK), else a literal, or a binary literal
 // if the string holds NUL.
@@ -74,7 +76,8 @@ func classify(s string, utf8OK, atomOK bool) strForm {
 		}
 		return formLiteral
 	}
-	if atomOK && all&clAstring != 0 && s != "" && !isNIL(s) {
+	if atomOK && all&clAstring != 0 && s != "" && !isNIL(s) && !nonCanonicalNumber(s) &&
+		strings.IndexByte(s, '[') < 0 {
 		return formAtom
 	}
 	if all&clQuoted != 0 {
@@ -91,28 +94,56 @@ func literalForm(s string) strForm {
 	return formLiteral
 }
 
+// nonCanonicalNumber reports whether s is all digits with a leading zero
+// ("007"): a reader of generic values would take the atom 007 for the
+// number 7, so such strings are quoted.
+func nonCanonicalNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return len(s) > 1 && s[0] == '0'
+}
+
 func isNIL(s string) bool {
 	return len(s) == 3 && (s[0]|0x20) == 'n' && (s[1]|0x20) == 'i' && (s[2]|0x20) == 'l'
 }
 
 // validAtom reports whether s can be written as one atom token: atom
-// characters plus "%", "*", "]" and "\" (flags such as \Seen, LIST
-// patterns, sequence sets with "*"; the decoder's generic atoms), and inside one "[...]" (a FETCH section) also SP, "(", ")" and DQUOTE.
-// It never allows CR, LF, NUL, "{", "[" inside a section, or 8-bit octets,
-// so the token can neither end the line nor open a literal.
+// characters plus "%", "*", "]" and "\\" (flags such as \\Seen, LIST
+// patterns, sequence sets with "*"; the decoder's generic atoms), and inside
+// one "[...]" (a FETCH section) also SP, "(", ")" and quoted strings, in
+// which "]" does not close the section. It never allows CR, LF, NUL, "{",
+// a nested "[", an unterminated quoted string or 8-bit octets, so the token
+// can neither end the line nor open a literal.
 func validAtom(s string) bool {
 	if s == "" {
 		return false
 	}
-	inSection := false
+	inSection, inQuote := false, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
+		case c < 0x20 || c >= 0x7f || c == '{':
+			return false
+		case inQuote:
+			switch c {
+			case '\\':
+				i++
+				if i == len(s) || s[i] < 0x20 || s[i] >= 0x7f {
+					return false
+				}
+			case '"':
+				inQuote = false
+			}
 		case inSection:
-			switch {
-			case c == ']':
+			switch c {
+			case ']':
 				inSection = false
-			case c < 0x20 || c >= 0x7f || c == '{' || c == '[':
+			case '"':
+				inQuote = true
+			case '[':
 				return false
 			}
 		case c == '[':

@@ -180,17 +180,19 @@ func (e *Encoder) Options() EncoderOptions { return e.opts }
 //   - wire.KindAtom as is, after checking it is one token: atom characters
 //     (RFC 9051 §9 "ATOM-CHAR") plus "%", "*", "]" and a leading "\" (flags,
 //     LIST patterns, sequence sets), and, between "[" and the next "]",
-//     SP, "(", ")" and DQUOTE too, so that FETCH items such as
-//     BODY.PEEK[HEADER.FIELDS (DATE FROM)]<0.100> are atoms. Never CR, LF,
-//     NUL, "{" or 8-bit octets.
+//     SP, "(", ")" and complete quoted strings too, so that FETCH items such
+//     as BODY.PEEK[HEADER.FIELDS (DATE FROM)]<0.100> are atoms. Never CR,
+//     LF, NUL, "{" or 8-bit octets.
 //   - wire.KindNumber in decimal; wire.KindNil as NIL; wire.KindList in
 //     parentheses.
 //   - wire.KindRaw verbatim; CR, LF and NUL are rejected, and so is a
 //     trailing "}", which would turn the end of the line into a literal.
 //   - wire.KindString by its Form and contents (RFC 9051 §4.3):
 //     FormAuto is an atom when every octet is an ASTRING-CHAR (so use it
-//     in "astring" positions only) and the string is not NIL in any case;
-//     else a quoted string; else a literal. FormQuoted skips the atom and
+//     in "astring" positions only), the string is not NIL in any case, and
+//     it is not digits with a leading zero, and it holds no "[" (a reader
+//     of generic values would take the first for a number and the second
+//     for the start of a FETCH section); else a quoted string; else a literal. FormQuoted skips the atom and
 //     the MaxQuoted limit. A string goes into a literal when it is longer
 //     than MaxQuoted (FormAuto), or holds CR, LF, DQUOTE, "\" or an 8-bit
 //     octet (valid UTF-8 may stay quoted when UTF8 is set). RFC 9051

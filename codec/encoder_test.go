@@ -45,6 +45,10 @@ func TestWriteCommandStrings(t *testing.T) {
 		{"empty", wire.String(""), nil, `""`},
 		{"NIL is quoted", wire.String("NIL"), nil, `"NIL"`},
 		{"nil is quoted", wire.String("nIl"), nil, `"nIl"`},
+		{"number", wire.String("123"), nil, `123`},
+		{"leading zero is quoted", wire.String("007"), nil, `"007"`},
+		{"bracket is quoted", wire.String("[Gmail]"), nil, `"[Gmail]"`},
+		{"zero", wire.String("0"), nil, `0`},
 		{"space", wire.String("pa ss"), nil, `"pa ss"`},
 		{"wildcards are quoted", wire.String("a*b%"), nil, `"a*b%"`},
 		{"parens", wire.String("(x)"), nil, `"(x)"`},
@@ -104,6 +108,7 @@ func TestWriteCommandKinds(t *testing.T) {
 		{[]wire.Value{wire.Atom(`\Seen`), wire.Atom("1:*"), wire.Atom("%"), wire.Atom("$")}, "A1 X \\Seen 1:* % $\r\n"},
 		{[]wire.Value{wire.Atom("BODY.PEEK[HEADER.FIELDS (DATE FROM)]<0.100>")}, "A1 X BODY.PEEK[HEADER.FIELDS (DATE FROM)]<0.100>\r\n"},
 		{[]wire.Value{wire.Atom(`BODY[HEADER.FIELDS ("X Y")]`)}, "A1 X BODY[HEADER.FIELDS (\"X Y\")]\r\n"},
+		{[]wire.Value{wire.Atom(`BODY[HEADER.FIELDS ("a]b" "c\"d")]<0.1>`)}, "A1 X BODY[HEADER.FIELDS (\"a]b\" \"c\\\"d\")]<0.1>\r\n"},
 		{[]wire.Value{wire.Raw(`RETURN (MIN) (OR SEEN "x")`)}, "A1 X RETURN (MIN) (OR SEEN \"x\")\r\n"},
 	}
 	for _, tt := range tests {
@@ -146,6 +151,9 @@ func TestWriteCommandRejects(t *testing.T) {
 		{"atom with CRLF in section", cmd("A1", "X", wire.Atom("BODY[\r\n]")), nil, ErrInvalidAtom},
 		{"atom with literal in section", cmd("A1", "X", wire.Atom("BODY[{5}]")), nil, ErrInvalidAtom},
 		{"atom with nested section", cmd("A1", "X", wire.Atom("BODY[[]]")), nil, ErrInvalidAtom},
+		{"atom with unterminated quote in section", cmd("A1", "X", wire.Atom(`BODY["]`)), nil, ErrInvalidAtom},
+		{"atom with trailing escape in section", cmd("A1", "X", wire.Atom(`BODY["\`)), nil, ErrInvalidAtom},
+		{"atom with quote outside section", cmd("A1", "X", wire.Atom(`a"b"`)), nil, ErrInvalidAtom},
 		{"flag with SP", cmd("A1", "STORE", wire.Atom("1"), wire.Atom("+FLAGS"), FlagList(`\Seen x`)), nil, ErrInvalidAtom},
 		{"bad atom deep in a list", cmd("A1", "X", wire.List(wire.List(wire.Atom("ok"), wire.Atom("a\r\n")))), nil, ErrInvalidAtom},
 		{"raw with CRLF", cmd("A1", "X", wire.Raw("a\r\nA2 LOGOUT")), nil, ErrInvalidRaw},

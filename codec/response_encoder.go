@@ -89,9 +89,15 @@ func (e *ResponseEncoder) SetMaxQuoted(n int) {
 // in parentheses for FLAGS), []uint32 (numbers, e.g. SEARCH), and the
 // base protocol's *wire.FetchData, *wire.ListData (LIST, LSUB),
 // *wire.StatusData, *wire.NamespaceData, *wire.SearchData and
-// *wire.ESearchData (values as well as pointers). Strings are quoted
+// *wire.ESearchData (values as well as pointers), and map[string]string
+// for ID (RFC 2971; nil is NIL, fields sorted by name). Strings are quoted
 // strings when short and made of TEXT-CHARs ("\" and DQUOTE escaped) and
 // literals otherwise; a literal8 (~{n}) carries NUL in BINARY sections.
+// Typed data follow the grammar to the octet, e.g. no SP between the parts
+// of a multipart (RFC 9051 §9 "body-type-mpart") or the addresses of an
+// envelope field; the members of a generic list are always separated by
+// SP, since a generic tree does not record where the grammar omits it
+// (decoders accept both).
 //
 // r is checked completely before anything is written: an [*EncodeError]
 // leaves the stream untouched. A value with a Body reader is streamed;

@@ -193,6 +193,8 @@ func TestWriteResponse(t *testing.T) {
 			"* 1 FETCH (ENVELOPE (NIL {2000}\r\n" + longText + " NIL NIL NIL NIL NIL NIL NIL NIL))"},
 		{"FETCH generic", numData(12, "FETCH", []wire.Value{wire.List(wire.Atom("UID"), wire.Number(5), wire.Atom("BODY[HEADER.FIELDS (DATE FROM)]<0>"), wire.Literal("ab"))}), false,
 			"* 12 FETCH (UID 5 BODY[HEADER.FIELDS (DATE FROM)]<0> {2}\r\nab)"},
+		{"ID", data("ID", map[string]string{"version": "", "name": "Dovecot"}), false, `* ID ("name" "Dovecot" "version" NIL)`},
+		{"ID NIL", data("ID", map[string]string(nil)), false, `* ID NIL`},
 		// generic data
 		{"generic", data("X-THING", []wire.Value{wire.Atom("A"), wire.Nil(), wire.Quoted(`q"\`), wire.Literal("l\r\n"), wire.String("auto"), wire.Number(1)}), false,
 			"* X-THING A NIL \"q\\\"\\\\\" {3}\r\nl\r\n \"auto\" 1"},
