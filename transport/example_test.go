@@ -142,4 +142,3 @@ func ExampleDialCommand() {
 	}
 	fmt.Print(greeting) // * PREAUTH ...
 }
-
