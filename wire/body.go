@@ -62,7 +62,9 @@ type Disposition struct {
 }
 
 // IsMultipart reports whether b is a multipart.
-func (b *BodyStructure) IsMultipart() bool { return len(b.Parts) > 0 || strings.EqualFold(b.Type, "MULTIPART") }
+func (b *BodyStructure) IsMultipart() bool {
+	return len(b.Parts) > 0 || strings.EqualFold(b.Type, "MULTIPART")
+}
 
 // MediaType returns "type/subtype" in lower case.
 func (b *BodyStructure) MediaType() string {

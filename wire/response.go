@@ -40,12 +40,12 @@ type Status uint8
 const (
 	// StatusNone is the zero Status, carried by data and continuation
 	// responses.
-	StatusNone Status = iota
-	StatusOK          // OK (RFC 9051 §7.1.1)
-	StatusNo          // NO (RFC 9051 §7.1.2)
-	StatusBad         // BAD (RFC 9051 §7.1.3)
-	StatusPreauth     // PREAUTH (RFC 9051 §7.1.4)
-	StatusBye         // BYE (RFC 9051 §7.1.5)
+	StatusNone    Status = iota
+	StatusOK             // OK (RFC 9051 §7.1.1)
+	StatusNo             // NO (RFC 9051 §7.1.2)
+	StatusBad            // BAD (RFC 9051 §7.1.3)
+	StatusPreauth        // PREAUTH (RFC 9051 §7.1.4)
+	StatusBye            // BYE (RFC 9051 §7.1.5)
 )
 
 var statusNames = [...]string{"", "OK", "NO", "BAD", "PREAUTH", "BYE"}
