@@ -1,3 +1,82 @@
 // Package codec converts between IMAP bytes and wire values, in both
 // directions.
+//
+// # Decoding responses
+//
+// A [Decoder] reads server responses (RFC 9051 §7, RFC 3501 §7) one at a
+// time from a buffered reader and returns each as a *wire.Response: its
+// kind (status, data, done, continue), tag, status, response code, text,
+// data name (upper-cased, also after a number: "* 12 FETCH"), number and
+// data. The data of a response is what the parser registered for its
+// name returns (a *wire.FetchData for FETCH, a *wire.ListData for LIST,
+// ...; see [RegisterBase]), or a generic []wire.Value tree when no parser
+// is registered, so that an unknown extension never breaks the stream.
+// Response codes and FETCH items are dispatched the same way.
+//
+// Parsers are kept in a [Registry] that belongs to one decoder (one
+// connection). The base protocol installs itself with [RegisterBase] like
+// any extension; an extension adds its own with [Registry.Data],
+// [Registry.Code] and [Registry.FetchItem], reading with the [Parser]
+// they are given.
+//
+// # Literals and memory
+//
+// The decoder reads lines into a reusable buffer (bufio.Reader.ReadSlice)
+// and allocates only for the values it returns; many short strings of a
+// response share one allocation. A literal up to
+// DecoderOptions.StreamThreshold is read into its value; a larger one goes
+// to DecoderOptions.OnLiteral, when set, as an io.Reader over the stream
+// ([Literal]), so that memory does not depend on literal sizes. A
+// buffered literal grows as its octets arrive: a server that claims
+// {9999999999999} cannot make the decoder allocate that.
+//
+// # Limits and errors
+//
+// MaxLineLength, MaxLiteralSize, MaxDepth and MaxListItems bound what one
+// response may cost; beyond them the decoder fails with ErrLineTooLong,
+// ErrLiteralTooLarge, ErrTooDeep or ErrTooManyItems, wrapped in a
+// [*LimitError] that says where. Input that is not IMAP fails with a
+// [*SyntaxError] giving the byte offset in the stream, what was expected
+// and an excerpt. After either, the stream cannot be resynchronised and
+// the decoder returns the same error from then on. Nothing panics on any
+// input.
+//
+// # Lenient and strict
+//
+// By default the decoder accepts the deviations of real servers listed
+// below; DecoderOptions.Strict rejects them. Keywords in any case are not
+// a deviation (RFC 9051 §9 makes them case-insensitive) and are accepted
+// in both modes, as are unknown response codes with any text
+// (resp-text-code allows atom SP text).
+//
+//   - A mailbox name that is not valid modified UTF-7 is kept as sent
+//     (Dovecot 2.3.19 sends a UTF-8 name in a literal in the STATUS that
+//     NOTIFY pushes).
+//   - NIL where a body structure requires a string (type, subtype,
+//     encoding, parameter values) or a number (size, lines), TEXT parts
+//     without the line count, MESSAGE/RFC822 parts without envelope and
+//     body, "()" for an empty parameter list, spaces between the parts of
+//     a multipart or between addresses.
+//   - Extra spaces between tokens and after "(", a missing space next to a
+//     parenthesis or quote, a trailing space at the end of a response.
+//   - 8-bit text that is not UTF-8 in resp-text and quoted strings, 8-bit
+//     bytes in atoms, a backslash before a character other than DQUOTE or
+//     backslash in a quoted string.
+//   - "* OK" and "A1 OK" without text, "[READ-ONLY]" without the SP
+//     before the end of the line, text glued to "]", a text that starts
+//     with "[" but is no response code, "+" without SP.
+//   - 0 and leading zeros where an nz-number is required, a one-digit day
+//     in a date-time without its leading space, "<origin.length>" echoed
+//     in a FETCH section, an empty FETCH list "()".
+//   - A non-synchronizing literal {n+} from the server.
+//
+// Courier's "* QUOTA "ROOT"" without a resource list is a generic tree
+// for the base registry (QUOTA is an extension); an extension's parser
+// decides whether to tolerate it (see [Parser.Strict]).
+//
+// # Decoding commands
+//
+// A [CommandDecoder] reads client commands for proxies and test servers,
+// with a callback at each synchronizing literal so that the server can
+// send its continuation request. Arguments are generic value trees.
 package codec
