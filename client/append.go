@@ -44,7 +44,7 @@ type AppendCommand struct{ *Command }
 
 // StartAppend sends APPEND and returns at once, for pipelining several.
 func (c *Conn) StartAppend(ctx context.Context, mailbox string, r io.Reader, size int64, opts *AppendOptions) (*AppendCommand, error) {
-	mb, err := c.mailboxArg(mailbox)
+	mb, err := c.MailboxArg(mailbox)
 	if err != nil {
 		return nil, err
 	}

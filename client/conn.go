@@ -241,7 +241,7 @@ func (c *Conn) Start(ctx context.Context, spec Spec) (*Command, error) {
 // start is Start with afterWrite, which runs while the command still owns
 // the wire (AUTHENTICATE's exchange, IDLE's "+").
 func (c *Conn) start(ctx context.Context, spec Spec, afterWrite func(cmd *Command) error) (*Command, error) {
-	spec = c.reg.modify(spec)
+	spec = c.reg.modify(c, spec)
 	cmd := newCommand(c, spec)
 	c.sendMu.Lock()
 	defer c.sendMu.Unlock()
@@ -528,6 +528,9 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	c.applyCodeLocked(resp)
 	c.mu.Unlock()
 
+	if isSelect(cmd.spec.Name) {
+		c.selectDone(cmd, resp)
+	}
 	if cmd.spec.onDone != nil {
 		cmd.spec.onDone(c, resp)
 	}
@@ -640,6 +643,8 @@ func (c *Conn) applyCodeLocked(resp *wire.Response) []MailboxEvent {
 				ev = append(ev, MailboxEvent{Kind: EventModSeq})
 			}
 		}
+	case "NOMODSEQ":
+		m.NoModSeq = true
 	case "PERMANENTFLAGS":
 		m.PermanentFlags = codeStrings(code)
 	case "READ-ONLY", "READ-WRITE":

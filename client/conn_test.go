@@ -448,3 +448,27 @@ func TestUnclaimedQueue(t *testing.T) {
 }
 
 var _ = codec.ErrLiteralTooLarge
+
+// SELECT sent through the raw path changes the state like Select does.
+func TestRawSelectTracksState(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH hi", nil)
+	ctx := testCtx(t)
+	cmd, err := c.Start(ctx, Spec{Name: "SELECT", Args: []wire.Value{wire.String("Entw&APw-rfe")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.expect("A1 SELECT Entw&APw-rfe")
+	s.send("* 2 EXISTS", "* OK [NOMODSEQ] no modseqs", "A1 OK [READ-ONLY] done")
+	if _, err := cmd.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m := c.Mailbox()
+	if c.State() != StateSelected || m == nil || m.Name != "Entwürfe" || m.Exists != 2 || !m.ReadOnly || !m.NoModSeq {
+		t.Fatalf("after raw SELECT: state %v, mailbox %+v", c.State(), m)
+	}
+	// ENABLE is valid in the authenticated state only (RFC 9051 §6.3.1).
+	var se *StateError
+	if _, err := c.Enable(ctx, "CONDSTORE"); !errors.As(err, &se) {
+		t.Errorf("ENABLE while selected = %v; want StateError", err)
+	}
+}

@@ -8,11 +8,11 @@ import (
 )
 
 // Enable turns on extensions that change how the server talks (RFC 5161,
-// RFC 9051 §6.3.1), e.g. CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4rev2, and
+// RFC 9051 §6.3.1; valid in the authenticated state only), e.g. CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4rev2, and
 // returns those the server enabled.
 func (c *Conn) Enable(ctx context.Context, caps ...string) ([]string, error) {
 	cmd, err := c.Start(ctx, Spec{
-		Name: "ENABLE", Args: atomList(caps).List, States: authState, Alone: true,
+		Name: "ENABLE", Args: atomList(caps).List, States: []State{StateAuthenticated}, Alone: true,
 		Claim: claimName("ENABLED"),
 	})
 	if err != nil {

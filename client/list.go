@@ -29,7 +29,7 @@ type ListResult struct {
 // §6.3.9). Patterns are mailbox names with the wildcards * and %, encoded
 // like mailbox names.
 func (c *Conn) List(ctx context.Context, reference string, patterns []string, opts *ListOptions) (*ListResult, error) {
-	ref, err := c.mailboxArg(reference)
+	ref, err := c.MailboxArg(reference)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (c *Conn) List(ctx context.Context, reference string, patterns []string, op
 	args = append(args, ref)
 	var pats []wire.Value
 	for _, p := range patterns {
-		v, err := c.mailboxArg(p)
+		v, err := c.MailboxArg(p)
 		if err != nil {
 			return nil, err
 		}
@@ -70,11 +70,11 @@ func (c *Conn) List(ctx context.Context, reference string, patterns []string, op
 // Lsub lists subscribed mailboxes (RFC 3501 §6.3.9; deprecated by RFC
 // 9051 in favour of LIST (SUBSCRIBED)).
 func (c *Conn) Lsub(ctx context.Context, reference, pattern string) (*ListResult, error) {
-	ref, err := c.mailboxArg(reference)
+	ref, err := c.MailboxArg(reference)
 	if err != nil {
 		return nil, err
 	}
-	pat, err := c.mailboxArg(pattern)
+	pat, err := c.MailboxArg(pattern)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func atomList(ss []string) wire.Value {
 // Status asks for the status of a mailbox (RFC 9051 §6.3.11). Items are
 // STATUS item names such as wire.StatusMessages.
 func (c *Conn) Status(ctx context.Context, mailbox string, items []string) (*wire.StatusData, error) {
-	arg, err := c.mailboxArg(mailbox)
+	arg, err := c.MailboxArg(mailbox)
 	if err != nil {
 		return nil, err
 	}

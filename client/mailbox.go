@@ -20,6 +20,9 @@ type Mailbox struct {
 	UIDValidity    uint32
 	UIDNext        uint32
 	HighestModSeq  uint64 // RFC 7162 §3.1.1
+	// NoModSeq reports the NOMODSEQ code: the mailbox does not keep
+	// mod-sequences (RFC 7162 §3.1.2.2).
+	NoModSeq       bool
 	Flags          []string
 	PermanentFlags []string
 }

@@ -17,9 +17,11 @@ func (c *Conn) utf8Names() bool {
 	return c.enabled["UTF8=ACCEPT"] || c.enabled["IMAP4REV2"]
 }
 
-// mailboxArg encodes a mailbox name for the wire (RFC 3501 §5.1.3). INBOX
-// is case-insensitive and always sent as INBOX.
-func (c *Conn) mailboxArg(name string) (wire.Value, error) {
+// MailboxArg encodes a mailbox name for the wire: modified UTF-7 (RFC 3501
+// §5.1.3), or UTF-8 once UTF8=ACCEPT or IMAP4rev2 is enabled. INBOX is
+// case-insensitive and always sent as INBOX. Extensions that build
+// commands with mailbox arguments use it.
+func (c *Conn) MailboxArg(name string) (wire.Value, error) {
 	if strings.EqualFold(name, "INBOX") {
 		return wire.String("INBOX"), nil
 	}
@@ -54,7 +56,7 @@ func (c *Conn) Unsubscribe(ctx context.Context, name string) error {
 }
 
 func (c *Conn) mailboxCommand(ctx context.Context, verb, name string) error {
-	arg, err := c.mailboxArg(name)
+	arg, err := c.MailboxArg(name)
 	if err != nil {
 		return err
 	}
@@ -63,11 +65,11 @@ func (c *Conn) mailboxCommand(ctx context.Context, verb, name string) error {
 
 // Rename renames a mailbox (RFC 9051 §6.3.6).
 func (c *Conn) Rename(ctx context.Context, from, to string) error {
-	a, err := c.mailboxArg(from)
+	a, err := c.MailboxArg(from)
 	if err != nil {
 		return err
 	}
-	b, err := c.mailboxArg(to)
+	b, err := c.MailboxArg(to)
 	if err != nil {
 		return err
 	}

@@ -17,12 +17,12 @@ type Extension func(r *Registry)
 // then on; it is never shared between connections.
 type Registry struct {
 	codec     *codec.Registry
-	modifiers map[string][]func(*Spec)
+	modifiers map[string][]func(*Conn, *Spec)
 	frozen    bool
 }
 
 func newRegistry() *Registry {
-	return &Registry{codec: codec.NewBaseRegistry(), modifiers: map[string][]func(*Spec){}}
+	return &Registry{codec: codec.NewBaseRegistry(), modifiers: map[string][]func(*Conn, *Spec){}}
 }
 
 func (r *Registry) check() {
@@ -52,9 +52,10 @@ func (r *Registry) FetchItem(name string, p codec.FetchItemParser) {
 }
 
 // ModifyCommand registers fn to adjust every command named name (e.g.
-// "SEARCH", "UID FETCH") before it is sent. Several extensions may modify
-// one command; they run in the order registered.
-func (r *Registry) ModifyCommand(name string, fn func(*Spec)) {
+// "SEARCH", "UID FETCH") before it is sent; fn may consult the connection
+// (Has, Enabled, Mailbox) to decide. Several extensions may modify one
+// command; they run in the order registered. fn must not send commands.
+func (r *Registry) ModifyCommand(name string, fn func(*Conn, *Spec)) {
 	r.check()
 	name = strings.ToUpper(name)
 	r.modifiers[name] = append(r.modifiers[name], fn)
@@ -64,9 +65,9 @@ func (r *Registry) ModifyCommand(name string, fn func(*Spec)) {
 // the methods above.
 func (r *Registry) Codec() *codec.Registry { return r.codec }
 
-func (r *Registry) modify(s Spec) Spec {
+func (r *Registry) modify(c *Conn, s Spec) Spec {
 	for _, fn := range r.modifiers[strings.ToUpper(s.Name)] {
-		fn(&s)
+		fn(c, &s)
 	}
 	return s
 }

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 
+	"github.com/imapkit/imapkit/utf7"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -20,7 +21,7 @@ type SelectOptions struct {
 // update the connection's Mailbox; a failed SELECT leaves no mailbox
 // selected (RFC 9051 §6.3.2).
 func (c *Conn) Select(ctx context.Context, name string, opts *SelectOptions) (*Mailbox, error) {
-	arg, err := c.mailboxArg(name)
+	arg, err := c.MailboxArg(name)
 	if err != nil {
 		return nil, err
 	}
@@ -49,23 +50,6 @@ func (c *Conn) Select(ctx context.Context, name string, opts *SelectOptions) (*M
 			}
 			return r.Kind == wire.StatusResponse && r.Status == wire.StatusOK && r.Code != nil
 		},
-		onDone: func(c *Conn, resp *wire.Response) {
-			c.mu.Lock()
-			defer c.mu.Unlock()
-			if resp.Status != wire.StatusOK {
-				c.mbox = nil
-				c.state = StateAuthenticated
-				return
-			}
-			c.mbox.Name = name
-			if verb == "EXAMINE" {
-				c.mbox.ReadOnly = true
-			}
-			if resp.Code != nil && (resp.Code.Name == "READ-ONLY" || resp.Code.Name == "READ-WRITE") {
-				c.mbox.ReadOnly = resp.Code.Name == "READ-ONLY"
-			}
-			c.state = StateSelected
-		},
 	})
 	if err != nil {
 		return nil, err
@@ -74,6 +58,33 @@ func (c *Conn) Select(ctx context.Context, name string, opts *SelectOptions) (*M
 		return nil, err
 	}
 	return c.Mailbox(), nil
+}
+
+// selectDone applies the completion of a SELECT or EXAMINE, whether sent by
+// Select or through the raw path (reader goroutine): on OK the mailbox is
+// selected; on NO or BAD none is (RFC 9051 §6.3.2).
+func (c *Conn) selectDone(cmd *Command, resp *wire.Response) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if resp.Status != wire.StatusOK || c.mbox == nil {
+		c.mbox = nil
+		c.state = StateAuthenticated
+		return
+	}
+	if len(cmd.spec.Args) > 0 {
+		name := cmd.spec.Args[0].Text()
+		if dec, err := utf7.Decode(name); err == nil && !(c.enabled["UTF8=ACCEPT"] || c.enabled["IMAP4REV2"]) {
+			name = dec
+		}
+		c.mbox.Name = name
+	}
+	if cmd.spec.Name == "EXAMINE" {
+		c.mbox.ReadOnly = true
+	}
+	if resp.Code != nil && (resp.Code.Name == "READ-ONLY" || resp.Code.Name == "READ-WRITE") {
+		c.mbox.ReadOnly = resp.Code.Name == "READ-ONLY"
+	}
+	c.state = StateSelected
 }
 
 // Close closes the selected mailbox, expunging messages marked \Deleted

@@ -94,7 +94,7 @@ func (c *Conn) UIDMove(ctx context.Context, uids seqset.Set, mailbox string) (*C
 }
 
 func (c *Conn) copyMove(ctx context.Context, name string, set seqset.Set, mailbox string) (*CopyResult, error) {
-	mb, err := c.mailboxArg(mailbox)
+	mb, err := c.MailboxArg(mailbox)
 	if err != nil {
 		return nil, err
 	}

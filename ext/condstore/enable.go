@@ -54,10 +54,9 @@ func Enable(ctx context.Context, c *client.Conn) error {
 // without asking each time. A macro (ALL, FAST, FULL) is expanded into
 // its items, since a macro cannot be combined with other items.
 //
-// Use it only with a server known to support CONDSTORE in every mailbox
-// the connection selects: a command modifier cannot see the connection's
-// capabilities, and a server answers BAD to FETCH MODSEQ without
-// CONDSTORE or in a NOMODSEQ mailbox (RFC 7162 §3.1.2.2).
+// Use it only with a server known to support CONDSTORE: a server answers
+// BAD to FETCH MODSEQ without it. In a mailbox that reported NOMODSEQ
+// (RFC 7162 §3.1.2.2) the item is left out.
 func AlwaysFetchModSeq(r *client.Registry) {
 	Install(r)
 	r.ModifyCommand("FETCH", addModSeq)
@@ -75,9 +74,14 @@ var fetchMacros = map[string][]string{
 // SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP
 // fetch-att) ")") [fetch-modifiers] (RFC 9051 §6.4.5, RFC 4466 §2.4). The
 // caller's arguments are never modified in place.
-func addModSeq(s *client.Spec) {
+func addModSeq(c *client.Conn, s *client.Spec) {
 	if len(s.Args) < 2 {
 		return
+	}
+	if c != nil {
+		if m := c.Mailbox(); m != nil && m.NoModSeq {
+			return
+		}
 	}
 	items := s.Args[1]
 	var list []wire.Value
