@@ -13,13 +13,13 @@ type Mailbox struct {
 	// Name is the mailbox name as given to Select (UTF-8).
 	Name string
 	// ReadOnly reports EXAMINE or a [READ-ONLY] response code.
-	ReadOnly       bool
-	Exists         uint32
-	Recent         uint32 // IMAP4rev1 only
-	Unseen         uint32 // the [UNSEEN n] code of IMAP4rev1: first unseen message
-	UIDValidity    uint32
-	UIDNext        uint32
-	HighestModSeq  uint64 // RFC 7162 §3.1.1
+	ReadOnly      bool
+	Exists        uint32
+	Recent        uint32 // IMAP4rev1 only
+	Unseen        uint32 // the [UNSEEN n] code of IMAP4rev1: first unseen message
+	UIDValidity   uint32
+	UIDNext       uint32
+	HighestModSeq uint64 // RFC 7162 §3.1.1
 	// NoModSeq reports the NOMODSEQ code: the mailbox does not keep
 	// mod-sequences (RFC 7162 §3.1.2.2).
 	NoModSeq       bool
