@@ -312,6 +312,7 @@ func (c *deflateConn) releaseWriter() {
 	if c.enc == nil {
 		return
 	}
+	c.bw.Reset(io.Discard) // whatever Close writes goes nowhere
 	c.enc.Close()
 	c.enc = nil
 	c.bw.Reset(nil)

@@ -80,8 +80,10 @@ func Trace(conn net.Conn, w io.Writer) net.Conn {
 	return (&Tracer{Writer: w}).Wrap(conn)
 }
 
-// Wrap returns conn with its traffic traced. Closing it writes out what is
-// left of an unfinished line.
+// Wrap returns conn with its traffic traced. What is written is traced
+// before it is written, so that a command shows before the response to it.
+// Closing the returned connection writes out what is left of unfinished
+// lines.
 func (t *Tracer) Wrap(conn net.Conn) net.Conn {
 	return &traceConn{Conn: conn, t: t}
 }
