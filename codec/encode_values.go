@@ -42,8 +42,8 @@ var octetClass = func() (t [256]uint8) {
 		if c >= 0x01 && c <= 0x7f && b != '\r' && b != '\n' && b != '"' && b != '\\' {
 			t[c] |= clQuoted
 		}
-		if wire.IsAtomChar(b) || b == ']' || b == '%' || b == '*' || b == '\\' {
-			t[c] |= clAtomTok
+		if (wire.IsAtomChar(b) || b == ']' || b == '%' || b == '*' || b == '\\') && b != '[' {
+			t[c] |= clAtomTok // "[" opens a section: see validAtom
 		}
 	}
 	return t
@@ -121,8 +121,16 @@ func validAtom(s string) bool {
 	if s == "" {
 		return false
 	}
+	// Fast path: plain atoms, flags, sequence sets.
+	i := 0
+	for i < len(s) && octetClass[s[i]]&clAtomTok != 0 {
+		i++
+	}
+	if i == len(s) {
+		return true
+	}
 	inSection, inQuote := false, false
-	for i := 0; i < len(s); i++ {
+	for ; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c < 0x20 || c >= 0x7f || c == '{':

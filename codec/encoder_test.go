@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -602,3 +603,33 @@ func BenchmarkWriteCommandAppend10MB(b *testing.B) { benchmarkAppend(b, false, f
 // BenchmarkWriteCommandAppend10MBReader: the message streamed from an
 // io.Reader, synchronizing literal.
 func BenchmarkWriteCommandAppend10MBReader(b *testing.B) { benchmarkAppend(b, true, true) }
+
+// A command with typed arguments; the encoder picks atom, quoted string
+// or literal for each string and stops at the synchronizing literal
+// until the server's "+".
+func ExampleEncoder_WriteCommand() {
+	var out strings.Builder
+	e := NewEncoder(&out, nil)
+	c := &wire.Command{Tag: "A1", Name: "LOGIN", Args: []wire.Value{wire.String("fred"), wire.String(`pa"ss`)}}
+	err := e.WriteCommand(c, func() error {
+		out.WriteString("<+>") // here the caller waits for the server's "+"
+		return nil
+	})
+	fmt.Printf("%q %v\n", out.String(), err)
+
+	out.Reset()
+	e.SetOptions(&EncoderOptions{LiteralPlus: true})
+	e.WriteCommand(&wire.Command{Tag: "A2", Name: "UID FETCH", Args: []wire.Value{
+		SeqSet(seqset.MustParse("1:4,7")),
+		wire.List(wire.Atom("FLAGS"), BodySection(true, wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"DATE", "FROM"}}, 0, 0)),
+	}}, nil)
+	e.WriteCommand(&wire.Command{Tag: "A3", Name: "APPEND", Args: []wire.Value{
+		wire.String("Sent Items"), FlagList(`\Seen`), DateTime(time.Date(2024, 7, 17, 2, 44, 25, 0, time.UTC)), wire.Literal("Hi!\r\n"),
+	}}, nil)
+	fmt.Print(strings.ReplaceAll(out.String(), "\r\n", "\n")) // CRLF shown as LF
+	// Output:
+	// "A1 LOGIN fred {5}\r\n<+>pa\"ss\r\n" <nil>
+	// A2 UID FETCH 1:4,7 (FLAGS BODY.PEEK[HEADER.FIELDS (DATE FROM)])
+	// A3 APPEND "Sent Items" (\Seen) "17-Jul-2024 02:44:25 +0000" {5+}
+	// Hi!
+}

@@ -3,6 +3,7 @@ package codec
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -332,4 +333,33 @@ func BenchmarkWriteResponseFetch(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// A test server's answer to SELECT and FETCH, from typed data.
+func ExampleResponseEncoder_WriteResponse() {
+	var out strings.Builder
+	e := NewResponseEncoder(&out)
+	e.QueueResponse(&wire.Response{Kind: wire.DataResponse, Tag: "*", Name: "EXISTS", Num: 172, HasNum: true})
+	e.QueueResponse(&wire.Response{Kind: wire.StatusResponse, Tag: "*", Status: wire.StatusOK,
+		Code: &wire.Code{Name: "UIDNEXT", Data: uint32(4392)}, Text: "Predicted next UID"})
+	e.QueueResponse(&wire.Response{Kind: wire.DataResponse, Tag: "*", Name: "LIST",
+		Data: &wire.ListData{Attrs: []string{wire.AttrHasNoChildren}, Delim: '/', Mailbox: "Entwürfe"}})
+	e.QueueResponse(&wire.Response{Kind: wire.DataResponse, Tag: "*", Name: "FETCH", Data: &wire.FetchData{
+		Seq: 12, Has: wire.FetchUID | wire.FetchFlags, UID: 4827313, Flags: []string{wire.FlagSeen},
+		Sections: []wire.SectionData{{Item: "BODY", Section: wire.Section{Specifier: wire.SectionText}, Data: []byte("Hi!\r\n")}},
+	}})
+	e.QueueResponse(&wire.Response{Kind: wire.DoneResponse, Tag: "A142", Status: wire.StatusOK,
+		Code: &wire.Code{Name: "READ-WRITE"}, Text: "SELECT completed"})
+	if err := e.Flush(); err != nil {
+		fmt.Println(err)
+	}
+	fmt.Print(strings.ReplaceAll(out.String(), "\r\n", "\n")) // CRLF shown as LF
+	// Output:
+	// * 172 EXISTS
+	// * OK [UIDNEXT 4392] Predicted next UID
+	// * LIST (\HasNoChildren) "/" Entw&APw-rfe
+	// * 12 FETCH (UID 4827313 FLAGS (\Seen) BODY[TEXT] {5}
+	// Hi!
+	// )
+	// A142 OK [READ-WRITE] SELECT completed
 }
