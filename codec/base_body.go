@@ -123,44 +123,39 @@ func (p *Parser) address() (wire.Address, error) {
 }
 
 // body reads a body (RFC 9051 §9): a single part or a multipart, with
-// the extension data when present.
-func (p *Parser) body() (wire.BodyStructure, error) {
-	var b wire.BodyStructure
+// the extension data when present, into b.
+func (p *Parser) body(b *wire.BodyStructure) error {
 	if err := p.open(); err != nil {
-		return b, err
+		return err
 	}
 	if err := p.Enter(); err != nil {
-		return b, err
+		return err
 	}
 	defer p.Leave()
 	var err error
 	if c, _ := p.PeekByte(); c == '(' {
-		err = p.multipart(&b)
+		err = p.multipart(b)
 	} else {
-		err = p.singlePart(&b)
+		err = p.singlePart(b)
 	}
 	if err != nil {
-		return b, err
+		return err
 	}
-	return b, p.Expect(')')
+	return p.Expect(')')
 }
 
-// bstack holds the parts of the multiparts being read.
+// multipart reads body-type-mpart. The parts are parsed in place, into a
+// slice that grows as they come (most multiparts have two or three).
 func (p *Parser) multipart(b *wire.BodyStructure) error {
-	mark := len(p.bstack)
-	defer func() {
-		clear(p.bstack[mark:])
-		p.bstack = p.bstack[:mark]
-	}()
+	parts := make([]wire.BodyStructure, 0, 2)
 	for {
-		if len(p.bstack)-mark >= p.opt.MaxListItems {
+		if len(parts) >= p.opt.MaxListItems {
 			return p.limitErr(ErrTooManyItems)
 		}
-		part, err := p.body()
-		if err != nil {
+		parts = append(parts, wire.BodyStructure{})
+		if err := p.body(&parts[len(parts)-1]); err != nil {
 			return err
 		}
-		p.bstack = append(p.bstack, part)
 		c, _ := p.PeekByte()
 		if c == '(' {
 			continue
@@ -173,8 +168,7 @@ func (p *Parser) multipart(b *wire.BodyStructure) error {
 		}
 		break
 	}
-	b.Parts = make([]wire.BodyStructure, len(p.bstack)-mark)
-	copy(b.Parts, p.bstack[mark:])
+	b.Parts = parts
 	b.Type = "MULTIPART"
 	if err := p.ReadSP(); err != nil {
 		return err
@@ -274,11 +268,10 @@ func (p *Parser) singlePart(b *wire.BodyStructure) error {
 		if err := p.ReadSP(); err != nil {
 			return err
 		}
-		inner, err := p.body()
-		if err != nil {
+		b.Body = &wire.BodyStructure{}
+		if err := p.body(b.Body); err != nil {
 			return err
 		}
-		b.Body = &inner
 		if err := p.ReadSP(); err != nil {
 			return err
 		}

@@ -218,9 +218,8 @@ func (p *Parser) fetchValue(f *wire.FetchData, kind baseItem) error {
 		f.Envelope, err = p.envelope()
 		f.Has |= wire.FetchEnvelope
 	case itemBody, itemBodyStructure:
-		var b wire.BodyStructure
-		b, err = p.body()
-		f.BodyStructure = &b
+		f.BodyStructure = &wire.BodyStructure{}
+		err = p.body(f.BodyStructure)
 		if kind == itemBody {
 			f.Has |= wire.FetchBody
 		} else {

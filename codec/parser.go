@@ -81,8 +81,7 @@ type Parser struct {
 	arena   []byte
 	scratch []byte
 	mbuf    []byte
-	vstack  []wire.Value         // values of the generic lists being read
-	bstack  []wire.BodyStructure // parts of the multiparts being read
+	vstack  []wire.Value // values of the generic lists being read
 	zones   zoneCache
 
 	onSyncLiteral func(size int64) error // command decoder only
@@ -1005,40 +1004,69 @@ func (p *Parser) ReadValue() (wire.Value, error) { return p.value(false) }
 func (p *Parser) ReadValues() ([]wire.Value, error) { return p.values(false) }
 
 func (p *Parser) value(inCode bool) (wire.Value, error) {
+	mark := len(p.vstack)
+	err := p.pushValue(inCode)
+	var v wire.Value
+	if len(p.vstack) > mark {
+		v = p.vstack[mark]
+		p.vstack[mark] = wire.Value{}
+		p.vstack = p.vstack[:mark]
+	}
+	return v, err
+}
+
+// pushValue reads one value onto p.vstack. Scalars are written in place,
+// which spares two copies of a wire.Value per value.
+func (p *Parser) pushValue(inCode bool) error {
 	c, ok := p.PeekByte()
 	if !ok {
-		return wire.Value{}, p.SyntaxError("value")
+		return p.SyntaxError("value")
 	}
-	switch c {
-	case '(':
-		l, err := p.genericList(inCode)
-		return wire.Value{Kind: wire.KindList, List: l}, err
-	case '"':
+	if c == '(' {
+		l, err := p.genericList(inCode) // may grow p.vstack
+		if err != nil {
+			return err
+		}
+		p.vstack = append(p.vstack, wire.Value{Kind: wire.KindList, List: l})
+		return nil
+	}
+	if c == ')' {
+		return p.SyntaxError("value")
+	}
+	p.vstack = append(p.vstack, wire.Value{})
+	v := &p.vstack[len(p.vstack)-1]
+	switch {
+	case c == '"':
 		b, err := p.quotedBytes()
 		if err != nil {
-			return wire.Value{}, err
+			return err
 		}
-		return wire.Value{Kind: wire.KindString, Form: wire.FormQuoted, Str: p.str(b)}, nil
-	case '{':
-		return p.literalValue()
-	case '~':
-		if p.literal8Next() {
-			return p.literalValue()
+		v.Kind, v.Form, v.Str = wire.KindString, wire.FormQuoted, p.str(b)
+		return nil
+	case c == '{' || p.literal8Next():
+		data, size, binary, streamed, err := p.literal()
+		if err != nil {
+			return err
 		}
-	case ')':
-		return wire.Value{}, p.SyntaxError("value")
+		v.Kind, v.Form, v.Str, v.Size, v.Streamed = wire.KindString, wire.FormLiteral, bytesToString(data), size, streamed
+		if binary {
+			v.Form = wire.FormLiteral8
+		}
+		return nil
 	}
 	b, err := p.genericAtom(inCode)
 	if err != nil {
-		return wire.Value{}, err
+		return err
 	}
 	if n, ok := atoiBytes(b); ok {
-		return wire.Value{Kind: wire.KindNumber, Num: n}, nil
+		v.Kind, v.Num = wire.KindNumber, n
+		return nil
 	}
 	if len(b) == 3 && b[0]|0x20 == 'n' && b[1]|0x20 == 'i' && b[2]|0x20 == 'l' {
-		return wire.Value{}, nil
+		return nil
 	}
-	return wire.Value{Kind: wire.KindAtom, Str: p.intern(b)}, nil
+	v.Kind, v.Str = wire.KindAtom, p.intern(b)
+	return nil
 }
 
 // atoiBytes parses b as a decimal number that fits in 64 bits.
@@ -1058,18 +1086,6 @@ func atoiBytes(b []byte) (uint64, bool) {
 		n = n*10 + d
 	}
 	return n, true
-}
-
-func (p *Parser) literalValue() (wire.Value, error) {
-	data, size, binary, streamed, err := p.literal()
-	if err != nil {
-		return wire.Value{}, err
-	}
-	v := wire.Value{Kind: wire.KindString, Form: wire.FormLiteral, Str: bytesToString(data), Size: size, Streamed: streamed}
-	if binary {
-		v.Form = wire.FormLiteral8
-	}
-	return v, nil
 }
 
 // genericAtom reads the token of an atom-like value: ATOM-CHARs, "]"
@@ -1172,12 +1188,11 @@ func (p *Parser) genericList(inCode bool) ([]wire.Value, error) {
 		if fetch && len(p.vstack) > mark && p.vstack[len(p.vstack)-1].Kind == wire.KindAtom {
 			p.itemStr = p.vstack[len(p.vstack)-1].Str
 		}
-		v, err := p.value(inCode)
+		err := p.pushValue(inCode)
 		p.itemStr = ""
 		if err != nil {
 			return nil, err
 		}
-		p.vstack = append(p.vstack, v)
 		if p.Consume(')') {
 			break
 		}
@@ -1212,11 +1227,9 @@ func (p *Parser) values(inCode bool) ([]wire.Value, error) {
 		if len(p.vstack)-mark >= p.opt.MaxListItems {
 			return nil, p.limitErr(ErrTooManyItems)
 		}
-		v, err := p.value(inCode)
-		if err != nil {
+		if err := p.pushValue(inCode); err != nil {
 			return nil, err
 		}
-		p.vstack = append(p.vstack, v)
 		if p.AtEnd() || (inCode && p.line[p.pos] == ']') {
 			break
 		}
