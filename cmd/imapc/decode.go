@@ -71,9 +71,10 @@ e.g. "BODY[HEADER.FIELDS (DATE FROM)]<0>"; flags are strings such as
 "\\Seen". Octets that are not UTF-8 in anything but a literal (8-bit text
 that some servers send) are printed as U+FFFD.
 
-Memory does not grow with the input: responses are printed as they are
-decoded, and literals over 64 KiB are streamed. Limits: a line outside
-literals may hold at most 1 MiB.
+Memory does not grow with the input: responses are decoded and printed
+one at a time, and literals over 64 KiB are hashed as they stream by, so
+only one response, with its shorter literals, is held at once. A line
+outside literals may hold at most 1 MiB.
 
 On malformed input decode prints the responses decoded before it, then an
 error naming the byte offset on standard error, and exits with status 1.
