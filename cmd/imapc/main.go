@@ -73,6 +73,7 @@ func main() {
 // run runs imapc with args and returns the exit status: 0 on success, 1
 // when the command failed, 2 for a usage error.
 func run(args []string, e *env) int {
+	args = hoistConnFlags(args)
 	if len(args) == 0 {
 		usage(e.Stderr)
 		return 2
