@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -101,8 +103,10 @@ func resetBodies(vs []wire.Value) {
 
 // roundTripCommand encodes c with opts, decodes it with the command
 // decoder, and checks that it reads back as the generic form of c, with
-// the same synchronizing literals, and nothing after it.
-func roundTripCommand(t testing.TB, c *wire.Command, opts EncoderOptions) {
+// the same synchronizing literals, and nothing after it. An encoder that
+// refuses c must do so before writing anything; roundTripCommand then
+// returns the error.
+func roundTripCommand(t testing.TB, c *wire.Command, opts EncoderOptions) error {
 	t.Helper()
 	var buf bytes.Buffer
 	e := NewEncoder(&buf, &opts)
@@ -120,7 +124,7 @@ func roundTripCommand(t testing.TB, c *wire.Command, opts EncoderOptions) {
 		if buf.Len() != 0 {
 			t.Fatalf("WriteCommand failed with %v after writing %q", err, buf.String())
 		}
-		return
+		return err
 	}
 	want := &wire.Command{Tag: c.Tag, Name: strings.ToUpper(c.Name)}
 	for _, a := range c.Args {
@@ -148,6 +152,7 @@ func roundTripCommand(t testing.TB, c *wire.Command, opts EncoderOptions) {
 	if next, err := d.ReadCommand(nil); err != io.EOF {
 		t.Fatalf("after the command in %q: %v, %v; want io.EOF", wire, next, err)
 	}
+	return nil
 }
 
 func wireList(vs []wire.Value) wire.Value { return wire.Value{Kind: wire.KindList, List: vs} }
@@ -268,7 +273,12 @@ func commandForms() map[string]*wire.Command {
 func TestRoundTripCommands(t *testing.T) {
 	for name, c := range commandForms() {
 		for _, o := range encoderOptionSets {
-			t.Run(name+"/"+o.name, func(t *testing.T) { roundTripCommand(t, c, o.opts) })
+			t.Run(name+"/"+o.name, func(t *testing.T) {
+				err := roundTripCommand(t, c, o.opts)
+				if err != nil && !(errors.Is(err, ErrNeedsBinary) && !o.opts.Binary) {
+					t.Errorf("WriteCommand: %v", err)
+				}
+			})
 		}
 	}
 }
@@ -625,6 +635,12 @@ func FuzzResponseRoundTrip(f *testing.F) {
 		f.Add(buf.Bytes(), false)
 	}
 	f.Add([]byte("* 1 FETCH (BODY[HEADER.FIELDS (DATE)]<0> {3}\r\nabc UID 4)\r\n"), true)
+	files, _ := filepath.Glob("testdata/dovecot/*.s2c")
+	for _, name := range files {
+		if in, err := os.ReadFile(name); err == nil {
+			f.Add(in, false)
+		}
+	}
 	_, codes, _ := NewBaseRegistry().Names()
 	typedCode := map[string]bool{}
 	for _, c := range codes {
@@ -669,4 +685,84 @@ func FuzzResponseRoundTrip(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRoundTripDovecot re-encodes every response and command of the
+// transcripts captured from a real Dovecot (testdata/dovecot): each must
+// encode, and decode back to the same value.
+func TestRoundTripDovecot(t *testing.T) {
+	files, _ := filepath.Glob("testdata/dovecot/*.s2c")
+	if len(files) == 0 {
+		t.Skip("no Dovecot transcripts")
+	}
+	// Strings may change form (a quoted string with 8-bit text becomes a
+	// literal), never contents.
+	opts := cmp.Options{respOpts, cmpopts.IgnoreFields(wire.Value{}, "Form", "Size")}
+	for _, f := range files {
+		in, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, reg := range []*Registry{nil, NewRegistry()} {
+			dopts := &DecoderOptions{Registry: reg}
+			d := NewDecoder(bytes.NewReader(in), dopts)
+			for n := 1; ; n++ {
+				r1, err := d.ReadResponse()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Errorf("%s: response %d: %v", f, n, err)
+					break
+				}
+				var buf bytes.Buffer
+				if err := NewResponseEncoder(&buf).WriteResponse(r1); err != nil {
+					t.Errorf("%s: response %d (generic %v): WriteResponse: %v", f, n, reg != nil, err)
+					continue
+				}
+				r2, err := NewDecoder(bytes.NewReader(buf.Bytes()), dopts).ReadResponse()
+				if err != nil {
+					t.Errorf("%s: response %d re-encoded as %q: %v", f, n, buf.Bytes(), err)
+					continue
+				}
+				if diff := cmp.Diff(r1, r2, opts); diff != "" {
+					t.Errorf("%s: response %d re-encoded as %q differs (-first +second):\n%s", f, n, buf.Bytes(), diff)
+				}
+			}
+		}
+	}
+	files, _ = filepath.Glob("testdata/dovecot/*.c2s")
+	for _, f := range files {
+		in, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := NewCommandDecoder(bytes.NewReader(in), nil)
+		var last error
+		for n := 1; ; n++ {
+			c, err := d.ReadCommand(nil)
+			if err == io.EOF {
+				break
+			}
+			var se *SyntaxError
+			if errors.As(err, &se) {
+				// A line that is no command (DONE, a SASL response, the
+				// malformed commands of errors.c2s).
+				if last != nil && err.Error() == last.Error() {
+					break // the decoder does not go on after errors
+				}
+				last = err
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s: command %d: %v", f, n, err)
+				break
+			}
+			for _, o := range encoderOptionSets {
+				if err := roundTripCommand(t, c, o.opts); err != nil {
+					t.Errorf("%s: command %d (%s %s): %v", f, n, c.Tag, c.Name, err)
+				}
+			}
+		}
+	}
 }
