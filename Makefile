@@ -7,4 +7,4 @@ test:
 	./scripts/test
 
 run:
-	cd cmd && go run ./imapc demo
+	./scripts/demo

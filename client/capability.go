@@ -2,7 +2,7 @@ package client
 
 import (
 	"context"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/imapkit/imapkit/wire"
@@ -23,7 +23,8 @@ func claimName(names ...string) func(*wire.Response) bool {
 }
 
 // Capability asks the server for its capabilities (RFC 9051 §6.1.1) and
-// returns them upper-cased and sorted.
+// returns them as the server spelled them, sorted. Capability names are
+// case-insensitive: compare with Has.
 func (c *Conn) Capability(ctx context.Context) ([]string, error) {
 	cmd, err := c.Start(ctx, Spec{Name: "CAPABILITY", Claim: claimName("CAPABILITY")})
 	if err != nil {
@@ -38,12 +39,9 @@ func (c *Conn) Capability(ctx context.Context) ([]string, error) {
 func (c *Conn) capList() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]string, 0, len(c.caps))
-	for k := range c.caps {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	out := slices.Clone(c.capNames)
+	slices.SortFunc(out, func(a, b string) int { return strings.Compare(strings.ToUpper(a), strings.ToUpper(b)) })
+	return slices.Compact(out)
 }
 
 // Caps returns the server's capabilities, asking for them first when they
@@ -83,6 +81,7 @@ func (c *Conn) hasCap(name string) bool {
 func (c *Conn) forgetCaps() {
 	c.mu.Lock()
 	c.caps = map[string]bool{}
+	c.capNames = nil
 	c.capsKnown = false
 	c.updateEncoderLocked()
 	c.mu.Unlock()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,7 +50,8 @@ type Conn struct {
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every change the gate waits for
 	state     State
-	caps      map[string]bool
+	caps      map[string]bool // upper-cased names
+	capNames  []string        // as the server spelled them
 	capsKnown bool
 	enabled   map[string]bool
 	isTLS     bool
@@ -668,6 +670,7 @@ func (c *Conn) setCapsLocked(caps []string) {
 	for _, s := range caps {
 		c.caps[strings.ToUpper(s)] = true
 	}
+	c.capNames = slices.Clone(caps)
 	c.capsKnown = true
 	c.updateEncoderLocked()
 }

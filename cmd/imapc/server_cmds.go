@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"mime"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -192,12 +193,12 @@ func runFetch(e *env, args []string) error {
 		if env := m.Envelope; env != nil && len(env.From) > 0 {
 			from = env.From[0].Addr()
 			if env.From[0].Name != "" {
-				from = env.From[0].Name + " <" + from + ">"
+				from = decodeWords(env.From[0].Name) + " <" + from + ">"
 			}
 		}
 		subject, date := "", ""
 		if m.Envelope != nil {
-			subject, date = m.Envelope.Subject, m.Envelope.Date
+			subject, date = decodeWords(m.Envelope.Subject), m.Envelope.Date
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\n", m.UID, date, from, subject, m.RFC822Size)
 	}
@@ -374,4 +375,13 @@ func runAppend(e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// decodeWords decodes RFC 2047 encoded words for display; text that does
+// not decode is shown as sent.
+func decodeWords(s string) string {
+	if d, err := new(mime.WordDecoder).DecodeHeader(s); err == nil {
+		return d
+	}
+	return s
 }
