@@ -120,14 +120,17 @@ type Command struct {
 	queue     []queued
 	deferred  bool
 	abandoned bool
+	iterating bool          // a consumer reads the queue as it fills (Responses)
 	signal    chan struct{} // capacity 1: something was queued or the command finished
+	space     chan struct{} // capacity 1: the consumer took something off the queue
 	done      chan struct{}
 	final     *wire.Response
 	err       error
 }
 
 func newCommand(c *Conn, spec Spec) *Command {
-	return &Command{conn: c, spec: spec, class: spec.class(), signal: make(chan struct{}, 1), done: make(chan struct{})}
+	return &Command{conn: c, spec: spec, class: spec.class(), signal: make(chan struct{}, 1),
+		space: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // Tag returns the command's tag.
@@ -143,11 +146,25 @@ func (cmd *Command) notify() {
 	}
 }
 
+// maxQueued bounds the responses queued on a command whose consumer
+// iterates them: beyond it the reader waits for the consumer, so that a
+// FETCH of a whole mailbox streams in bounded memory (back-pressure). A
+// command nobody iterates (Wait, Collect) queues without bound.
+const maxQueued = 1024
+
 // push queues a claimed response (reader goroutine). It reports false if
 // the command deferred its responses, in which case the caller passes the
 // response on to the unclaimed queue.
 func (cmd *Command) push(resp *wire.Response) bool {
 	cmd.mu.Lock()
+	for cmd.iterating && !cmd.abandoned && !cmd.deferred && len(cmd.queue) >= maxQueued {
+		cmd.mu.Unlock()
+		select {
+		case <-cmd.space:
+		case <-cmd.conn.closing:
+		}
+		cmd.mu.Lock()
+	}
 	if cmd.deferred {
 		cmd.mu.Unlock()
 		return false
@@ -206,6 +223,10 @@ func (cmd *Command) next(ctx context.Context) (*wire.Response, error) {
 			cmd.queue = cmd.queue[1:]
 			fn := cmd.spec.Literal
 			cmd.mu.Unlock()
+			select {
+			case cmd.space <- struct{}{}:
+			default:
+			}
 			if q.lit != nil {
 				err := fn(q.lit.info, q.lit.r)
 				close(q.lit.done)
@@ -237,6 +258,11 @@ func (cmd *Command) next(ctx context.Context) (*wire.Response, error) {
 func (cmd *Command) abandon() {
 	cmd.mu.Lock()
 	cmd.abandoned = true
+	cmd.iterating = false
+	select {
+	case cmd.space <- struct{}{}:
+	default:
+	}
 	q := cmd.queue
 	cmd.queue = slices.DeleteFunc(q, func(e queued) bool {
 		if e.lit != nil {
@@ -253,8 +279,26 @@ func (cmd *Command) abandon() {
 // Spec.Literal while iterating. The final pair carries a nil response and
 // the completion's error (a *StatusError for NO or BAD), if any; ctx ends
 // the iteration early with ctx's error, leaving the command running.
+//
+// While a consumer iterates, at most 1024 responses wait on the command's
+// queue; beyond that the connection's reader waits for the consumer, so a
+// command of any size streams in bounded memory. The loop body must
+// therefore not wait for another command on the same connection to
+// complete: start it, and wait for it after the loop.
 func (cmd *Command) Responses(ctx context.Context) iter.Seq2[*wire.Response, error] {
 	return func(yield func(*wire.Response, error) bool) {
+		cmd.mu.Lock()
+		cmd.iterating = true
+		cmd.mu.Unlock()
+		defer func() {
+			cmd.mu.Lock()
+			cmd.iterating = false
+			cmd.mu.Unlock()
+			select {
+			case cmd.space <- struct{}{}:
+			default:
+			}
+		}()
 		for {
 			resp, err := cmd.next(ctx)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -470,5 +471,44 @@ func TestRawSelectTracksState(t *testing.T) {
 	var se *StateError
 	if _, err := c.Enable(ctx, "CONDSTORE"); !errors.As(err, &se) {
 		t.Errorf("ENABLE while selected = %v; want StateError", err)
+	}
+}
+
+// While a consumer iterates a command's responses, the reader waits for it
+// once maxQueued responses are queued: memory stays bounded.
+func TestBackPressure(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH hi", nil)
+	selectINBOX(t, c, s)
+	ctx := testCtx(t)
+	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{Flags: true}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.expect("A2 FETCH 1:* (FLAGS)")
+	const n = 3 * maxQueued
+	go func() {
+		for i := 1; i <= n; i++ {
+			s.send(fmt.Sprintf("* %d FETCH (FLAGS ())", i))
+		}
+		s.send("A2 OK done")
+	}()
+	got := 0
+	for _, err := range f.Messages(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got++
+		if got == 1 {
+			time.Sleep(100 * time.Millisecond) // a slow consumer: the reader must wait, not queue everything
+			f.mu.Lock()
+			q := len(f.queue)
+			f.mu.Unlock()
+			if q > maxQueued {
+				t.Fatalf("%d responses queued behind a slow consumer; want at most %d", q, maxQueued)
+			}
+		}
+	}
+	if got != n {
+		t.Errorf("iterated %d responses; want %d", got, n)
 	}
 }
