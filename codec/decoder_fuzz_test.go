@@ -109,8 +109,22 @@ func FuzzDecodeResponse(f *testing.F) {
 				t.Fatalf("strict and lenient differ:\n%s", diff)
 			}
 		}
-		decodeForFuzz(bytes.NewReader(in), fuzzOpts(empty, false))
 		decodeForFuzz(bytes.NewReader(in), fuzzOpts(empty, true))
+		// Generic trees validated by the base parsers accept exactly what
+		// the base parsers accept, and give the same trees as without
+		// validation.
+		generic, gerr := decodeForFuzz(bytes.NewReader(in), fuzzOpts(empty, false))
+		vopts := fuzzOpts(empty, false)
+		vopts.Validate = base
+		validated, verr := decodeForFuzz(bytes.NewReader(in), vopts)
+		if (verr == "") != (lerr == "") {
+			t.Fatalf("validated generic decoding: error %q; typed decoding: %q", verr, lerr)
+		}
+		if verr == "" && gerr == "" {
+			if diff := cmp.Diff(generic, validated, decCmpOpts); diff != "" {
+				t.Fatalf("validation changed the trees:\n%s", diff)
+			}
+		}
 		// Streaming every literal gives the same responses, less the
 		// literal contents.
 		opts := fuzzOpts(base, false)

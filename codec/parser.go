@@ -85,6 +85,8 @@ type Parser struct {
 	zones   zoneCache
 
 	onSyncLiteral func(size int64) error // command decoder only
+
+	rec *recording // the lines and literals of the response, for Validate
 }
 
 func (p *Parser) init(br *bufio.Reader, opt *DecoderOptions) {
@@ -180,6 +182,9 @@ func (p *Parser) readLine() error {
 		return p.errAt(len(b)-1, "CRLF")
 	}
 	p.line = b[:len(b)-2]
+	if p.rec != nil {
+		p.rec.buf = append(p.rec.buf, b...)
+	}
 	return nil
 }
 
@@ -567,6 +572,9 @@ func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err 
 		if data, err = p.readLiteralData(size); err != nil {
 			return nil, 0, false, false, err
 		}
+	}
+	if p.rec != nil {
+		p.rec.lits = append(p.rec.lits, recLiteral{at: len(p.rec.buf), size: size, data: data})
 	}
 	if err := p.readLine(); err != nil {
 		if err == io.EOF {

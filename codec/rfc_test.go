@@ -46,7 +46,7 @@ func TestRFCExampleStreams(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, reg := range []*Registry{nil, NewRegistry()} {
-			rs, err := decodeStream(in, &DecoderOptions{Registry: reg})
+			rs, err := decodeStream(in, &DecoderOptions{Registry: reg, Validate: NewBaseRegistry()})
 			if err != nil {
 				t.Errorf("%s (empty registry %v): after %d responses: %v", f, reg != nil, len(rs), err)
 			}
@@ -68,7 +68,7 @@ func TestDovecotTranscripts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, opts := range []DecoderOptions{{}, {Strict: true}, {Registry: NewRegistry()}, {Registry: NewRegistry(), Strict: true}} {
+		for _, opts := range []DecoderOptions{{}, {Strict: true}, {Registry: NewRegistry()}, {Registry: NewRegistry(), Strict: true}, {Registry: NewRegistry(), Validate: NewBaseRegistry()}} {
 			rs, err := decodeStream(in, &opts)
 			if opts.Strict && opts.Registry == nil && filepath.Base(f) == "notify.s2c" {
 				// Dovecot's deviation: a UTF-8 mailbox name in the STATUS
