@@ -84,6 +84,7 @@ func join(msgs [][]byte) []byte { return bytes.Join(msgs, nil) }
 // at once, for every pair of implementations and several levels: each
 // implementation reads what the other writes.
 func TestCompressInterop(t *testing.T) {
+	t.Parallel()
 	responses := mailCorpus()[:16]
 	commands := mailCommands(2, 300)
 	for _, wa := range flates {
@@ -137,6 +138,7 @@ func TestCompressInterop(t *testing.T) {
 // one sync flush carried without waiting for more bytes, or the exchange
 // would deadlock.
 func TestCompressPingPong(t *testing.T) {
+	t.Parallel()
 	n := 2000
 	if testing.Short() {
 		n = 200
@@ -532,6 +534,7 @@ func TestCompress100MB(t *testing.T) {
 	if testing.Short() && os.Getenv("CI") == "" {
 		t.Skip("100 MB stream skipped with -short")
 	}
+	t.Parallel()
 	const size = 100 << 20
 	corpus := mailCorpus()
 	for _, f := range flates {
