@@ -695,3 +695,102 @@ func TestValidate(t *testing.T) {
 		t.Error("strict validation accepted a bad modified UTF-7 name in a literal")
 	}
 }
+
+func TestRFC3501_6_4_3_Expunge(t *testing.T) {
+	checkDecode(t, decLines("* 3 EXPUNGE", "* 3 EXPUNGE", "* 5 EXPUNGE", "* 8 EXPUNGE", "A202 OK EXPUNGE completed"), &DecoderOptions{Strict: true},
+		decNumbered(3, "EXPUNGE", nil), decNumbered(3, "EXPUNGE", nil), decNumbered(5, "EXPUNGE", nil), decNumbered(8, "EXPUNGE", nil),
+		decStatus("A202", wire.StatusOK, nil, "EXPUNGE completed"))
+}
+
+func TestRFC3501_6_4_4_Search(t *testing.T) {
+	checkDecode(t, decLines("* SEARCH 2 84 882", "A282 OK SEARCH completed", "* SEARCH", "* SEARCH 43"), &DecoderOptions{Strict: true},
+		decData("SEARCH", &wire.SearchData{Nums: []uint32{2, 84, 882}}),
+		decStatus("A282", wire.StatusOK, nil, "SEARCH completed"),
+		decData("SEARCH", &wire.SearchData{}),
+		decData("SEARCH", &wire.SearchData{Nums: []uint32{43}}))
+}
+
+func TestRFC3501_6_4_6_Store(t *testing.T) {
+	checkDecode(t, decLines(`* 2 FETCH (FLAGS (\Deleted \Seen))`, `* 3 FETCH (FLAGS (\Deleted))`, `* 4 FETCH (FLAGS (\Deleted \Flagged \Seen))`), &DecoderOptions{Strict: true},
+		decNumbered(2, "FETCH", &wire.FetchData{Seq: 2, Has: wire.FetchFlags, Flags: []string{`\Deleted`, `\Seen`}}),
+		decNumbered(3, "FETCH", &wire.FetchData{Seq: 3, Has: wire.FetchFlags, Flags: []string{`\Deleted`}}),
+		decNumbered(4, "FETCH", &wire.FetchData{Seq: 4, Has: wire.FetchFlags, Flags: []string{`\Deleted`, `\Flagged`, `\Seen`}}))
+}
+
+func TestRFC3501_6_4_8_UID(t *testing.T) {
+	checkDecode(t, decLines(`* 23 FETCH (FLAGS (\Seen) UID 4827313)`, `* 25 FETCH (FLAGS (\Seen) UID 4828442)`, "A999 OK UID FETCH completed"), &DecoderOptions{Strict: true},
+		decNumbered(23, "FETCH", &wire.FetchData{Seq: 23, Has: wire.FetchFlags | wire.FetchUID, Flags: []string{`\Seen`}, UID: 4827313}),
+		decNumbered(25, "FETCH", &wire.FetchData{Seq: 25, Has: wire.FetchFlags | wire.FetchUID, Flags: []string{`\Seen`}, UID: 4828442}),
+		decStatus("A999", wire.StatusOK, nil, "UID FETCH completed"))
+}
+
+func TestRFC3501_6_5_1_Experimental(t *testing.T) {
+	checkDecode(t, decLines("* CAPABILITY IMAP4rev1 XPIG-LATIN", "* XPIG-LATIN ow-nay eaking-spay ig-pay atin-lay", "A442 OK XPIG-LATIN ompleted-cay"), &DecoderOptions{Strict: true},
+		decData("CAPABILITY", []string{"IMAP4rev1", "XPIG-LATIN"}),
+		decData("XPIG-LATIN", []wire.Value{vAtom("ow-nay"), vAtom("eaking-spay"), vAtom("ig-pay"), vAtom("atin-lay")}),
+		decStatus("A442", wire.StatusOK, nil, "XPIG-LATIN ompleted-cay"))
+}
+
+func TestRFC3501_7_2_2_List(t *testing.T) {
+	checkDecode(t, decLines(`* LIST (\Noselect) "/" ~/Mail/foo`, `* LIST () "." #news.comp.mail.misc`, `* LIST (\Noselect) "/" ""`), &DecoderOptions{Strict: true},
+		decData("LIST", &wire.ListData{Attrs: []string{`\Noselect`}, Delim: '/', Mailbox: "~/Mail/foo"}),
+		decData("LIST", &wire.ListData{Delim: '.', Mailbox: "#news.comp.mail.misc"}),
+		decData("LIST", &wire.ListData{Attrs: []string{`\Noselect`}, Delim: '/'}))
+}
+
+func TestRFC3501_7_2_3_Lsub(t *testing.T) {
+	checkDecode(t, decLines(`* LSUB () "." #news.comp.mail.misc`, `* LSUB (\NoSelect) "." #news.comp.mail`), &DecoderOptions{Strict: true},
+		decData("LSUB", &wire.ListData{Delim: '.', Mailbox: "#news.comp.mail.misc"}),
+		decData("LSUB", &wire.ListData{Attrs: []string{`\NoSelect`}, Delim: '.', Mailbox: "#news.comp.mail"}))
+}
+
+func TestRFC3501_7_4_2_Fetch(t *testing.T) {
+	checkDecode(t, decLines(`* 23 FETCH (FLAGS (\Seen) RFC822.SIZE 44827)`, `* 12 FETCH (RFC822.SIZE 4286 UID 447 INTERNALDATE "17-Jul-1996 02:44:25 -0700" FLAGS ())`), &DecoderOptions{Strict: true},
+		decNumbered(23, "FETCH", &wire.FetchData{Seq: 23, Has: wire.FetchFlags | wire.FetchRFC822Size, Flags: []string{`\Seen`}, RFC822Size: 44827}),
+		decNumbered(12, "FETCH", &wire.FetchData{Seq: 12, Has: wire.FetchFlags | wire.FetchRFC822Size | wire.FetchUID | wire.FetchInternalDate, Flags: []string{}, RFC822Size: 4286, UID: 447,
+			InternalDate: time.Date(1996, 7, 17, 2, 44, 25, 0, time.FixedZone("", -7*3600))}))
+}
+
+func TestRFC3501_7_1_Codes(t *testing.T) {
+	checkDecode(t, decLines(
+		"* OK [UNSEEN 12] Message 12 is first unseen",
+		"* OK [UIDVALIDITY 3857529045] UIDs valid",
+		`* OK [PERMANENTFLAGS (\Deleted \Seen \*)] Limited`,
+		"A142 OK [READ-WRITE] SELECT completed",
+		"A932 OK [READ-ONLY] EXAMINE completed",
+		"A003 NO [TRYCREATE] Mailbox doesn't exist",
+		"* OK [ALERT] System shutdown in 10 minutes",
+		"A044 NO [BADCHARSET (UTF-8)] Bad charset",
+		"* BAD [PARSE] Bad header",
+	), &DecoderOptions{Strict: true},
+		decStatus("*", wire.StatusOK, &wire.Code{Name: "UNSEEN", Data: uint32(12)}, "Message 12 is first unseen"),
+		decStatus("*", wire.StatusOK, &wire.Code{Name: "UIDVALIDITY", Data: uint32(3857529045)}, "UIDs valid"),
+		decStatus("*", wire.StatusOK, &wire.Code{Name: "PERMANENTFLAGS", Data: []string{`\Deleted`, `\Seen`, `\*`}}, "Limited"),
+		decStatus("A142", wire.StatusOK, &wire.Code{Name: "READ-WRITE"}, "SELECT completed"),
+		decStatus("A932", wire.StatusOK, &wire.Code{Name: "READ-ONLY"}, "EXAMINE completed"),
+		decStatus("A003", wire.StatusNo, &wire.Code{Name: "TRYCREATE"}, "Mailbox doesn't exist"),
+		decStatus("*", wire.StatusOK, &wire.Code{Name: "ALERT"}, "System shutdown in 10 minutes"),
+		decStatus("A044", wire.StatusNo, &wire.Code{Name: "BADCHARSET", Data: []string{"UTF-8"}}, "Bad charset"),
+		decStatus("*", wire.StatusBad, &wire.Code{Name: "PARSE"}, "Bad header"),
+	)
+}
+
+func TestRFC3501_7_5_Continuation(t *testing.T) {
+	checkDecode(t, decLines("+ Ready for additional command text", "+ YGgGCSqGSIb3EgECAgIBAAD/////6jcyG4GE3KkTzBeBiVHeceP2CWY0SR0fAQAgAAQEBAQ="), &DecoderOptions{Strict: true},
+		&wire.Response{Kind: wire.ContinueResponse, Tag: "+", Text: "Ready for additional command text"},
+		&wire.Response{Kind: wire.ContinueResponse, Tag: "+", Text: "YGgGCSqGSIb3EgECAgIBAAD/////6jcyG4GE3KkTzBeBiVHeceP2CWY0SR0fAQAgAAQEBAQ="})
+}
+
+// TestRFC5258_ListExtended covers the extended items of RFC 5258 §4-5.
+func TestRFC5258_ListExtended(t *testing.T) {
+	checkDecode(t, decLines(
+		`* LIST (\Subscribed \NonExistent) "/" "Fruit/Peach"`,
+		`* LIST () "/" "Foo" ("CHILDINFO" ("SUBSCRIBED"))`,
+		`* LIST (\HasChildren) "/" "Vegetable" (CHILDINFO ("SUBSCRIBED" "REMOTE") X-VENDOR (1 2) OLDNAME ("Old&AOk-"))`,
+	), &DecoderOptions{Strict: true},
+		decData("LIST", &wire.ListData{Attrs: []string{`\Subscribed`, `\NonExistent`}, Delim: '/', Mailbox: "Fruit/Peach"}),
+		decData("LIST", &wire.ListData{Delim: '/', Mailbox: "Foo", ChildInfo: []string{"SUBSCRIBED"}}),
+		decData("LIST", &wire.ListData{Attrs: []string{`\HasChildren`}, Delim: '/', Mailbox: "Vegetable", ChildInfo: []string{"SUBSCRIBED", "REMOTE"}, OldName: "Oldé",
+			Extended: []wire.Value{vAtom("X-VENDOR"), vList(vNum(1), vNum(2))}}),
+	)
+}
