@@ -139,6 +139,8 @@ func (p *Parser) fetchItem(f *wire.FetchData) error {
 	}
 	entry, ok := p.reg.items[string(name)]
 	hasSection := p.pos < len(p.line) && p.line[p.pos] == '['
+	// The item a literal in the value belongs to (LiteralInfo.Item).
+	p.itemStart, p.itemEnd, p.itemGen = start, p.pos, p.lineGen
 	if ok && entry.base != itemOther {
 		switch entry.base {
 		case itemBody, itemBinary, itemBinarySize:

@@ -248,3 +248,22 @@ func TestLargeStreamHeap(t *testing.T) {
 	}
 	t.Logf("1 GiB decoded, peak heap %d KiB", peak>>10)
 }
+
+// TestLiteralInfoItem: a literal inside an item's value (an ENVELOPE
+// subject) belongs to that item, typed or generic.
+func TestLiteralInfoItem(t *testing.T) {
+	in := "* 1 FETCH (BODY[] \"x\" ENVELOPE (NIL {2}\r\nab NIL NIL NIL NIL NIL NIL NIL NIL))\r\n"
+	for _, reg := range []*Registry{nil, NewRegistry()} {
+		var items []string
+		opts := &DecoderOptions{Registry: reg, StreamThreshold: -1, OnLiteral: func(info *LiteralInfo, lit *Literal) error {
+			items = append(items, info.Item)
+			return nil
+		}}
+		if _, err := decodeStream([]byte(in), opts); err != nil {
+			t.Fatal(err)
+		}
+		if len(items) != 1 || items[0] != "ENVELOPE" {
+			t.Errorf("registry %v: items %q; want [ENVELOPE]", reg != nil, items)
+		}
+	}
+}

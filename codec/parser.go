@@ -244,10 +244,10 @@ func (p *Parser) open() error {
 
 // ReadSP reads one SP (RFC 9051 §9). Leniently it also accepts several
 // spaces, and a missing space between a closing parenthesis or quote
-// and the next token, or before an opening parenthesis: servers outside
-// the tested three (Dovecot, Cyrus and Courier never do this) have been
-// reported to pad FETCH items with extra spaces and to glue a list to
-// its neighbour.
+// and the next token, or before an opening parenthesis. None of Dovecot,
+// Cyrus and Courier pads or glues tokens this way (SERVERS.md and the
+// Dovecot transcripts); the leniency is for other servers and hand-made
+// transcripts, and cannot change the meaning of a well-formed response.
 func (p *Parser) ReadSP() error {
 	if p.pos < len(p.line) && p.line[p.pos] == ' ' {
 		p.pos++
@@ -1197,7 +1197,9 @@ func (p *Parser) genericList(inCode bool) ([]wire.Value, error) {
 			p.itemStr = p.vstack[len(p.vstack)-1].Str
 		}
 		err := p.pushValue(inCode)
-		p.itemStr = ""
+		if fetch {
+			p.itemStr = ""
+		}
 		if err != nil {
 			return nil, err
 		}
