@@ -274,10 +274,12 @@ func (c *Conn) admit(ctx context.Context, cmd *Command) error {
 		if c.err != nil {
 			return c.connErr()
 		}
-		if !c.stateAllows(cmd.spec.States) {
-			return &StateError{Command: cmd.spec.Name, State: c.state, Want: cmd.spec.States}
-		}
+		// The gate first: a command queued behind LOGIN or SELECT is
+		// judged in the state those leave behind.
 		if c.gateOpen(cmd.class) {
+			if !c.stateAllows(cmd.spec.States) {
+				return &StateError{Command: cmd.spec.Name, State: c.state, Want: cmd.spec.States}
+			}
 			break
 		}
 		ch := c.changed
@@ -351,6 +353,13 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 		if errors.As(err, &se) || errors.Is(err, ctx.Err()) && ctx.Err() != nil {
 			return err
 		}
+		var ee *codec.EncodeError
+		if errors.As(err, &ee) && !errors.Is(err, codec.ErrCommandAborted) {
+			// The encoder checks every argument before it writes: nothing
+			// of this command went out, so it is simply withdrawn.
+			c.retract(cmd, err)
+			return err
+		}
 		if cmd.Err() != nil {
 			return cmd.Err()
 		}
@@ -358,6 +367,24 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 		return c.Err()
 	}
 	return nil
+}
+
+// retract removes a command that was admitted but never sent.
+func (c *Conn) retract(cmd *Command, err error) {
+	c.mu.Lock()
+	if i := slices.Index(c.inflight, cmd); i >= 0 {
+		c.inflight = slices.Delete(c.inflight, i, i+1)
+	}
+	if c.contCmd == cmd {
+		c.contCmd = nil
+	}
+	if isSelect(cmd.spec.Name) {
+		c.selecting = false
+		c.mbox = nil
+	}
+	c.broadcastLocked()
+	c.mu.Unlock()
+	cmd.finish(nil, err)
 }
 
 // awaitContinuation waits for the server's "+" to cmd. A completion of cmd

@@ -448,8 +448,6 @@ func TestUnclaimedQueue(t *testing.T) {
 	}
 }
 
-var _ = codec.ErrLiteralTooLarge
-
 // SELECT sent through the raw path changes the state like Select does.
 func TestRawSelectTracksState(t *testing.T) {
 	c, s := newFake(t, "* PREAUTH hi", nil)
@@ -510,5 +508,49 @@ func TestBackPressure(t *testing.T) {
 	}
 	if got != n {
 		t.Errorf("iterated %d responses; want %d", got, n)
+	}
+}
+
+// An argument the encoder refuses withdraws the command: nothing is sent,
+// the connection stays usable, and no command is left in flight.
+func TestInvalidArgumentWithdrawsCommand(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH hi", nil)
+	ctx := testCtx(t)
+	_, err := c.Start(ctx, Spec{Name: "SELECT", Args: []wire.Value{wire.Atom("a b\r\nA9 LOGOUT")}})
+	var ee *codec.EncodeError
+	if !errors.As(err, &ee) {
+		t.Fatalf("Start with an injected atom = %v; want an EncodeError", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Noop(ctx) }()
+	s.expect("A2 NOOP")
+	s.send("A2 OK")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if c.State() != StateAuthenticated || c.Mailbox() != nil {
+		t.Errorf("state %v, mailbox %v after a withdrawn SELECT", c.State(), c.Mailbox())
+	}
+}
+
+// A command issued while LOGIN is in flight is judged in the state LOGIN
+// leaves behind.
+func TestStateCheckedAfterGate(t *testing.T) {
+	c, s := newFake(t, greetOK, nil)
+	ctx := testCtx(t)
+	login := make(chan error, 1)
+	go func() { login <- c.Login(ctx, "u", "p") }()
+	s.expect("A1 LOGIN u p")
+	sel := make(chan error, 1)
+	go func() { _, err := c.Select(ctx, "INBOX", nil); sel <- err }()
+	s.quiet(100 * time.Millisecond)
+	s.send("A1 OK [CAPABILITY IMAP4rev1] in")
+	if err := <-login; err != nil {
+		t.Fatal(err)
+	}
+	s.expect("A2 SELECT INBOX")
+	s.send("A2 OK [READ-WRITE] done")
+	if err := <-sel; err != nil {
+		t.Fatalf("SELECT queued behind LOGIN: %v", err)
 	}
 }
