@@ -68,7 +68,7 @@ func TestDovecotTranscripts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, opts := range []DecoderOptions{{}, {Strict: true}, {Registry: NewRegistry()}, {Registry: NewRegistry(), Strict: true}, {Registry: NewRegistry(), Validate: NewBaseRegistry()}} {
+		for i, opts := range []DecoderOptions{{}, {Strict: true}, {Registry: NewRegistry(), Strict: true}, {Registry: NewRegistry(), Validate: NewBaseRegistry()}} {
 			rs, err := decodeStream(in, &opts)
 			if opts.Strict && opts.Registry == nil && filepath.Base(f) == "notify.s2c" {
 				// Dovecot's deviation: a UTF-8 mailbox name in the STATUS
@@ -80,6 +80,9 @@ func TestDovecotTranscripts(t *testing.T) {
 			}
 			if err != nil {
 				t.Errorf("%s (strict %v, empty registry %v): after %d responses: %v", f, opts.Strict, opts.Registry != nil, len(rs), err)
+				continue
+			}
+			if i > 0 {
 				continue
 			}
 			slow, err := decodeStreamFrom(iotest.OneByteReader(bytes.NewReader(in)), &opts)
