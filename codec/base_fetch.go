@@ -408,6 +408,11 @@ func (p *Parser) section(binary bool) (wire.Section, error) {
 				return s, err
 			}
 			err := p.ReadList(func(p *Parser) error {
+				// header-fld-name is an astring, but a literal would split
+				// the item name over two lines; no server sends one.
+				if c, _ := p.PeekByte(); c == '{' || p.literal8Next() {
+					return p.SyntaxError("header-fld-name")
+				}
 				f, err := p.ReadAString()
 				s.Fields = append(s.Fields, f)
 				return err

@@ -37,6 +37,7 @@ func TestRejections(t *testing.T) {
 		{"section empty fields", "* 1 FETCH (BODY[HEADER.FIELDS ()] NIL)\r\n", ")]", true, "header-fld-name"},
 		{"binary section text", "* 1 FETCH (BINARY[1.TEXT] NIL)\r\n", "TEXT", false, "nz-number"},
 		{"BINARY without section", "* 1 FETCH (BINARY NIL)\r\n", " NIL", false, `"["`},
+		{"section field literal", "* 1 FETCH (BODY[HEADER.FIELDS ({4}\r\nDATE)] NIL)\r\n", "{4}", false, "header-fld-name"},
 		{"section value not nstring", "* 1 FETCH (BODY[] 12)\r\n", "12", false, "nstring"},
 		{"bad date", "* 1 FETCH (INTERNALDATE \"32-Jan-2024 00:00:00 +0000\")\r\n", `"32`, false, "date-time"},
 		{"bad month", "* 1 FETCH (INTERNALDATE \"01-Foo-2024 00:00:00 +0000\")\r\n", `"01`, false, "date-month"},
