@@ -110,6 +110,18 @@ def run(spec, res):
     c.logout()
 
 
+def vm_hwm():
+    """This process's peak RSS in KiB (VmHWM), as the Go children report it."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def main():
     spec = json.loads(os.environ["IMAPBENCH_CHILD_SPEC"])
     res = {"wall_ns": 0, "messages": 0, "bytes": 0, "wire_in": 0, "wire_out": 0}
@@ -117,6 +129,7 @@ def main():
         run(spec, res)
     except Exception as e:  # reported, not raised: the harness prints it
         res["error"] = "%s: %s" % (type(e).__name__, e)
+    res["peak_rss_kb"] = vm_hwm()
     print(json.dumps(res))
 
 

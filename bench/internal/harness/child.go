@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/imapkit/imapkit/bench/internal/mailgen"
@@ -49,6 +50,14 @@ type Result struct {
 	Err      string `json:"error,omitempty"`
 	NA       string `json:"na,omitempty"` // the client cannot run this case, and why
 
+	// PeakRSSKB is the child's VmHWM (/proc/self/status) at its end: the
+	// high-water mark of its own address space. The rusage figure below
+	// is not that: Linux carries the parent's high-water mark over
+	// vfork+exec (exec_mmap: setmax_mm_hiwater_rss of the old mm, which
+	// after Go's CLONE_VM|CLONE_VFORK is the harness's), so ru_maxrss is
+	// never below the harness's own peak RSS.
+	PeakRSSKB int64 `json:"peak_rss_kb"`
+
 	// Filled in by the harness.
 	UserNS   int64 `json:"user_ns"`
 	SysNS    int64 `json:"sys_ns"`
@@ -76,6 +85,7 @@ func RunChild() {
 	if spec.CPUProfile != "" {
 		pprof.StopCPUProfile()
 	}
+	res.PeakRSSKB = vmHWM()
 	json.NewEncoder(os.Stdout).Encode(res)
 }
 
@@ -146,3 +156,19 @@ func (t timer) stop(res *Result)       { res.WallNS = time.Since(t.start).Nanose
 func appendMailbox(spec *Spec) string  { return fmt.Sprintf("%s-%d", spec.Mailbox, os.Getpid()) }
 func na(res *Result, why string) error { res.NA = why; return nil }
 func errorf(f string, a ...any) error  { return fmt.Errorf(f, a...) }
+
+// vmHWM returns the peak resident set size of this process in KiB, from
+// /proc/self/status, or 0.
+func vmHWM() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
+}

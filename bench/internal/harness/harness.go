@@ -403,7 +403,7 @@ func (h *harness) runGroup(g *group) error {
 			default:
 				v.Runs = append(v.Runs, r)
 				if h.cfg.verbose {
-					h.logf("  %-40s wall %8.3fs cpu %7.3fs rss %6s in %s", v.Label, sec(r.WallNS), sec(r.UserNS+r.SysNS), mb(r.MaxRSSKB<<10), mb(r.WireIn))
+					h.logf("  %-40s wall %8.3fs cpu %7.3fs rss %6s (rusage %s) in %s", v.Label, sec(r.WallNS), sec(r.UserNS+r.SysNS), mb(r.PeakRSSKB<<10), mb(r.MaxRSSKB<<10), mb(r.WireIn))
 				}
 			}
 		}

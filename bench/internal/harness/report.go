@@ -52,7 +52,12 @@ func statOf(runs []Result, f func(Result) float64) stat {
 
 func wallOf(r Result) float64 { return sec(r.WallNS) }
 func cpuOf(r Result) float64  { return sec(r.UserNS + r.SysNS) }
-func rssOf(r Result) float64  { return float64(r.MaxRSSKB) * 1024 }
+func rssOf(r Result) float64 {
+	if r.PeakRSSKB > 0 {
+		return float64(r.PeakRSSKB) * 1024
+	}
+	return float64(r.MaxRSSKB) * 1024
+}
 
 // fmtSpread prints "median (min–max)" with a unit-appropriate format.
 func fmtSecs(s stat, n int) string {
@@ -371,7 +376,9 @@ func (h *harness) report() string {
 	w("```sh\ncd bench && GOWORK=off go run ./cmd/imapbench%s\n```\n\n", strings.TrimPrefix(h.cfg.cmdline, "imapbench"))
 	w("Every client runs as a child process of the harness, %d time(s) per case, the clients of a case in alternation "+
 		"(the order rotates every iteration). Wall time is the case's command(s) from sending to completion, measured by the child; "+
-		"CPU time (user + system) and peak RSS are the whole child process's, from its rusage (ProcessState.SysUsage). "+
+		"CPU time (user + system) is the whole child process's, from its rusage (ProcessState.SysUsage); peak RSS is the child's own high-water mark "+
+		"(VmHWM in /proc/self/status, read as it exits): its ru_maxrss cannot be used as such because Linux carries the parent's high-water mark "+
+		"across vfork+exec, so it never reads below the harness's own RSS. "+
 		"Figures are medians, with the range (min–max) over the iterations. Bytes on the wire are counted on the client's socket. "+
 		"The server's CPU is not in any figure.\n\n", h.cfg.n)
 	w("## Machine\n\n| | |\n|---|---|\n")
