@@ -139,9 +139,9 @@ func TestCompressInterop(t *testing.T) {
 // would deadlock.
 func TestCompressPingPong(t *testing.T) {
 	t.Parallel()
-	n := 2000
+	n := 500
 	if testing.Short() {
-		n = 200
+		n = 100
 	}
 	commands := mailCommands(3, n)
 	for _, fc := range flates {
