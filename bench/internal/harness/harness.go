@@ -94,7 +94,7 @@ func Main(args []string) int {
 	fs.DurationVar(&cfg.timeout, "timeout", 15*time.Minute, "limit for one child run")
 	fs.BoolVar(&cfg.verbose, "v", false, "log every run")
 	fs.StringVar(&cfg.save, "save", "", "also save the raw results as JSON to this file")
-	fs.StringVar(&cfg.from, "from", "", "render the report from results saved with -save instead of running")
+	fs.StringVar(&cfg.from, "from", "", "render the report from results saved with -save instead of running; a comma-separated list merges re-runs (later files replace the groups they hold)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -483,16 +483,53 @@ func (h *harness) saveResults(path string) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
-func (h *harness) loadResults(path string) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
+func (h *harness) loadResults(paths string) error {
+	for i, path := range strings.Split(paths, ",") {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var s saved
+		if err := json.Unmarshal(b, &s); err != nil {
+			return fmt.Errorf("%s: %v", path, err)
+		}
+		if i == 0 {
+			h.cfg.cmdline, h.cfg.n, h.start, h.end, h.load = s.Cmdline, s.N, s.Start, s.End, s.Load
+			h.savedMachine, h.groups, h.profiles, h.codec = s.Machine, s.Groups, s.Profiles, s.Codec
+			continue
+		}
+		// A later file re-ran some groups: its groups, profiles and codec
+		// results replace the earlier ones.
+		var keys []string
+		for _, g := range s.Groups {
+			keys = append(keys, g.Key)
+			replaced := false
+			for j, old := range h.groups {
+				if old.Key == g.Key {
+					h.groups[j], replaced = g, true
+				}
+			}
+			if !replaced {
+				h.groups = append(h.groups, g)
+			}
+		}
+		for _, p := range s.Profiles {
+			replaced := false
+			for j, old := range h.profiles {
+				if old.Target == p.Target {
+					h.profiles[j], replaced = p, true
+				}
+			}
+			if !replaced {
+				h.profiles = append(h.profiles, p)
+			}
+		}
+		if s.Codec != nil {
+			h.codec = s.Codec
+			keys = append(keys, "codec benchmarks")
+		}
+		h.savedMachine = append(h.savedMachine, [2]string{"re-run", fmt.Sprintf("%s with `%s`, %s, load %s / %s",
+			strings.Join(keys, ", "), s.Cmdline, s.Start.UTC().Format("15:04 UTC"), s.Load[0], s.Load[1])})
 	}
-	var s saved
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	h.cfg.cmdline, h.cfg.n, h.start, h.end, h.load = s.Cmdline, s.N, s.Start, s.End, s.Load
-	h.savedMachine, h.groups, h.profiles, h.codec = s.Machine, s.Groups, s.Profiles, s.Codec
 	return nil
 }
