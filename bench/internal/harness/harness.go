@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -87,7 +88,7 @@ func Main(args []string) int {
 	fs.IntVar(&cfg.n, "n", 3, "iterations of each case with each client (1 with -small)")
 	fs.StringVar(&cfg.out, "out", "", "where to write the report (default: docs/PERFORMANCE.md of the repository; standard output with -small)")
 	fs.StringVar(&cfg.only, "cases", "", "comma-separated groups to run (full,metadata,latency,compress,compress-text,append); default all")
-	fs.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (raw,imapkit,imapkit-collect,goimap,goimap-collect,python); default all")
+	fs.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (raw,imapkit,imapkit-collect,imapkit-iter,goimap,goimap-collect,python); default all")
 	fs.BoolVar(&cfg.profile, "profile", true, "profile imapkit where it misses a target (full mode)")
 	fs.BoolVar(&cfg.codec, "codec", true, "run the codec benchmarks (go test -bench Decode) and put them in the report (full mode)")
 	fs.StringVar(&cfg.python, "python", "python3", "the Python interpreter for the imaplib client")
@@ -256,6 +257,7 @@ func (h *harness) plan() error {
 		{"raw", "raw socket (lower bound)"},
 		{"imapkit", "imapkit, streaming"},
 		{"imapkit-collect", "imapkit, Collect"},
+		{"imapkit-iter", "imapkit, Messages iterator, no streaming"},
 		{"goimap", "go-imap v2, streaming"},
 		{"goimap-collect", "go-imap v2, Collect"},
 		{"python", "Python imaplib"},
@@ -277,6 +279,7 @@ func (h *harness) plan() error {
 		h.groups = append(h.groups, g)
 	}
 	if h.want(h.cfg.only, "metadata") {
+		fetchClients := slices.DeleteFunc(slices.Clone(fetchClients), func(c struct{ client, label string }) bool { return c.client == "imapkit-iter" })
 		g := &group{Key: "metadata", Title: "Metadata", MBps: "wire", Seeded: small,
 			Command: "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)",
 			Note:    fmt.Sprintf("%s/%s: %d messages, %s.", sz.small.User, sz.small.Mailbox, small.Messages, mb(small.Bytes))}

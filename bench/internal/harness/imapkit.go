@@ -13,10 +13,17 @@ import (
 
 // runImapkit runs a case with imapkit's client: "imapkit" uses the
 // streaming APIs (FetchOptions.Literal, FetchCommand.Messages),
-// "imapkit-collect" the simplest blocking one (FetchCommand.Collect).
+// "imapkit-collect" the simplest blocking one (FetchCommand.Collect), and
+// "imapkit-iter" (full download only) the FetchCommand.Messages iterator
+// without FetchOptions.Literal: each message arrives whole in memory and is
+// dropped after its turn.
 func runImapkit(spec *Spec, res *Result) error {
 	ctx := context.Background()
 	collect := spec.Client == "imapkit-collect"
+	iter := spec.Client == "imapkit-iter"
+	if iter && spec.Case != CaseFull {
+		return na(res, "same API as imapkit")
+	}
 	d := &dialer{hideLiteralPlus: spec.Case == CaseAppend && (spec.Mode == "seq" || spec.Mode == "pipelined")}
 	if spec.Case == CaseAppend && spec.Mode == "multiappend" {
 		return na(res, "imapkit has no MULTIAPPEND yet")
@@ -61,7 +68,7 @@ func runImapkit(spec *Spec, res *Result) error {
 	case CaseFull:
 		items := &client.FetchItems{Sections: []client.FetchSection{{Peek: true}}}
 		var opts *client.FetchOptions
-		if !collect {
+		if !collect && !iter {
 			opts = &client.FetchOptions{Literal: func(_ uint32, _ string, _ int64, r io.Reader) error {
 				_, err := io.Copy(io.Discard, r)
 				return err
@@ -138,7 +145,11 @@ func imapkitFetch(ctx context.Context, c *client.Conn, set seqset.Set, items *cl
 		}
 		res.Messages++
 		for _, s := range m.Sections {
-			res.Bytes += s.Size
+			if s.Streamed {
+				res.Bytes += s.Size
+			} else {
+				res.Bytes += int64(len(s.Data))
+			}
 		}
 	}
 	return nil

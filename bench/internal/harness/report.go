@@ -157,7 +157,10 @@ func (h *harness) evaluateLive() {
 		add("Full download: peak RSS (streaming)", "< 32 MiB", kit, mb(int64(kit.rss().med)), kit.rss().med < 32<<20, true)
 	}
 	if kitC != nil {
-		add("Full download: peak RSS, imapkit's simplest API (Collect)", "< 1 GB (go-imap Collect and imaplib take more)", kitC, mb(int64(kitC.rss().med)), kitC.rss().med < 1e9, true)
+		add("Full download: peak RSS, imapkit's simplest blocking API (Collect)", "< 1 GB (go-imap Collect and imaplib take more)", kitC, mb(int64(kitC.rss().med)), kitC.rss().med < 1e9, true)
+	}
+	if kitI := h.find("full", "imapkit-iter", "", ""); kitI != nil {
+		add("Full download: peak RSS, imapkit's Messages iterator without streaming", "< 1 GB", kitI, mb(int64(kitI.rss().med)), kitI.rss().med < 1e9, true)
 	}
 	raw, kit = h.find("metadata", "raw", "", ""), h.find("metadata", "imapkit", "", "")
 	gi := h.find("metadata", "goimap", "", "")
@@ -461,6 +464,7 @@ func (h *harness) report() string {
 	w("- **raw socket**: logs in, sends the command and reads until the tagged completion, finding line ends and skipping `{n}` literals, nothing else: the practical limit on this machine.\n")
 	w("- **imapkit, streaming**: `client.Conn.UIDFetch` with `FetchOptions.Literal` (full download: each literal copied to `io.Discard` as it arrives) and `FetchCommand.Messages`.\n")
 	w("- **imapkit, Collect**: `FetchCommand.Collect`, the simplest blocking API (every message in memory).\n")
+	w("- **imapkit, Messages iterator, no streaming**: `for m, err := range cmd.Messages(ctx)` without `FetchOptions.Literal`: each message is buffered whole and dropped after its turn.\n")
 	w("- **go-imap v2, streaming**: `FetchCommand.Next`, `FetchMessageData.Next`, the body section's `Literal` copied to `io.Discard`.\n")
 	w("- **go-imap v2, Collect**: `FetchCommand.Collect`.\n")
 	w("- **Python imaplib**: `IMAP4.uid('FETCH', ...)`, `IMAP4.append` (bench/python/imaplib_bench.py); it buffers whole results and has no pipelining, COMPRESS or LITERAL+.\n")
