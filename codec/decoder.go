@@ -430,26 +430,27 @@ func (p *Parser) respText(resp *wire.Response, cont bool) error {
 		start, gen := p.pos, p.lineGen
 		code, err := p.respCode()
 		switch {
-		case err != nil && (p.lineGen != gen || (p.strict && !cont) || isLimit(err)):
+		case err != nil && (p.lineGen != gen || isLimit(err)):
 			return err
 		case err != nil:
-			// Not a response code: it is all text. Strictly this is an
-			// error, except in a continuation request, whose text may be
-			// anything.
+			// Not a response code: "[" is just the first character of
+			// the text (text = 1*TEXT-CHAR matches it).
 			p.pos = start
-		default:
-			resp.Code = code
-			if p.AtEnd() {
-				// "[READ-ONLY]" CRLF without SP: IMAP4rev2 requires the
-				// SP; servers commonly omit it when there is no text.
-				if p.strict {
-					return p.SyntaxError("SP")
-				}
-				return nil
-			}
-			if !p.Consume(' ') && p.strict {
+		case p.AtEnd():
+			// "[READ-ONLY]" CRLF without SP: IMAP4rev2 requires the SP;
+			// servers commonly omit it when there is no text.
+			if p.strict {
 				return p.SyntaxError("SP")
 			}
+			resp.Code = code
+			return nil
+		case p.line[p.pos] == ' ':
+			p.pos++
+			resp.Code = code
+		default:
+			// "[Gmail]/Spam ..." : no SP after "]", so no response code;
+			// the whole is text.
+			p.pos = start
 		}
 	}
 	text, err := p.ReadText()

@@ -552,7 +552,6 @@ func TestLenient(t *testing.T) {
 		{"8-bit text", "* OK caf\xe9 ready", decStatus("*", wire.StatusOK, nil, "caf\xe9 ready")},
 		{"no text", "A1 OK", decStatus("A1", wire.StatusOK, nil, "")},
 		{"code without SP", "A1 OK [READ-ONLY]", decStatus("A1", wire.StatusOK, &wire.Code{Name: "READ-ONLY"}, "")},
-		{"bad code is text", "* OK [unterminated", decStatus("*", wire.StatusOK, nil, "[unterminated")},
 		{"NIL string in body", `* 1 FETCH (BODY ("TEXT" "PLAIN" NIL NIL NIL NIL 10 NIL))`, decNumbered(1, "FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchBody, BodyStructure: &wire.BodyStructure{Type: "TEXT", Subtype: "PLAIN", Size: 10}})},
 		{"NIL param value", `* 1 FETCH (BODY ("IMAGE" "PNG" ("NAME" NIL) NIL NIL "BASE64" 10))`, decNumbered(1, "FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchBody, BodyStructure: &wire.BodyStructure{Type: "IMAGE", Subtype: "PNG", Params: []wire.Param{{Name: "NAME"}}, Encoding: "BASE64", Size: 10}})},
 		{"text without lines", `* 1 FETCH (BODY ("TEXT" "PLAIN" NIL NIL NIL "7BIT" 0))`, decNumbered(1, "FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchBody, BodyStructure: &wire.BodyStructure{Type: "TEXT", Subtype: "PLAIN", Encoding: "7BIT"}})},
@@ -579,6 +578,18 @@ func TestLenient(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTextWithBrackets: a text that starts with "[" but has no response
+// code is text, in both modes (text = 1*TEXT-CHAR matches it).
+func TestTextWithBrackets(t *testing.T) {
+	checkDecode(t, decLines("* OK [unterminated", "A1 NO [Gmail]/Spam is read-only", "* OK [ALERT]x", "* OK [] x", "A2 OK [READ-WRITE] [Gmail]/All Mail selected"), &DecoderOptions{Strict: true},
+		decStatus("*", wire.StatusOK, nil, "[unterminated"),
+		decStatus("A1", wire.StatusNo, nil, "[Gmail]/Spam is read-only"),
+		decStatus("*", wire.StatusOK, nil, "[ALERT]x"),
+		decStatus("*", wire.StatusOK, nil, "[] x"),
+		decStatus("A2", wire.StatusOK, &wire.Code{Name: "READ-WRITE"}, "[Gmail]/All Mail selected"),
+	)
 }
 
 // TestCaseInsensitive: keywords in any case, in strict mode too

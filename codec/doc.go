@@ -47,7 +47,9 @@
 // below; DecoderOptions.Strict rejects them. Keywords in any case are not
 // a deviation (RFC 9051 §9 makes them case-insensitive) and are accepted
 // in both modes, as are unknown response codes with any text
-// (resp-text-code allows atom SP text).
+// (resp-text-code allows atom SP text), and texts that start with "["
+// without being a response code ("[Gmail]/Spam is read-only": no SP
+// after "]", so text = 1*TEXT-CHAR is what matches).
 //
 //   - A mailbox name that is not valid modified UTF-7 is kept as sent
 //     (Dovecot 2.3.19 sends a UTF-8 name in a literal in the STATUS that
@@ -63,8 +65,7 @@
 //     bytes in atoms, a backslash before a character other than DQUOTE or
 //     backslash in a quoted string.
 //   - "* OK" and "A1 OK" without text, "[READ-ONLY]" without the SP
-//     before the end of the line, text glued to "]", a text that starts
-//     with "[" but is no response code, "+" without SP.
+//     before the end of the line, "+" without SP.
 //   - 0 and leading zeros where an nz-number is required, a one-digit day
 //     in a date-time without its leading space, "<origin.length>" echoed
 //     in a FETCH section, an empty FETCH list "()".
