@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"strconv"
+	"strings"
 )
 
 // Limit errors. A decoder that returns one of them (wrapped in a
@@ -63,9 +64,14 @@ type LimitError struct {
 
 // Error returns a message such as
 //
-//	codec: at offset 1048600: codec: line too long
+//	codec: line too long at offset 1048600
+//	codec: unexpected EOF at offset 312
 func (e *LimitError) Error() string {
-	return "codec: at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Err.Error()
+	msg := e.Err.Error()
+	if !strings.HasPrefix(msg, "codec: ") {
+		msg = "codec: " + msg
+	}
+	return msg + " at offset " + strconv.FormatInt(e.Offset, 10)
 }
 
 // Unwrap returns the underlying error.
