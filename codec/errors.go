@@ -3,7 +3,6 @@ package codec
 import (
 	"errors"
 	"strconv"
-	"strings"
 )
 
 // Limit errors. A decoder that returns one of them (wrapped in a
@@ -64,14 +63,9 @@ type LimitError struct {
 
 // Error returns a message such as
 //
-//	codec: line too long at offset 1048600
-//	codec: unexpected EOF at offset 312
+//	codec: at offset 1048600: codec: line too long
 func (e *LimitError) Error() string {
-	msg := e.Err.Error()
-	if !strings.HasPrefix(msg, "codec: ") {
-		msg = "codec: " + msg
-	}
-	return msg + " at offset " + strconv.FormatInt(e.Offset, 10)
+	return "codec: at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Err.Error()
 }
 
 // Unwrap returns the underlying error.
