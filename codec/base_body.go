@@ -38,8 +38,7 @@ func (p *Parser) envelope() (*wire.Envelope, error) {
 		ends[i] = len(addrs)
 	}
 	if len(addrs) > 0 {
-		all := make([]wire.Address, len(addrs))
-		copy(all, addrs)
+		all := p.addrSlab.take(addrs, 64)
 		lists := [6]*[]wire.Address{&e.From, &e.Sender, &e.ReplyTo, &e.To, &e.Cc, &e.Bcc}
 		start := 0
 		for i, end := range ends {
@@ -419,9 +418,7 @@ func (p *Parser) params() ([]wire.Param, error) {
 			return nil, err
 		}
 	}
-	out := make([]wire.Param, len(ps))
-	copy(out, ps)
-	return out, nil
+	return p.paramSlab.take(ps, 128), nil
 }
 
 // internString reads a string (leniently NIL, as ""), interning common

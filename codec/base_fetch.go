@@ -262,9 +262,10 @@ func (p *Parser) fetchFlags() ([]string, error) {
 			}
 		}
 	}
-	out := make([]string, len(flags))
-	copy(out, flags)
-	return out, nil
+	if len(flags) == 0 {
+		return []string{}, nil
+	}
+	return p.strSlab.take(flags, 256), nil
 }
 
 // sectionItem reads BODY[section]<origin>, BINARY[section]<origin> or

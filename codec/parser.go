@@ -77,12 +77,17 @@ type Parser struct {
 	itemGen            uint64
 	itemStr            string // set instead of the span by generic trees
 
-	lit     Literal
-	arena   []byte
-	scratch []byte
-	mbuf    []byte
-	vstack  []wire.Value // values of the generic lists being read
-	zones   zoneCache
+	lit   Literal
+	arena []byte
+	// Slabs from which the small slices of results are cut, like the
+	// strings from arena.
+	strSlab   slab[string]
+	paramSlab slab[wire.Param]
+	addrSlab  slab[wire.Address]
+	scratch   []byte
+	mbuf      []byte
+	vstack    []wire.Value // values of the generic lists being read
+	zones     zoneCache
 
 	onSyncLiteral func(size int64) error // command decoder only
 
@@ -870,7 +875,7 @@ func (p *Parser) ReadFlagList() ([]string, error) {
 	if err != nil || len(flags) == 0 {
 		return nil, err
 	}
-	return append([]string(nil), flags...), nil
+	return p.strSlab.take(flags, 256), nil
 }
 
 // str returns b as a string. Strings up to arenaMax bytes are carved out
@@ -1255,4 +1260,29 @@ func (p *Parser) values(inCode bool) ([]wire.Value, error) {
 		return nil, nil
 	}
 	return slicesClone(p.vstack[mark:]), nil
+}
+
+// slab hands out small slices cut from shared chunks, so that the many
+// short slices of a response (flags, parameters, addresses) cost about
+// one allocation per chunk. Each slice is capped at its length: appending
+// to it copies, and never touches its neighbours.
+type slab[T any] struct{ buf []T }
+
+// take returns a copy of src, nil if src is empty.
+func (s *slab[T]) take(src []T, chunk int) []T {
+	n := len(src)
+	if n == 0 {
+		return nil
+	}
+	if n > chunk/4 {
+		out := make([]T, n)
+		copy(out, src)
+		return out
+	}
+	if cap(s.buf)-len(s.buf) < n {
+		s.buf = make([]T, 0, chunk)
+	}
+	start := len(s.buf)
+	s.buf = append(s.buf, src...)
+	return s.buf[start:len(s.buf):len(s.buf)]
 }
