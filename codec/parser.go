@@ -649,7 +649,7 @@ func (p *Parser) currentItem() string {
 	return ""
 }
 
-// StringBytes reads a string (RFC 9051 §9, "string": quoted or literal)
+// stringBytes reads a string (RFC 9051 §9, "string": quoted or literal)
 // and returns its contents, valid until the next call. Leniently, NIL is
 // read as the empty string (some servers send NIL in body structure
 // fields that require a string).
