@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"bufio"
 	"errors"
 	"io"
 	"strings"
@@ -167,5 +168,41 @@ func TestLimits(t *testing.T) {
 				t.Errorf("Decode(%.40q...) = %v; want a *LimitError with an offset in the input", tt.in, err)
 			}
 		})
+	}
+}
+
+// TestLineLengthBoundary: a line of exactly MaxLineLength bytes (without
+// its CRLF) passes, one more byte fails, through both read paths.
+func TestLineLengthBoundary(t *testing.T) {
+	for _, max := range []int{100, 100_000} {
+		ok := "* OK " + strings.Repeat("x", max-5) + "\r\n"
+		if rs, err := decodeStream([]byte(ok), &DecoderOptions{MaxLineLength: max}); err != nil || len(rs[0].Text) != max-5 {
+			t.Errorf("max %d: a line of max bytes: %v", max, err)
+		}
+		long := "* OK " + strings.Repeat("x", max-4) + "\r\n"
+		if _, err := decodeStream([]byte(long), &DecoderOptions{MaxLineLength: max}); !errors.Is(err, ErrLineTooLong) {
+			t.Errorf("max %d: a line of max+1 bytes: %v", max, err)
+		}
+	}
+}
+
+// TestBufferedReader: a *bufio.Reader is used as it is, so that what the
+// decoder did not consume stays in it (the STARTTLS check).
+func TestBufferedReader(t *testing.T) {
+	br := bufio.NewReader(strings.NewReader("A1 OK Begin TLS negotiation now\r\nINJECTED"))
+	d := NewDecoder(br, nil)
+	if _, err := d.ReadResponse(); err != nil {
+		t.Fatal(err)
+	}
+	if d.Buffered() != len("INJECTED") || br.Buffered() != len("INJECTED") {
+		t.Errorf("Buffered() = %d; want %d", d.Buffered(), len("INJECTED"))
+	}
+	rest, _ := io.ReadAll(br)
+	if string(rest) != "INJECTED" {
+		t.Errorf("left in the reader: %q", rest)
+	}
+	d.Reset(bufio.NewReader(strings.NewReader("* OK [CAPABILITY IMAP4rev1] after TLS\r\n")))
+	if r, err := d.ReadResponse(); err != nil || r.Code == nil || r.Seq != 2 {
+		t.Errorf("after Reset: %+v, %v", r, err)
 	}
 }
