@@ -776,23 +776,21 @@ func (p *Parser) mailbox(b []byte, start int) (string, error) {
 	return p.str(p.mbuf), nil
 }
 
-// ReadText reads the rest of the line as text (RFC 9051 §9, "text").
-// Strictly it must be UTF-8 without NUL; leniently any octets are kept
-// (servers send 8-bit text in other charsets, e.g. localized error
-// messages, before IMAP4rev2 allows UTF-8).
+// ReadText reads the rest of the line as text (RFC 9051 §9, "text"). NUL
+// and CR are never text. Strictly the text must be UTF-8; leniently any
+// other octets are kept (servers send 8-bit text in other charsets, e.g.
+// localized error messages, before IMAP4rev2 allows UTF-8).
 func (p *Parser) ReadText() (string, error) {
 	b := p.line[p.pos:]
-	if p.strict {
-		var hi byte
-		for i, c := range b {
-			if c == 0 || c == '\r' {
-				return "", p.errAt(p.pos+i, "TEXT-CHAR")
-			}
-			hi |= c
+	var hi byte
+	for i, c := range b {
+		if c == 0 || c == '\r' {
+			return "", p.errAt(p.pos+i, "TEXT-CHAR")
 		}
-		if hi >= 0x80 && !utf8.Valid(b) {
-			return "", p.SyntaxError("UTF-8 text")
-		}
+		hi |= c
+	}
+	if hi >= 0x80 && p.strict && !utf8.Valid(b) {
+		return "", p.SyntaxError("UTF-8 text")
 	}
 	p.pos = len(p.line)
 	return p.str(b), nil
