@@ -88,7 +88,7 @@ var noArgCodes = []string{
 // §7.3.2, RFC 3501 §7.3.2): the number comes before the name and
 // nothing follows it.
 func parseNumbered(p *Parser, resp *wire.Response) (any, error) {
-	if !resp.HasNum {
+	if !resp.HasNum || (resp.Num == 0 && p.strict && resp.Name == "EXPUNGE") {
 		return nil, p.SyntaxError("number before " + resp.Name)
 	}
 	return nil, nil

@@ -12,7 +12,9 @@ import (
 // result, and an unknown item to Items as a generic wire.Value, so that
 // an unknown extension item never fails the response.
 func parseFetch(p *Parser, resp *wire.Response) (any, error) {
-	if !resp.HasNum {
+	if !resp.HasNum || (resp.Num == 0 && p.strict) {
+		// message-data = nz-number SP "FETCH" ...; leniently 0 passes,
+		// like every nz-number.
 		return nil, p.SyntaxError("message number before FETCH")
 	}
 	f := &wire.FetchData{Seq: resp.Num}

@@ -69,7 +69,6 @@
 //   - 0 and leading zeros where an nz-number is required, a one-digit day
 //     in a date-time without its leading space, "<origin.length>" echoed
 //     in a FETCH section, an empty FETCH list "()".
-//   - A non-synchronizing literal {n+} from the server.
 //
 // Courier's "* QUOTA "ROOT"" without a resource list is a generic tree
 // for the base registry (QUOTA is an extension); an extension's parser

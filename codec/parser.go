@@ -529,9 +529,9 @@ func (p *Parser) literalHeader() (size int64, binary, sync bool, err error) {
 	}
 	sync = true
 	if p.Consume('+') {
-		// Non-synchronizing literals are for commands (RFC 7888);
-		// no server sends them.
-		if !p.cmd && p.strict {
+		// Non-synchronizing literals are for commands (RFC 7888); RFC 9051
+		// §9 forbids them from the server, and no server sends them.
+		if !p.cmd {
 			return 0, false, false, p.errAt(p.pos-1, `"}"`)
 		}
 		sync = false
