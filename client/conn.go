@@ -599,6 +599,12 @@ func (c *Conn) applyUntagged(resp *wire.Response) []MailboxEvent {
 		for _, s := range dataStrings(resp.Data) {
 			c.enabled[strings.ToUpper(s)] = true
 		}
+		// From the next response on, mailbox names are UTF-8 (RFC 6855
+		// §3); this runs on the reader goroutine, which owns the decoder.
+		if c.enabled["UTF8=ACCEPT"] || c.enabled["IMAP4REV2"] {
+			c.dec.SetUTF8(true)
+		}
+		c.updateEncoderLocked()
 	}
 	m := c.mbox
 	if m == nil {

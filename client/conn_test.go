@@ -554,3 +554,31 @@ func TestStateCheckedAfterGate(t *testing.T) {
 		t.Fatalf("SELECT queued behind LOGIN: %v", err)
 	}
 }
+
+// After ENABLE UTF8=ACCEPT, mailbox names travel as UTF-8 both ways
+// (RFC 6855 §3).
+func TestEnableUTF8Accept(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1 ENABLE UTF8=ACCEPT] hi", nil)
+	ctx := testCtx(t)
+	done := make(chan error, 1)
+	go func() { _, err := c.Enable(ctx, "UTF8=ACCEPT"); done <- err }()
+	s.expect("A1 ENABLE UTF8=ACCEPT")
+	s.send("* ENABLED UTF8=ACCEPT", "A1 OK enabled")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var res *ListResult
+	go func() {
+		var err error
+		res, err = c.List(ctx, "", []string{"Entwürfe"}, nil)
+		done <- err
+	}()
+	s.expect(`A2 LIST "" "Entwürfe"`)
+	s.send(`* LIST () "/" "Entwürfe"`, `* LIST () "/" "&AOk-t&AOk-"`, "A2 OK")
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Mailboxes) != 2 || res.Mailboxes[0].Mailbox != "Entwürfe" || res.Mailboxes[1].Mailbox != "&AOk-t&AOk-" {
+		t.Errorf("LIST under UTF8=ACCEPT = %+v, %+v; want names taken as sent", res.Mailboxes[0], res.Mailboxes[1])
+	}
+}

@@ -154,6 +154,16 @@ func (d *Decoder) Reset(r io.Reader) {
 	d.err = nil
 }
 
+// SetUTF8 switches how mailbox names are read from the next response on:
+// as UTF-8 (true, once UTF8=ACCEPT or IMAP4rev2 is enabled, RFC 6855 §3)
+// or as modified UTF-7 (false). See DecoderOptions.UTF8.
+func (d *Decoder) SetUTF8(on bool) {
+	d.p.opt.UTF8 = on
+	if d.vp != nil {
+		d.vp.opt.UTF8 = on
+	}
+}
+
 // ReadResponse reads the next response. At the end of the stream, on a
 // response boundary, it returns io.EOF; a stream that ends inside a
 // response gives io.ErrUnexpectedEOF (in a *LimitError). Any error is

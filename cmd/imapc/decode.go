@@ -125,6 +125,7 @@ func decodeStream(r io.Reader, w io.Writer, strict bool) error {
 	j := &jsonWriter{h: sha256.New()}
 	dec := codec.NewDecoder(r, &codec.DecoderOptions{
 		Registry:        codec.NewRegistry(),
+		Validate:        codec.NewBaseRegistry(), // malformed FETCH, LIST, ... are errors, not trees
 		StreamThreshold: literalLimit,
 		Strict:          strict,
 		OnLiteral: func(info *codec.LiteralInfo, lit *codec.Literal) error {
