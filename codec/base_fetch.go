@@ -189,7 +189,15 @@ func (p *Parser) fetchItem(f *wire.FetchData) error {
 	}
 	var data any
 	if ok {
+		mark, gen := p.pos, p.lineGen
 		data, err = entry.parse(p, itemName)
+		// An extension's parser that fails on what it was given must not
+		// end the connection when the value is still on this line: the
+		// item falls back to a generic value, as an unknown one would.
+		if err != nil && !p.strict && p.lineGen == gen && !isLimit(err) {
+			p.pos = mark
+			data, err = p.value(false)
+		}
 	} else {
 		data, err = p.value(false)
 	}

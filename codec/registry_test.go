@@ -169,3 +169,37 @@ func TestDataParserError(t *testing.T) {
 		t.Errorf("a parser that leaves data: %v", err)
 	}
 }
+
+// A registered FETCH item parser that fails falls back to a generic value
+// in lenient mode, and fails the response in strict mode.
+func TestFetchItemParserFallback(t *testing.T) {
+	reg := NewBaseRegistry()
+	reg.FetchItem("MODSEQ", func(p *Parser, item string) (any, error) {
+		if err := p.Expect('('); err != nil {
+			return nil, err
+		}
+		n, err := p.ReadNumber64()
+		if err != nil {
+			return nil, err
+		}
+		return n, p.Expect(')')
+	})
+	in := "* 1 FETCH (MODSEQ (x12) UID 7)\r\n"
+	d := NewDecoder(strings.NewReader(in), &DecoderOptions{Registry: reg})
+	r, err := d.ReadResponse()
+	if err != nil {
+		t.Fatalf("lenient: %v", err)
+	}
+	f := r.Data.(*wire.FetchData)
+	v, ok := f.Item("MODSEQ")
+	if !ok || f.UID != 7 {
+		t.Fatalf("lenient: items %+v, UID %d", f.Items, f.UID)
+	}
+	if g, ok := v.(wire.Value); !ok || g.Kind != wire.KindList {
+		t.Errorf("fallback value = %#v; want a generic list", v)
+	}
+	d = NewDecoder(strings.NewReader(in), &DecoderOptions{Registry: reg, Strict: true})
+	if _, err := d.ReadResponse(); err == nil {
+		t.Error("strict: a failing item parser was accepted")
+	}
+}
