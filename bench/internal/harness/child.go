@@ -100,7 +100,7 @@ func runClient(spec *Spec) (res Result) {
 	switch spec.Client {
 	case "raw":
 		err = runRaw(spec, &res)
-	case "imapkit", "imapkit-collect":
+	case "imapkit", "imapkit-collect", "imapkit-iter":
 		err = runImapkit(spec, &res)
 	case "goimap", "goimap-collect":
 		err = runGoimap(spec, &res)

@@ -31,6 +31,7 @@ type config struct {
 	timeout  time.Duration
 	verbose  bool
 	save     string
+	analysis string
 	from     string
 	cmdline  string
 	repo     string
@@ -71,6 +72,8 @@ type harness struct {
 	targets  []target
 	profiles []profile
 	codec    *codecResults
+	// analysis is a hand-written section added to the report (-analysis).
+	analysis string
 	// savedMachine is the machine of results read with -from.
 	savedMachine [][2]string
 	failed       bool
@@ -94,6 +97,7 @@ func Main(args []string) int {
 	fs.StringVar(&cfg.python, "python", "python3", "the Python interpreter for the imaplib client")
 	fs.DurationVar(&cfg.timeout, "timeout", 15*time.Minute, "limit for one child run")
 	fs.BoolVar(&cfg.verbose, "v", false, "log every run")
+	fs.StringVar(&cfg.analysis, "analysis", "", "a markdown file whose text is added to the report as its Analysis section")
 	fs.StringVar(&cfg.save, "save", "", "also save the raw results as JSON to this file")
 	fs.StringVar(&cfg.from, "from", "", "render the report from results saved with -save instead of running; a comma-separated list merges re-runs (later files replace the groups they hold)")
 	if err := fs.Parse(args); err != nil {
@@ -169,6 +173,13 @@ func (h *harness) run() error {
 
 // write renders the report to its destination.
 func (h *harness) write() error {
+	if h.cfg.analysis != "" {
+		b, err := os.ReadFile(h.cfg.analysis)
+		if err != nil {
+			return err
+		}
+		h.analysis = string(b)
+	}
 	report := h.report()
 	out := h.cfg.out
 	if out == "" && !h.cfg.small {
@@ -519,7 +530,7 @@ func (h *harness) loadResults(paths string) error {
 		for _, p := range s.Profiles {
 			replaced := false
 			for j, old := range h.profiles {
-				if old.Target == p.Target {
+				if old.Variant == p.Variant {
 					h.profiles[j], replaced = p, true
 				}
 			}

@@ -197,45 +197,70 @@ func (h *harness) evaluateLive() {
 	}
 }
 
-// profile is pprof's top of one imapkit run that missed a target.
+// profile is pprof's top of one imapkit run that missed targets, with the
+// raw socket's of the same case for comparison.
 type profile struct {
-	Target, Variant, Top string
+	Targets  []string
+	Variant  string
+	Top      string
+	Baseline string
 }
 
 // profileMisses runs each imapkit variant that missed a target once more
-// with a CPU profile and keeps pprof's top.
+// with a CPU profile and keeps pprof's top, and the raw socket's of the
+// same case.
 func (h *harness) profileMisses() {
-	done := map[*variant]bool{}
+	var order []*variant
+	targets := map[*variant][]string{}
 	for _, t := range h.targets {
-		if t.OK || t.Profile == nil || done[t.Profile] {
+		if t.OK || t.Profile == nil {
 			continue
 		}
-		done[t.Profile] = true
-		spec := t.Profile.Spec
-		f, err := os.CreateTemp("", "imapbench-*.prof")
-		if err != nil {
-			continue
+		if targets[t.Profile] == nil {
+			order = append(order, t.Profile)
 		}
-		f.Close()
-		spec.CPUProfile = f.Name()
-		if spec.Case == CaseLatency {
-			// The proxy is gone; the profile is of the client's work, which
-			// the delay does not change.
-			spec.Addr = h.srv.Addr
-		}
-		h.logf("profiling %s / %s", t.Name, t.Profile.Label)
-		if r := h.child(&spec); r.Err != "" {
-			h.logf("profile run: %s", r.Err)
-			continue
-		}
-		out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=22", h.exe, f.Name()).CombinedOutput()
-		if err != nil {
-			h.logf("pprof: %v", err)
-			continue
-		}
-		h.profiles = append(h.profiles, profile{Target: t.Name, Variant: t.Profile.Label, Top: trimPprof(string(out))})
-		os.Remove(f.Name())
+		targets[t.Profile] = append(targets[t.Profile], t.Name)
 	}
+	for _, v := range order {
+		p := profile{Targets: targets[v], Variant: v.Label}
+		h.logf("profiling %s (%s)", v.Label, strings.Join(p.Targets, "; "))
+		p.Top = h.profileRun(v.Spec)
+		if p.Top == "" {
+			continue
+		}
+		raw := v.Spec
+		raw.Client = "raw"
+		if raw.Case != CaseAppend {
+			p.Baseline = h.profileRun(raw)
+		}
+		h.profiles = append(h.profiles, p)
+	}
+}
+
+// profileRun runs spec once with a CPU profile and returns pprof's top.
+func (h *harness) profileRun(spec Spec) string {
+	f, err := os.CreateTemp("", "imapbench-*.prof")
+	if err != nil {
+		return ""
+	}
+	f.Close()
+	defer os.Remove(f.Name())
+	spec.CPUProfile = f.Name()
+	if spec.Case == CaseLatency {
+		// The proxy is gone; the profile is of the client's work, which
+		// the delay does not change.
+		spec.Addr = h.srv.Addr
+	}
+	if r := h.child(&spec); r.Err != "" {
+		h.logf("profile run: %s", r.Err)
+		return ""
+	}
+	out, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=22", h.exe, f.Name()).CombinedOutput()
+	if err != nil {
+		h.logf("pprof: %v", err)
+		return ""
+	}
+	return trimPprof(string(out))
 }
 
 // trimPprof drops pprof's header lines that name files and build IDs.
@@ -454,11 +479,32 @@ func (h *harness) report() string {
 		}
 		w("\n(a) FetchMetadata: 2,000 FETCH responses with UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE; (b) BodyLiteral: 1,000 BODY[] literals of 100 KB, streamed to a discard; (c) List: LIST of 10,000 mailboxes. allocs/msg counts every allocation of the process during the timed loop (the clients' reader goroutines included).\n\n")
 	}
-	if len(h.profiles) > 0 {
-		w("## Profiles of the misses\n\nOne more run of the imapkit client that missed, with a CPU profile (`go tool pprof -top`):\n\n")
-		for _, p := range h.profiles {
-			w("### %s — %s\n\n```\n%s\n```\n\n", p.Target, p.Variant, p.Top)
+	missed := map[string]bool{}
+	for _, t := range h.targets {
+		if !t.OK {
+			missed[t.Name] = true
 		}
+	}
+	var shown []profile
+	for _, p := range h.profiles {
+		for _, t := range p.Targets {
+			if missed[t] {
+				shown = append(shown, p)
+				break
+			}
+		}
+	}
+	if len(shown) > 0 {
+		w("## Profiles of the misses\n\nOne more run of each imapkit client that missed a target, with a CPU profile (`go tool pprof -top`), and the raw socket's on the same case for comparison:\n\n")
+		for _, p := range shown {
+			w("### %s — %s\n\n```\n%s\n```\n\n", p.Variant, strings.Join(p.Targets, "; "), p.Top)
+			if p.Baseline != "" {
+				w("<details><summary>raw socket, same case</summary>\n\n```\n%s\n```\n\n</details>\n\n", p.Baseline)
+			}
+		}
+	}
+	if h.analysis != "" {
+		w("## Analysis\n\n%s\n\n", strings.TrimSpace(h.analysis))
 	}
 	w("## Clients\n\n")
 	w("- **raw socket**: logs in, sends the command and reads until the tagged completion, finding line ends and skipping `{n}` literals, nothing else: the practical limit on this machine.\n")
