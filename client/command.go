@@ -106,6 +106,7 @@ type pendingLiteral struct {
 type queued struct {
 	resp *wire.Response
 	lit  *pendingLiteral
+	size int64 // bytes the response took on the wire
 }
 
 // Command is a command in flight. Its methods may be called from any
@@ -118,6 +119,7 @@ type Command struct {
 
 	mu        sync.Mutex
 	queue     []queued
+	queuedB   int64 // sum of queue[i].size
 	deferred  bool
 	abandoned bool
 	iterating bool          // a consumer reads the queue as it fills (Responses)
@@ -146,18 +148,23 @@ func (cmd *Command) notify() {
 	}
 }
 
-// maxQueued bounds the responses queued on a command whose consumer
-// iterates them: beyond it the reader waits for the consumer, so that a
-// FETCH of a whole mailbox streams in bounded memory (back-pressure). A
+// maxQueued and maxQueuedBytes bound the responses queued on a command
+// whose consumer iterates them: beyond either the reader waits for the
+// consumer, so that a FETCH of a whole mailbox streams in bounded memory
+// (back-pressure), even with whole messages buffered in its responses. A
 // command nobody iterates (Wait, Collect) queues without bound.
-const maxQueued = 1024
+const (
+	maxQueued      = 1024
+	maxQueuedBytes = 16 << 20
+)
 
 // push queues a claimed response (reader goroutine). It reports false if
 // the command deferred its responses, in which case the caller passes the
 // response on to the unclaimed queue.
-func (cmd *Command) push(resp *wire.Response) bool {
+func (cmd *Command) push(resp *wire.Response, size int64) bool {
 	cmd.mu.Lock()
-	for cmd.iterating && !cmd.abandoned && !cmd.deferred && len(cmd.queue) >= maxQueued {
+	for cmd.iterating && !cmd.abandoned && !cmd.deferred &&
+		(len(cmd.queue) >= maxQueued || len(cmd.queue) > 0 && cmd.queuedB+size > maxQueuedBytes) {
 		cmd.mu.Unlock()
 		select {
 		case <-cmd.space:
@@ -169,7 +176,8 @@ func (cmd *Command) push(resp *wire.Response) bool {
 		cmd.mu.Unlock()
 		return false
 	}
-	cmd.queue = append(cmd.queue, queued{resp: resp})
+	cmd.queue = append(cmd.queue, queued{resp: resp, size: size})
+	cmd.queuedB += size
 	cmd.mu.Unlock()
 	cmd.notify()
 	return true
@@ -221,6 +229,7 @@ func (cmd *Command) next(ctx context.Context) (*wire.Response, error) {
 			q := cmd.queue[0]
 			cmd.queue[0] = queued{}
 			cmd.queue = cmd.queue[1:]
+			cmd.queuedB -= q.size
 			fn := cmd.spec.Literal
 			cmd.mu.Unlock()
 			select {
@@ -280,9 +289,9 @@ func (cmd *Command) abandon() {
 // the completion's error (a *StatusError for NO or BAD), if any; ctx ends
 // the iteration early with ctx's error, leaving the command running.
 //
-// While a consumer iterates, at most 1024 responses wait on the command's
-// queue; beyond that the connection's reader waits for the consumer, so a
-// command of any size streams in bounded memory. The loop body must
+// While a consumer iterates, at most 1024 responses or 16 MiB of them wait
+// on the command's queue; beyond that the connection's reader waits for
+// the consumer, so a command of any size streams in bounded memory. The loop body must
 // therefore not wait for another command on the same connection to
 // complete: start it, and wait for it after the loop.
 func (cmd *Command) Responses(ctx context.Context) iter.Seq2[*wire.Response, error] {

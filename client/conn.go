@@ -426,6 +426,7 @@ func (c *Conn) readLoop(greeting chan<- error) {
 	defer close(c.readerDone)
 	first := true
 	for {
+		start := c.dec.Offset()
 		resp, err := c.dec.ReadResponse()
 		if err != nil {
 			c.mu.Lock()
@@ -448,7 +449,7 @@ func (c *Conn) readLoop(greeting chan<- error) {
 			greeting <- c.handleGreeting(resp)
 			continue
 		}
-		if err := c.handle(resp); err != nil {
+		if err := c.handle(resp, c.dec.Offset()-start); err != nil {
 			c.fail(err)
 			return
 		}
@@ -477,7 +478,7 @@ func (c *Conn) handleGreeting(resp *wire.Response) error {
 }
 
 // handle processes one response on the reader goroutine.
-func (c *Conn) handle(resp *wire.Response) error {
+func (c *Conn) handle(resp *wire.Response, size int64) error {
 	switch resp.Kind {
 	case wire.ContinueResponse:
 		c.mu.Lock()
@@ -507,14 +508,14 @@ func (c *Conn) handle(resp *wire.Response) error {
 		c.broadcastLocked()
 		c.mu.Unlock()
 	}
-	c.dispatch(resp)
+	c.dispatch(resp, size)
 	return nil
 }
 
 // dispatch offers an untagged response to the commands in flight, oldest
 // first, then to the unclaimed queue.
-func (c *Conn) dispatch(resp *wire.Response) {
-	if cmd := c.claimer(resp); cmd != nil && cmd.push(resp) {
+func (c *Conn) dispatch(resp *wire.Response, size int64) {
+	if cmd := c.claimer(resp); cmd != nil && cmd.push(resp, size) {
 		return
 	}
 	c.unclaimed(resp)

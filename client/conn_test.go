@@ -582,3 +582,46 @@ func TestEnableUTF8Accept(t *testing.T) {
 		t.Errorf("LIST under UTF8=ACCEPT = %+v, %+v; want names taken as sent", res.Mailboxes[0], res.Mailboxes[1])
 	}
 }
+
+// The queue is bounded by bytes too: whole messages buffered in FETCH
+// responses do not pile up behind a slow consumer.
+func TestBackPressureBytes(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH hi", nil)
+	selectINBOX(t, c, s)
+	ctx := testCtx(t)
+	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{Peek: true}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.expect("A2 FETCH 1:* (BODY.PEEK[])")
+	const n, size = 24, 1 << 20
+	body := strings.Repeat("x", size)
+	go func() {
+		for i := 1; i <= n; i++ {
+			s.send(fmt.Sprintf("* %d FETCH (BODY[] {%d}\r\n%s)", i, size, body))
+		}
+		s.send("A2 OK done")
+	}()
+	got := 0
+	for m, err := range f.Messages(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Sections) != 1 || len(m.Sections[0].Data) != size {
+			t.Fatalf("message %d: %d sections", m.Seq, len(m.Sections))
+		}
+		got++
+		if got == 1 {
+			time.Sleep(300 * time.Millisecond)
+			f.mu.Lock()
+			q := f.queuedB
+			f.mu.Unlock()
+			if q > maxQueuedBytes+size+1024 {
+				t.Fatalf("%d bytes queued behind a slow consumer; want about %d at most", q, maxQueuedBytes)
+			}
+		}
+	}
+	if got != n {
+		t.Errorf("iterated %d messages; want %d", got, n)
+	}
+}
