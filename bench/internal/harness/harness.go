@@ -56,6 +56,8 @@ type group struct {
 	Variants []*variant
 	// Mailbox holds what the group's mailbox holds, for the notes.
 	Seeded *Seeded
+	// N is the number of iterations the group ran.
+	N int
 }
 
 type harness struct {
@@ -72,6 +74,8 @@ type harness struct {
 	targets  []target
 	profiles []profile
 	codec    *codecResults
+	// merged says that -from merged several result files.
+	merged bool
 	// analysis is a hand-written section added to the report (-analysis).
 	analysis string
 	// savedMachine is the machine of results read with -from.
@@ -399,6 +403,7 @@ func (h *harness) runGroup(g *group) error {
 			break
 		}
 	}
+	g.N = h.cfg.n
 	for it := 0; it < h.cfg.n; it++ {
 		h.logf("%s: iteration %d/%d (load %s)", g.Key, it+1, h.cfg.n, loadavg())
 		for k := range g.Variants {
@@ -514,6 +519,7 @@ func (h *harness) loadResults(paths string) error {
 		}
 		// A later file re-ran some groups: its groups, profiles and codec
 		// results replace the earlier ones.
+		h.merged = true
 		var keys []string
 		for _, g := range s.Groups {
 			keys = append(keys, g.Key)
