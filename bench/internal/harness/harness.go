@@ -533,17 +533,13 @@ func (h *harness) loadResults(paths string) error {
 				h.groups = append(h.groups, g)
 			}
 		}
-		for _, p := range s.Profiles {
-			replaced := false
-			for j, old := range h.profiles {
-				if old.Variant == p.Variant {
-					h.profiles[j], replaced = p, true
-				}
-			}
-			if !replaced {
-				h.profiles = append(h.profiles, p)
-			}
+		// Profiles of the re-run groups replace all earlier ones of them.
+		rerun := map[string]bool{}
+		for _, k := range keys {
+			rerun[k] = true
 		}
+		h.profiles = slices.DeleteFunc(h.profiles, func(p profile) bool { return rerun[p.Group] })
+		h.profiles = append(h.profiles, s.Profiles...)
 		if s.Codec != nil {
 			h.codec = s.Codec
 			keys = append(keys, "codec benchmarks")

@@ -200,6 +200,7 @@ func (h *harness) evaluateLive() {
 // profile is pprof's top of one imapkit run that missed targets, with the
 // raw socket's of the same case for comparison.
 type profile struct {
+	Group    string // the group's Key
 	Targets  []string
 	Variant  string
 	Top      string
@@ -222,7 +223,7 @@ func (h *harness) profileMisses() {
 		targets[t.Profile] = append(targets[t.Profile], t.Name)
 	}
 	for _, v := range order {
-		p := profile{Targets: targets[v], Variant: v.Label}
+		p := profile{Group: h.groupOf(v), Targets: targets[v], Variant: v.Label}
 		h.logf("profiling %s (%s)", v.Label, strings.Join(p.Targets, "; "))
 		p.Top = h.profileRun(v.Spec)
 		if p.Top == "" {
@@ -235,6 +236,18 @@ func (h *harness) profileMisses() {
 		}
 		h.profiles = append(h.profiles, p)
 	}
+}
+
+// groupOf returns the key of the group v belongs to.
+func (h *harness) groupOf(v *variant) string {
+	for _, g := range h.groups {
+		for _, x := range g.Variants {
+			if x == v {
+				return g.Key
+			}
+		}
+	}
+	return ""
 }
 
 // profileRun runs spec once with a CPU profile and returns pprof's top.
