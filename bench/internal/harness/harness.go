@@ -74,6 +74,8 @@ type harness struct {
 	targets  []target
 	profiles []profile
 	codec    *codecResults
+	// cleanup runs when the harness is done.
+	cleanup []func()
 	// merged says that -from merged several result files.
 	merged bool
 	// analysis is a hand-written section added to the report (-analysis).
@@ -149,6 +151,11 @@ func (h *harness) run() error {
 		return err
 	}
 	h.load[0] = loadavg()
+	defer func() {
+		for _, f := range h.cleanup {
+			f()
+		}
+	}()
 	if err := h.plan(); err != nil {
 		return err
 	}
@@ -355,6 +362,7 @@ func (h *harness) plan() error {
 		if err := WriteAppendFile(file, 3, sz.appends, sz.appendMin, sz.appendMax); err != nil {
 			return err
 		}
+		h.cleanup = append(h.cleanup, func() { os.Remove(file) })
 		g := &group{Key: "append", Title: "APPEND", MBps: "messages",
 			Command: fmt.Sprintf("APPEND of %d messages (%d–%d bytes) to a new mailbox", sz.appends, sz.appendMin, sz.appendMax),
 			Note: "One by one: each APPEND waits for the previous one's completion, with a synchronizing literal (the client waits for \"+\"). " +
