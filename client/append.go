@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"time"
 
@@ -39,6 +40,86 @@ func (c *Conn) Append(ctx context.Context, mailbox string, r io.Reader, size int
 	return cmd.Wait(ctx)
 }
 
+// AppendMessage is one message of AppendMulti.
+type AppendMessage struct {
+	Body io.Reader
+	Size int64
+	AppendOptions
+}
+
+// AppendMultiResult is the APPENDUID data of a MULTIAPPEND: the UIDs the
+// messages got, in order (RFC 3502, "MULTIAPPEND Interaction with
+// UIDPLUS Extension").
+type AppendMultiResult struct {
+	UIDValidity uint32
+	UIDs        []uint32
+}
+
+// AppendMulti adds several messages to mailbox in one APPEND (RFC 3502
+// MULTIAPPEND): atomically, all or none, and in one server transaction,
+// which is much faster than one APPEND per message on servers that commit
+// each. It fails with ErrNotSupported, sending nothing, when the server
+// does not advertise MULTIAPPEND.
+func (c *Conn) AppendMulti(ctx context.Context, mailbox string, msgs []AppendMessage) (*AppendMultiResult, error) {
+	if !c.Has(ctx, "MULTIAPPEND") {
+		return nil, fmt.Errorf("%w: MULTIAPPEND", ErrNotSupported)
+	}
+	if len(msgs) == 0 {
+		return &AppendMultiResult{}, nil
+	}
+	mb, err := c.MailboxArg(mailbox)
+	if err != nil {
+		return nil, err
+	}
+	args := []wire.Value{mb}
+	for i := range msgs {
+		args = msgs[i].AppendOptions.args(args)
+		args = append(args, wire.LiteralReader(msgs[i].Body, msgs[i].Size))
+	}
+	cmd, err := c.Start(ctx, Spec{Name: "APPEND", Args: args, States: authState})
+	if err != nil {
+		return nil, err
+	}
+	final, err := cmd.Wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &AppendMultiResult{}
+	if au := appendUID(final); au != nil {
+		res.UIDValidity = au.UIDValidity
+		if au.UIDs.Count() <= uint64(len(msgs)) {
+			for n := range au.UIDs.All() {
+				res.UIDs = append(res.UIDs, n)
+			}
+		}
+	}
+	return res, nil
+}
+
+// args appends the flag list and date-time of one message.
+func (o *AppendOptions) args(out []wire.Value) []wire.Value {
+	if len(o.Flags) > 0 {
+		out = append(out, atomList(o.Flags))
+	}
+	if !o.Date.IsZero() {
+		out = append(out, dateTime(o.Date))
+	}
+	return out
+}
+
+func appendUID(final *wire.Response) *wire.AppendUID {
+	if final == nil || final.Code == nil {
+		return nil
+	}
+	switch d := final.Code.Data.(type) {
+	case wire.AppendUID:
+		return &d
+	case *wire.AppendUID:
+		return d
+	}
+	return nil
+}
+
 // AppendCommand is an APPEND in flight.
 type AppendCommand struct{ *Command }
 
@@ -50,12 +131,7 @@ func (c *Conn) StartAppend(ctx context.Context, mailbox string, r io.Reader, siz
 	}
 	args := []wire.Value{mb}
 	if opts != nil {
-		if len(opts.Flags) > 0 {
-			args = append(args, atomList(opts.Flags))
-		}
-		if !opts.Date.IsZero() {
-			args = append(args, dateTime(opts.Date))
-		}
+		args = opts.args(args)
 	}
 	args = append(args, wire.LiteralReader(r, size))
 	cmd, err := c.Start(ctx, Spec{Name: "APPEND", Args: args, States: authState})
@@ -72,20 +148,11 @@ func (a *AppendCommand) Wait(ctx context.Context) (*AppendResult, error) {
 		return nil, err
 	}
 	res := &AppendResult{}
-	if final.Code != nil {
-		var au *wire.AppendUID
-		switch d := final.Code.Data.(type) {
-		case wire.AppendUID:
-			au = &d
-		case *wire.AppendUID:
-			au = d
-		}
-		if au != nil {
-			res.UIDValidity = au.UIDValidity
-			for n := range au.UIDs.All() {
-				res.UID = n
-				break
-			}
+	if au := appendUID(final); au != nil {
+		res.UIDValidity = au.UIDValidity
+		for n := range au.UIDs.All() {
+			res.UID = n
+			break
 		}
 	}
 	return res, nil

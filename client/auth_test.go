@@ -3,6 +3,7 @@ package client
 import (
 	"encoding/base64"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/emersion/go-sasl"
@@ -135,5 +136,36 @@ func TestDeferHandsResponsesOver(t *testing.T) {
 		if d, ok := r.Data.([]wire.Value); !ok || len(d) != 1 || d[0].Num != uint64(i) {
 			t.Errorf("Unclaimed #%d data = %#v", i, r.Data)
 		}
+	}
+}
+
+func TestAppendMultiWire(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1 MULTIAPPEND LITERAL+ UIDPLUS] hi", nil)
+	ctx := testCtx(t)
+	type result struct {
+		r   *AppendMultiResult
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := c.AppendMulti(ctx, "Sent", []AppendMessage{
+			{Body: strings.NewReader("a\r\n"), Size: 3, AppendOptions: AppendOptions{Flags: []string{wire.FlagSeen}}},
+			{Body: strings.NewReader("bc\r\n"), Size: 4},
+		})
+		done <- result{r, err}
+	}()
+	s.expect(`A1 APPEND Sent (\Seen) {3+}`)
+	s.expect("a")
+	s.expect(" {4+}")
+	s.expect("bc")
+	s.expect("")
+	s.send("A1 OK [APPENDUID 7 10:11] done")
+	r := <-done
+	if r.err != nil || r.r.UIDValidity != 7 || len(r.r.UIDs) != 2 || r.r.UIDs[1] != 11 {
+		t.Fatalf("AppendMulti = %+v, %v", r.r, r.err)
+	}
+	c2, _ := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1] hi", nil)
+	if _, err := c2.AppendMulti(ctx, "Sent", nil); !errors.Is(err, ErrNotSupported) {
+		t.Errorf("AppendMulti without MULTIAPPEND = %v; want ErrNotSupported", err)
 	}
 }

@@ -561,3 +561,32 @@ func TestLiveStreamLargeMailbox(t *testing.T) {
 		t.Errorf("peak heap %d MiB while streaming; want under 64 MiB", peak>>20)
 	}
 }
+
+func TestLiveMultiAppend(t *testing.T) {
+	e := live(t)
+	c := e.login(t, nil)
+	ctx := testCtx(t)
+	mbox := freshMailbox(t, c, "imapkit-multiappend")
+	var msgs []AppendMessage
+	for i := 1; i <= 50; i++ {
+		m := testMessage(i, "multi")
+		msgs = append(msgs, AppendMessage{Body: strings.NewReader(m), Size: int64(len(m)), AppendOptions: AppendOptions{Flags: []string{wire.FlagSeen}}})
+	}
+	res, err := c.AppendMulti(ctx, mbox, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.UIDs) != 50 || res.UIDs[0] != 1 || res.UIDs[49] != 50 {
+		t.Fatalf("MULTIAPPEND UIDs = %v", res.UIDs)
+	}
+	st, err := c.Status(ctx, mbox, []string{wire.StatusMessages, wire.StatusUnseen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := st.Get(wire.StatusMessages); n != 50 {
+		t.Errorf("MESSAGES = %d; want 50", n)
+	}
+	if n, _ := st.Get(wire.StatusUnseen); n != 0 {
+		t.Errorf("UNSEEN = %d; want 0 (each message was appended \\Seen)", n)
+	}
+}
