@@ -37,6 +37,10 @@ type Spec struct {
 	// every client sends the same bytes and none pays for making them.
 	AppendFile string `json:"append_file,omitempty"`
 	CPUProfile string `json:"cpu_profile,omitempty"`
+	// StreamThreshold, when set, is imapkit's client.Options.StreamThreshold
+	// (a diagnostic: how the cost of a full download depends on the number
+	// of streamed literals).
+	StreamThreshold int64 `json:"stream_threshold,omitempty"`
 }
 
 // Result is what a child reports (one JSON line on standard output); the

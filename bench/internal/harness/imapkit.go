@@ -31,7 +31,7 @@ func runImapkit(spec *Spec, res *Result) error {
 	if collect && (spec.Case == CaseLatency || spec.Case == CaseAppend) {
 		return na(res, "same API as imapkit")
 	}
-	c, err := client.Dial(ctx, "imap://"+spec.Addr, &client.Options{InsecureAuth: true, Dialer: d})
+	c, err := client.Dial(ctx, "imap://"+spec.Addr, &client.Options{InsecureAuth: true, Dialer: d, StreamThreshold: spec.StreamThreshold})
 	if err != nil {
 		return err
 	}
