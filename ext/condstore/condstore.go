@@ -124,7 +124,10 @@ func ModSeq(f *wire.FetchData) (uint64, bool) {
 	case uint64:
 		return v, true
 	case wire.Value:
-		if v.Kind == wire.KindList && len(v.List) == 1 && v.List[0].Kind == wire.KindNumber {
+		// A generic tree (no parser registered, or the parser's fallback):
+		// the same rule, mod-sequence-value = 1*DIGIT below 2^63
+		// (RFC 7162 §7).
+		if v.Kind == wire.KindList && len(v.List) == 1 && v.List[0].Kind == wire.KindNumber && v.List[0].Num < 1<<63 {
 			return v.List[0].Num, true
 		}
 	}

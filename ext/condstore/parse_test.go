@@ -95,8 +95,18 @@ func TestModSeqItemRejects(t *testing.T) {
 		"* 1 FETCH (MODSEQ (9223372036854775808))", // 2^63 does not fit
 		"* 1 FETCH (MODSEQ (x))",
 	} {
-		if resp, err := decode(reg, false, line); err == nil {
-			t.Errorf("Decode(%q) = %v; want an error", line, resp.Data)
+		if resp, err := decode(reg, true, line); err == nil {
+			t.Errorf("strict Decode(%q) = %v; want an error", line, resp.Data)
+		}
+		// Lenient decoding keeps the response: the item falls back to a
+		// generic value, which ModSeq does not take for a mod-sequence.
+		resp, err := decode(reg, false, line)
+		if err != nil {
+			t.Errorf("lenient Decode(%q): %v; want the generic fallback", line, err)
+			continue
+		}
+		if n, ok := condstore.ModSeq(resp.Data.(*wire.FetchData)); ok {
+			t.Errorf("lenient Decode(%q): ModSeq = %d, true; want none", line, n)
 		}
 	}
 	// 0 is not a mod-sequence-value: strict decoding rejects it, lenient
