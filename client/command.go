@@ -97,6 +97,8 @@ func (s *Spec) class() gateClass {
 	return classFor(s.UsesSeqNums, !s.NoExpunge)
 }
 
+// pendingLiteral is the literal the reader is waiting on; one per command,
+// reused, since the reader hands over one literal at a time.
 type pendingLiteral struct {
 	info *codec.LiteralInfo
 	r    io.Reader
@@ -125,6 +127,7 @@ type Command struct {
 	iterating bool          // a consumer reads the queue as it fills (Responses)
 	signal    chan struct{} // capacity 1: something was queued or the command finished
 	space     chan struct{} // capacity 1: the consumer took something off the queue
+	lit       pendingLiteral
 	done      chan struct{}
 	final     *wire.Response
 	err       error
@@ -192,7 +195,15 @@ func (cmd *Command) pushLiteral(info *codec.LiteralInfo, r io.Reader) bool {
 		cmd.mu.Unlock()
 		return false
 	}
-	p := &pendingLiteral{info: info, r: r, done: make(chan struct{})}
+	p := &cmd.lit
+	p.info, p.r = info, r
+	if p.done == nil {
+		p.done = make(chan struct{}, 1)
+	}
+	select {
+	case <-p.done: // never a stale release from an earlier literal
+	default:
+	}
 	cmd.queue = append(cmd.queue, queued{lit: p})
 	cmd.mu.Unlock()
 	cmd.notify()
@@ -238,7 +249,7 @@ func (cmd *Command) next(ctx context.Context) (*wire.Response, error) {
 			}
 			if q.lit != nil {
 				err := fn(q.lit.info, q.lit.r)
-				close(q.lit.done)
+				release(q.lit)
 				if err != nil {
 					cmd.abandon()
 					return nil, err
@@ -275,7 +286,7 @@ func (cmd *Command) abandon() {
 	q := cmd.queue
 	cmd.queue = slices.DeleteFunc(q, func(e queued) bool {
 		if e.lit != nil {
-			close(e.lit.done)
+			release(e.lit)
 			return true
 		}
 		return false
@@ -354,7 +365,7 @@ func (cmd *Command) WaitStatus(ctx context.Context, ok ...wire.Status) (*wire.Re
 			fn := cmd.spec.Literal
 			cmd.mu.Unlock()
 			err := fn(p.info, p.r)
-			close(p.done)
+			release(p)
 			if err != nil {
 				cmd.abandon()
 				return nil, err
@@ -408,7 +419,7 @@ func (cmd *Command) Defer() {
 	cmd.mu.Unlock()
 	for _, e := range q {
 		if e.lit != nil {
-			close(e.lit.done)
+			release(e.lit)
 			continue
 		}
 		cmd.conn.unclaimed(e.resp)
@@ -432,4 +443,12 @@ func (cmd *Command) Err() error {
 	cmd.mu.Lock()
 	defer cmd.mu.Unlock()
 	return cmd.err
+}
+
+// release tells the reader that a streamed literal was read or skipped.
+func release(p *pendingLiteral) {
+	select {
+	case p.done <- struct{}{}:
+	default:
+	}
 }
