@@ -7,7 +7,7 @@
 // harness is the command imapbench (cmd/imapbench), which runs every client
 // against the project's Dovecot and writes docs/PERFORMANCE.md.
 //
-// This module is kept out of the repository's go.work so that go-imap's
-// dependencies never enter the library modules' builds: build and test it
-// with GOWORK=off (see README.md).
+// It is the only module that requires the peer libraries, so no library
+// module's go.mod names them; it is in the repository's go.work and also
+// builds alone with GOWORK=off (see README.md).
 package bench
