@@ -61,7 +61,7 @@ func TestRFCExampleStreams(t *testing.T) {
 func TestDovecotTranscripts(t *testing.T) {
 	files, _ := filepath.Glob("testdata/dovecot/*.s2c")
 	if len(files) == 0 {
-		t.Skip("no Dovecot transcripts yet")
+		t.Fatal("no Dovecot transcripts in testdata/dovecot (they are committed; see scripts/servers/capture_transcripts.py)")
 	}
 	for _, f := range files {
 		in, err := os.ReadFile(f)
