@@ -48,15 +48,7 @@ func (d *CommandDecoder) Buffered() int { return d.p.br.Buffered() }
 // COMPRESS), keeping its options and offset count and clearing a
 // previous error.
 func (d *CommandDecoder) Reset(r io.Reader) {
-	if br, ok := r.(*bufio.Reader); ok {
-		d.p.br, d.ownBR = br, false
-	} else if d.ownBR {
-		d.p.br.Reset(r)
-	} else {
-		d.p.br, d.ownBR = bufio.NewReaderSize(r, bufferSize), true
-	}
-	d.p.line = d.p.line[:0]
-	d.p.pos = 0
+	d.ownBR = d.p.reset(r, d.ownBR)
 	d.err = nil
 }
 

@@ -105,6 +105,22 @@ func (p *Parser) init(br *bufio.Reader, opt *DecoderOptions) {
 	p.lit.p = p
 }
 
+// reset makes p read from r, at a line boundary: through r itself when it
+// is a *bufio.Reader, else through p's own bufio.Reader (own reports that p
+// has one). It returns whether p owns its reader afterwards.
+func (p *Parser) reset(r io.Reader, own bool) bool {
+	if br, ok := r.(*bufio.Reader); ok {
+		p.br, own = br, false
+	} else if own {
+		p.br.Reset(r)
+	} else {
+		p.br, own = bufio.NewReaderSize(r, bufferSize), true
+	}
+	p.line = p.line[:0]
+	p.pos = 0
+	return own
+}
+
 // Strict reports whether the decoder rejects the documented deviations
 // of real servers.
 func (p *Parser) Strict() bool { return p.strict }
