@@ -1,0 +1,3 @@
+module github.com/imapkit/imapkit/conformance/scripted
+
+go 1.26
