@@ -14,7 +14,9 @@ import (
 func TestRFC6154_5_3_Create(t *testing.T) {
 	c, s := faketest.New(t, "* PREAUTH [CAPABILITY IMAP4rev1 CREATE-SPECIAL-USE] ready", nil)
 	ctx := faketest.Ctx(t)
-	done := faketest.Go(func() (bool, error) { return true, specialuse.Create(ctx, c, "MySpecial", specialuse.Drafts, specialuse.Sent) })
+	done := faketest.Go(func() (bool, error) {
+		return true, specialuse.Create(ctx, c, "MySpecial", specialuse.Drafts, specialuse.Sent)
+	})
 	s.Expect(`A1 CREATE MySpecial (USE (\Drafts \Sent))`)
 	s.Send("A1 OK MySpecial created")
 	if _, err := done(); err != nil {
