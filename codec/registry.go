@@ -193,7 +193,6 @@ func (r *Registry) EncodeFetchItem(name string, enc FetchItemEncoder) {
 	r.encItems[name] = enc
 }
 
-
 // Names returns the registered data, code and FETCH item names, for
 // diagnostics.
 func (r *Registry) Names() (data, codes, items []string) {
