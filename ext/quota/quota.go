@@ -24,6 +24,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
+	"github.com/imapkit/imapkit/ext/internal/forms"
 	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -40,7 +41,7 @@ const (
 // Resource is one entry of a QUOTA response's quota-list (RFC 9208 §7):
 // the resource's name, its current usage and its limit.
 type Resource struct {
-	Name  string // upper case, e.g. STORAGE
+	Name  string // as sent, e.g. STORAGE (compare case-insensitively)
 	Usage uint64
 	Limit uint64
 }
@@ -78,6 +79,8 @@ func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 func RegisterCodec(r *codec.Registry) {
 	r.Data("QUOTA", parseQuota)
 	r.Data("QUOTAROOT", parseQuotaRoot)
+	r.EncodeData("QUOTA", encodeQuota)
+	r.EncodeData("QUOTAROOT", encodeQuotaRoot)
 }
 
 // maxResources bounds the resources of one QUOTA response: RFC 9208
@@ -90,11 +93,13 @@ const maxResources = 256
 // (RFC 9208 §7). Leniently, an empty list and a missing list (Courier
 // sends `* QUOTA "ROOT"` for a root without limits) give no resources.
 func parseQuota(p *codec.Parser, _ *wire.Response) (any, error) {
-	root, err := p.ReadAString()
+	var fr forms.Reader
+	root, err := fr.AString(p)
 	if err != nil {
 		return nil, err
 	}
 	q := &Quota{Root: root}
+	defer forms.Save(q, &fr)
 	if p.AtEnd() && !p.Strict() {
 		return q, nil
 	}
@@ -118,8 +123,7 @@ func parseQuota(p *codec.Parser, _ *wire.Response) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		var res Resource
-		res.Name = strings.ToUpper(name)
+		res := Resource{Name: name}
 		if err := p.ReadSP(); err != nil {
 			return nil, err
 		}
@@ -148,11 +152,13 @@ const maxRoots = 1024
 // parseQuotaRoot parses quotaroot-response = "QUOTAROOT" SP mailbox
 // *(SP quota-root-name) (RFC 9208 §7).
 func parseQuotaRoot(p *codec.Parser, _ *wire.Response) (any, error) {
-	mb, err := p.ReadMailbox()
+	var fr forms.Reader
+	mb, err := fr.Mailbox(p)
 	if err != nil {
 		return nil, err
 	}
 	qr := &Root{Mailbox: mb}
+	defer forms.Save(qr, &fr)
 	for !p.AtEnd() {
 		if len(qr.Roots) >= maxRoots {
 			return nil, p.SyntaxError(fmt.Sprintf("at most %d quota roots", maxRoots))
@@ -163,7 +169,7 @@ func parseQuotaRoot(p *codec.Parser, _ *wire.Response) (any, error) {
 		if p.AtEnd() && !p.Strict() {
 			break // a trailing space
 		}
-		root, err := p.ReadAString()
+		root, err := fr.AString(p)
 		if err != nil {
 			return nil, err
 		}
@@ -389,4 +395,47 @@ func quotas(resps []*wire.Response) ([]*Quota, error) {
 		out = append(out, q)
 	}
 	return out, nil
+}
+
+// encodeQuota writes a *Quota as parseQuota reads it (RFC 9208 §7), the
+// strings in the forms the server used. A Quota with no resources is
+// written with an empty list.
+func encodeQuota(w *codec.Writer, r *wire.Response) error {
+	q, ok := r.Data.(*Quota)
+	if !ok {
+		return fmt.Errorf("quota: QUOTA data %T: %w", r.Data, codec.ErrUnsupportedData)
+	}
+	fw := forms.For(w, q)
+	w.SP()
+	fw.AString(q.Root)
+	w.SP()
+	w.List(func() {
+		for i, res := range q.Resources {
+			if i > 0 {
+				w.SP()
+			}
+			w.Atom(res.Name)
+			w.SP()
+			w.Number(res.Usage)
+			w.SP()
+			w.Number(res.Limit)
+		}
+	})
+	return nil
+}
+
+// encodeQuotaRoot writes a *Root (RFC 9208 §7, quotaroot-response).
+func encodeQuotaRoot(w *codec.Writer, r *wire.Response) error {
+	qr, ok := r.Data.(*Root)
+	if !ok {
+		return fmt.Errorf("quota: QUOTAROOT data %T: %w", r.Data, codec.ErrUnsupportedData)
+	}
+	fw := forms.For(w, qr)
+	w.SP()
+	fw.Mailbox(qr.Mailbox)
+	for _, root := range qr.Roots {
+		w.SP()
+		fw.AString(root)
+	}
+	return nil
 }

@@ -143,7 +143,7 @@ func TestParse(t *testing.T) {
 	}{
 		{`* QUOTA "#user/alice" (STORAGE 54 111 MESSAGE 42 1000)`, &quota.Quota{Root: "#user/alice", Resources: []quota.Resource{{"STORAGE", 54, 111}, {"MESSAGE", 42, 1000}}}},
 		{`* QUOTA "" (STORAGE 10 512)`, &quota.Quota{Root: "", Resources: []quota.Resource{{"STORAGE", 10, 512}}}},
-		{`* QUOTA "User quota" (storage 0 104857600)`, &quota.Quota{Root: "User quota", Resources: []quota.Resource{{"STORAGE", 0, 104857600}}}}, // Dovecot
+		{`* QUOTA "User quota" (storage 0 104857600)`, &quota.Quota{Root: "User quota", Resources: []quota.Resource{{"storage", 0, 104857600}}}}, // Dovecot
 		{`* QUOTA root (X-HUGE 9223372036854775807 9223372036854775807)`, &quota.Quota{Root: "root", Resources: []quota.Resource{{"X-HUGE", 1<<63 - 1, 1<<63 - 1}}}},
 		{`* QUOTA "ROOT"`, &quota.Quota{Root: "ROOT"}}, // Courier, lenient
 		{`* QUOTA "ROOT" ()`, &quota.Quota{Root: "ROOT"}},
@@ -195,4 +195,23 @@ func FuzzParse(f *testing.F) {
 	reg := codec.NewBaseRegistry()
 	quota.RegisterCodec(reg)
 	f.Fuzz(func(t *testing.T, data []byte) { decodetest.Fuzz(reg, data) })
+}
+
+// Decode then encode gives the RFC's bytes back (RFC 9208 §4.1 examples,
+// Dovecot's form).
+func TestRoundTrip(t *testing.T) {
+	reg := codec.NewBaseRegistry()
+	quota.RegisterCodec(reg)
+	decodetest.RoundTrip(t, reg,
+		`* QUOTA "!partition/sda4" (STORAGE 104 10923847)`,
+		`* QUOTAROOT INBOX "#user/alice" "!partition/sda4"`,
+		`* QUOTA "#user/alice" (MESSAGE 42 1000)`,
+		`* QUOTA "#user/alice" (STORAGE 54 111 MESSAGE 42 1000)`,
+		`* QUOTA "" (STORAGE 10 512)`,
+		`* QUOTAROOT INBOX ""`,
+		`* QUOTAROOT comp.mail.mime`,
+		`* QUOTA "User quota" (STORAGE 0 104857600)`,
+		`* QUOTAROOT "&AMk-t&AOk-" root {5}`+"\r\n"+`a"b\c`,
+		`* QUOTA root ()`,
+	)
 }

@@ -3,6 +3,8 @@
 package decodetest
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -33,9 +35,47 @@ func Fuzz(reg *codec.Registry, data []byte) {
 	for _, strict := range []bool{false, true} {
 		d := codec.NewDecoder(strings.NewReader(string(data)), &codec.DecoderOptions{Registry: reg, Strict: strict, MaxDepth: 64})
 		for i := 0; i < 64; i++ {
-			if _, err := d.ReadResponse(); err != nil {
+			r, err := d.ReadResponse()
+			if err != nil {
 				break
 			}
+			// What was decoded and re-encodes must decode again.
+			var b bytes.Buffer
+			enc := codec.NewResponseEncoder(&b, &codec.ResponseEncoderOptions{Registry: reg})
+			if enc.WriteResponse(r) == nil {
+				d2 := codec.NewDecoder(&b, &codec.DecoderOptions{Registry: reg, MaxDepth: 64})
+				if _, err := d2.ReadResponse(); err != nil {
+					panic(fmt.Sprintf("re-encoded %q does not decode: %v", b.String(), err))
+				}
+			}
+		}
+	}
+}
+
+// RoundTrip decodes each line with reg, checks that its data (or code)
+// was decoded by a registered parser (not left as a generic tree), then
+// encodes it with the encoders of reg and checks the bytes are the
+// line's.
+func RoundTrip(t testing.TB, reg *codec.Registry, lines ...string) {
+	t.Helper()
+	for _, line := range lines {
+		r := Must(t, reg, line)
+		if _, generic := r.Data.([]wire.Value); generic {
+			t.Errorf("%q: data decoded as a generic tree", line)
+			continue
+		}
+		if r.Code != nil && r.Code.Data == nil && len(r.Code.Args) > 0 {
+			t.Errorf("%q: code decoded as generic arguments", line)
+			continue
+		}
+		var b bytes.Buffer
+		enc := codec.NewResponseEncoder(&b, &codec.ResponseEncoderOptions{Registry: reg})
+		if err := enc.WriteResponse(r); err != nil {
+			t.Errorf("%q: encode: %v", line, err)
+			continue
+		}
+		if got := strings.TrimSuffix(b.String(), "\r\n"); got != line {
+			t.Errorf("re-encoded\n %q\nwant\n %q", got, line)
 		}
 	}
 }
