@@ -19,6 +19,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
+	"github.com/imapkit/imapkit/ext/internal/forms"
 	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -100,6 +101,9 @@ func RegisterCodec(r *codec.Registry) {
 	r.Data("ACL", parseACL)
 	r.Data("LISTRIGHTS", parseListRights)
 	r.Data("MYRIGHTS", parseMyRights)
+	r.EncodeData("ACL", encodeACL)
+	r.EncodeData("LISTRIGHTS", encodeListRights)
+	r.EncodeData("MYRIGHTS", encodeMyRights)
 }
 
 // maxEntries bounds the identifier/rights pairs of one response.
@@ -108,11 +112,13 @@ const maxEntries = 1 << 14
 // parseACL parses acl-data = "ACL" SP mailbox *(SP identifier SP rights)
 // (RFC 4314 §7).
 func parseACL(p *codec.Parser, _ *wire.Response) (any, error) {
-	mb, err := p.ReadMailbox()
+	var fr forms.Reader
+	mb, err := fr.Mailbox(p)
 	if err != nil {
 		return nil, err
 	}
 	a := &ACL{Mailbox: mb}
+	defer forms.Save(a, &fr)
 	for !p.AtEnd() {
 		if len(a.Entries) >= maxEntries {
 			return nil, p.SyntaxError(fmt.Sprintf("at most %d ACL entries", maxEntries))
@@ -123,14 +129,14 @@ func parseACL(p *codec.Parser, _ *wire.Response) (any, error) {
 		if p.AtEnd() && !p.Strict() {
 			break
 		}
-		id, err := p.ReadAString()
+		id, err := fr.AString(p)
 		if err != nil {
 			return nil, err
 		}
 		if err := p.ReadSP(); err != nil {
 			return nil, err
 		}
-		r, err := readRights(p)
+		r, err := readRights(p, &fr)
 		if err != nil {
 			return nil, err
 		}
@@ -142,21 +148,23 @@ func parseACL(p *codec.Parser, _ *wire.Response) (any, error) {
 // parseListRights parses listrights-data = "LISTRIGHTS" SP mailbox SP
 // identifier SP rights *(SP rights) (RFC 4314 §7).
 func parseListRights(p *codec.Parser, _ *wire.Response) (any, error) {
-	mb, err := p.ReadMailbox()
+	var fr forms.Reader
+	mb, err := fr.Mailbox(p)
 	if err != nil {
 		return nil, err
 	}
 	l := &ListRightsData{Mailbox: mb}
+	defer forms.Save(l, &fr)
 	if err := p.ReadSP(); err != nil {
 		return nil, err
 	}
-	if l.Identifier, err = p.ReadAString(); err != nil {
+	if l.Identifier, err = fr.AString(p); err != nil {
 		return nil, err
 	}
 	if err := p.ReadSP(); err != nil {
 		return nil, err
 	}
-	if l.Required, err = readRights(p); err != nil {
+	if l.Required, err = readRights(p, &fr); err != nil {
 		return nil, err
 	}
 	for !p.AtEnd() {
@@ -169,7 +177,7 @@ func parseListRights(p *codec.Parser, _ *wire.Response) (any, error) {
 		if p.AtEnd() && !p.Strict() {
 			break
 		}
-		r, err := readRights(p)
+		r, err := readRights(p, &fr)
 		if err != nil {
 			return nil, err
 		}
@@ -181,25 +189,28 @@ func parseListRights(p *codec.Parser, _ *wire.Response) (any, error) {
 // parseMyRights parses myrights-data = "MYRIGHTS" SP mailbox SP rights
 // (RFC 4314 §7).
 func parseMyRights(p *codec.Parser, _ *wire.Response) (any, error) {
-	mb, err := p.ReadMailbox()
+	var fr forms.Reader
+	mb, err := fr.Mailbox(p)
 	if err != nil {
 		return nil, err
 	}
 	if err := p.ReadSP(); err != nil {
 		return nil, err
 	}
-	r, err := readRights(p)
+	r, err := readRights(p, &fr)
 	if err != nil {
 		return nil, err
 	}
-	return &MyRightsData{Mailbox: mb, Rights: r}, nil
+	d := &MyRightsData{Mailbox: mb, Rights: r}
+	forms.Save(d, &fr)
+	return d, nil
 }
 
 // readRights reads rights = astring, "only lowercase ASCII letters and
 // digits are allowed" (RFC 4314 §7); strict mode enforces that.
-func readRights(p *codec.Parser) (Rights, error) {
+func readRights(p *codec.Parser, fr *forms.Reader) (Rights, error) {
 	off := p.Offset()
-	s, err := p.ReadAString()
+	s, err := fr.AString(p)
 	if err != nil {
 		return "", err
 	}
@@ -317,4 +328,53 @@ func MyRights(ctx context.Context, c *client.Conn, mailbox string) (Rights, erro
 		return "", err
 	}
 	return d.Rights, nil
+}
+
+func encodeACL(w *codec.Writer, r *wire.Response) error {
+	a, ok := r.Data.(*ACL)
+	if !ok {
+		return fmt.Errorf("acl: ACL data %T: %w", r.Data, codec.ErrUnsupportedData)
+	}
+	fw := forms.For(w, a)
+	w.SP()
+	fw.Mailbox(a.Mailbox)
+	for _, e := range a.Entries {
+		w.SP()
+		fw.AString(e.Identifier)
+		w.SP()
+		fw.AString(string(e.Rights))
+	}
+	return nil
+}
+
+func encodeListRights(w *codec.Writer, r *wire.Response) error {
+	l, ok := r.Data.(*ListRightsData)
+	if !ok {
+		return fmt.Errorf("acl: LISTRIGHTS data %T: %w", r.Data, codec.ErrUnsupportedData)
+	}
+	fw := forms.For(w, l)
+	w.SP()
+	fw.Mailbox(l.Mailbox)
+	w.SP()
+	fw.AString(l.Identifier)
+	w.SP()
+	fw.AString(string(l.Required))
+	for _, o := range l.Optional {
+		w.SP()
+		fw.AString(string(o))
+	}
+	return nil
+}
+
+func encodeMyRights(w *codec.Writer, r *wire.Response) error {
+	m, ok := r.Data.(*MyRightsData)
+	if !ok {
+		return fmt.Errorf("acl: MYRIGHTS data %T: %w", r.Data, codec.ErrUnsupportedData)
+	}
+	fw := forms.For(w, m)
+	w.SP()
+	fw.Mailbox(m.Mailbox)
+	w.SP()
+	fw.AString(string(m.Rights))
+	return nil
 }

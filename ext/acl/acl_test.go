@@ -189,3 +189,20 @@ func FuzzParse(f *testing.F) {
 	acl.RegisterCodec(reg)
 	f.Fuzz(func(t *testing.T, data []byte) { decodetest.Fuzz(reg, data) })
 }
+
+// Decode then encode gives the RFC 4314 examples' bytes back.
+func TestRoundTrip(t *testing.T) {
+	reg := codec.NewBaseRegistry()
+	acl.RegisterCodec(reg)
+	decodetest.RoundTrip(t, reg,
+		"* ACL INBOX Fred rwipslxcetda David lrswideta",
+		"* ACL INBOX/Drafts Fred rwipslxetad Chris lrswi",
+		"* ACL INBOX Fred rwipslxetad -Fred wetd $team w",
+		`* LISTRIGHTS archive/imap anyone ""`,
+		"* LISTRIGHTS ~/Mail/saved smith la r swicdkxte",
+		"* MYRIGHTS INBOX rwiptsldaex",
+		"* ACL INBOX",
+		`* ACL "a b" "user one" "" {5}`+"\r\nlrswi lr",
+		`* MYRIGHTS "&AMk-t&AOk-" lr`,
+	)
+}

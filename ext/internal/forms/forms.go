@@ -36,7 +36,7 @@ func (r *Reader) peek(p *codec.Parser) Form {
 	case '"':
 		r.odd = true
 		return Quoted
-	case '{', '~':
+	case '{':
 		r.odd = true
 		return Literal
 	}
