@@ -28,6 +28,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
+	"github.com/imapkit/imapkit/ext/internal/forms"
 	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -84,6 +85,8 @@ func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 func RegisterCodec(r *codec.Registry) {
 	r.Data("METADATA", parseData)
 	r.Code("METADATA", parseCode)
+	r.EncodeData("METADATA", encodeData)
+	r.EncodeCode("METADATA", encodeCode)
 }
 
 // maxEntries bounds the entries of one METADATA response.
@@ -94,11 +97,13 @@ const maxEntries = 1 << 16
 // entry-value) ")", entry-value = entry SP value, value = nstring /
 // literal8, entry-list = entry *(SP entry) (RFC 5464 §5).
 func parseData(p *codec.Parser, _ *wire.Response) (any, error) {
-	mb, err := p.ReadMailbox()
+	var fr forms.Reader
+	mb, err := fr.Mailbox(p)
 	if err != nil {
 		return nil, err
 	}
 	d := &Data{Mailbox: mb}
+	defer forms.Save(d, &fr)
 	if err := p.ReadSP(); err != nil {
 		return nil, err
 	}
@@ -108,7 +113,7 @@ func parseData(p *codec.Parser, _ *wire.Response) (any, error) {
 			if len(d.Changed) >= maxEntries {
 				return nil, p.SyntaxError(fmt.Sprintf("at most %d entries", maxEntries))
 			}
-			name, err := p.ReadAString()
+			name, err := fr.AString(p)
 			if err != nil {
 				return nil, err
 			}
@@ -126,7 +131,7 @@ func parseData(p *codec.Parser, _ *wire.Response) (any, error) {
 		if len(d.Entries) >= maxEntries {
 			return nil, p.SyntaxError(fmt.Sprintf("at most %d entries", maxEntries))
 		}
-		name, err := p.ReadAString()
+		name, err := fr.AString(p)
 		if err != nil {
 			return nil, err
 		}
@@ -139,11 +144,20 @@ func parseData(p *codec.Parser, _ *wire.Response) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		f := forms.Auto
 		switch v.Kind {
 		case wire.KindNil:
 			e.IsNil = true
 		case wire.KindString:
 			e.Value = v.Str
+			switch v.Form {
+			case wire.FormQuoted:
+				f = forms.Quoted
+			case wire.FormLiteral:
+				f = forms.Literal
+			case wire.FormLiteral8:
+				f = forms.Literal8
+			}
 		case wire.KindAtom, wire.KindNumber:
 			if p.Strict() {
 				return nil, fmt.Errorf("metadata: value of %s at offset %d: an atom, not an nstring", name, off)
@@ -152,6 +166,7 @@ func parseData(p *codec.Parser, _ *wire.Response) (any, error) {
 		default:
 			return nil, fmt.Errorf("metadata: value of %s at offset %d: a %s, not an nstring", name, off, v.Kind)
 		}
+		fr.Note(f)
 		d.Entries = append(d.Entries, e)
 		if p.Consume(')') {
 			return d, nil
@@ -187,6 +202,70 @@ func parseCode(p *codec.Parser, _ string) (any, error) {
 		return nil, errors.New("metadata: unknown METADATA code") // generic fallback keeps the arguments
 	}
 	return c, nil
+}
+
+// encodeData writes a *Data as parseData reads it (RFC 5464 §5), the
+// strings in the forms the server used.
+func encodeData(w *codec.Writer, r *wire.Response) error {
+	d, ok := r.Data.(*Data)
+	if !ok {
+		return fmt.Errorf("metadata: METADATA data %T: %w", r.Data, codec.ErrUnsupportedData)
+	}
+	if (len(d.Entries) == 0) == (len(d.Changed) == 0) {
+		return fmt.Errorf("metadata: METADATA data needs Entries or Changed, not both: %w", codec.ErrUnsupportedData)
+	}
+	fw := forms.For(w, d)
+	w.SP()
+	fw.Mailbox(d.Mailbox)
+	if len(d.Changed) > 0 {
+		for _, name := range d.Changed {
+			w.SP()
+			fw.AString(name)
+		}
+		return nil
+	}
+	w.SP()
+	w.List(func() {
+		for i, e := range d.Entries {
+			if i > 0 {
+				w.SP()
+			}
+			fw.AString(e.Name)
+			w.SP()
+			f := fw.Skip()
+			if e.IsNil {
+				w.NIL()
+				continue
+			}
+			v := wire.Value{Kind: wire.KindString, Str: e.Value}
+			switch f {
+			case forms.Quoted:
+				v.Form = wire.FormQuoted
+			case forms.Literal:
+				v.Form = wire.FormLiteral
+			case forms.Literal8:
+				v.Form = wire.FormLiteral8
+			}
+			w.Value(v)
+		}
+	})
+	return nil
+}
+
+// encodeCode writes a *Code (RFC 5464 §5, resp-text-code).
+func encodeCode(w *codec.Writer, c *wire.Code) error {
+	mc, ok := c.Data.(*Code)
+	if !ok {
+		return fmt.Errorf("metadata: METADATA code %T: %w", c.Data, codec.ErrUnsupportedData)
+	}
+	w.SP()
+	w.Atom(mc.Kind)
+	switch mc.Kind {
+	case LongEntries, MaxSize:
+		w.SP()
+		w.Number(uint64(mc.Num))
+	}
+	return nil
 }
 
 // CodeOf returns the METADATA response code of a response code, and of

@@ -262,3 +262,23 @@ func FuzzParse(f *testing.F) {
 	metadata.RegisterCodec(reg)
 	f.Fuzz(func(t *testing.T, data []byte) { decodetest.Fuzz(reg, data) })
 }
+
+// Decode then encode gives the RFC 5464 examples' bytes back.
+func TestRoundTrip(t *testing.T) {
+	reg := codec.NewBaseRegistry()
+	metadata.RegisterCodec(reg)
+	decodetest.RoundTrip(t, reg,
+		`* METADATA "" (/shared/comment "Shared comment")`,
+		`* METADATA "INBOX" (/private/comment "My own comment")`,
+		`* METADATA "INBOX" (/shared/comment "Shared comment" /private/comment "My own comment")`,
+		`* METADATA "INBOX" (/private/filters/values/small "SMALLER 5000" /private/filters/values/boss "FROM \"boss@example.com\"")`,
+		`* METADATA "" /shared/comment`,
+		`* METADATA "INBOX" /shared/comment /private/comment`,
+		`* METADATA INBOX (/a NIL /b {3}`+"\r\nx\r\n)",
+		"* METADATA INBOX (/private/bin ~{3}\r\na\x00b)",
+		"a OK [METADATA LONGENTRIES 2199] GETMETADATA complete",
+		"a NO [METADATA TOOMANY] SETMETADATA failed",
+		"a NO [METADATA MAXSIZE 1024] too big",
+		"a NO [METADATA NOPRIVATE] no private",
+	)
+}

@@ -23,6 +23,7 @@ const (
 	Auto    Form = iota // as the encoder chooses (an atom where possible)
 	Quoted              // a quoted string
 	Literal             // a literal
+	Literal8            // a literal8 (RFC 3516 §4.1)
 )
 
 // Reader reads strings with a parser and records their forms in order.
@@ -68,7 +69,12 @@ func (r *Reader) String(p *codec.Parser) (string, error) {
 }
 
 // Note records the form of a value read otherwise (f from Peek).
-func (r *Reader) Note(f Form) { r.forms = append(r.forms, f) }
+func (r *Reader) Note(f Form) {
+	if f != Auto {
+		r.odd = true
+	}
+	r.forms = append(r.forms, f)
+}
 
 // Peek returns the form of the string at the parser's position.
 func (r *Reader) Peek(p *codec.Parser) Form { return r.peek(p) }
