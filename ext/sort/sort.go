@@ -158,6 +158,80 @@ func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 func RegisterCodec(r *codec.Registry) {
 	r.Data("SORT", parseSort)
 	r.Data("THREAD", parseThread)
+	r.EncodeData("SORT", encodeSort)
+	r.EncodeData("THREAD", encodeThread)
+}
+
+// encodeSort writes a *Data as parseSort reads it.
+func encodeSort(w *codec.Writer, r *wire.Response) error {
+	d, ok := r.Data.(*Data)
+	if !ok {
+		return fmt.Errorf("sort: SORT data %T: %w", r.Data, codec.ErrUnsupportedData)
+	}
+	for _, n := range d.Nums {
+		if n == 0 {
+			return fmt.Errorf("sort: SORT number 0: %w", codec.ErrInvalidAtom)
+		}
+		w.SP()
+		w.Number(uint64(n))
+	}
+	if d.ModSeq != 0 {
+		w.SP()
+		w.List(func() {
+			w.Atom("MODSEQ")
+			w.SP()
+			w.Number(d.ModSeq)
+		})
+	}
+	return nil
+}
+
+// encodeThread writes a []Thread as parseThread reads it (RFC 5256 §5).
+func encodeThread(w *codec.Writer, r *wire.Response) error {
+	th, ok := r.Data.([]Thread)
+	if !ok {
+		return fmt.Errorf("sort: THREAD data %T: %w", r.Data, codec.ErrUnsupportedData)
+	}
+	if len(th) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	for i := range th {
+		if err := th[i].check(0); err != nil {
+			return err
+		}
+		th[i].format(&b)
+	}
+	w.SP()
+	w.Raw(b.String())
+	return nil
+}
+
+// maxEncodeDepth bounds the nesting encodeThread writes, as the decoder
+// bounds what it reads.
+const maxEncodeDepth = 1000
+
+// check reports a Thread that has no wire form: a 0 message number, a
+// list with neither numbers nor children, or nesting beyond
+// maxEncodeDepth.
+func (t *Thread) check(depth int) error {
+	if depth > maxEncodeDepth {
+		return fmt.Errorf("sort: THREAD nested deeper than %d: %w", maxEncodeDepth, codec.ErrUnsupportedData)
+	}
+	if len(t.Nums) == 0 && len(t.Children) == 0 {
+		return fmt.Errorf("sort: empty thread-list: %w", codec.ErrUnsupportedData)
+	}
+	for _, n := range t.Nums {
+		if n == 0 {
+			return fmt.Errorf("sort: THREAD number 0: %w", codec.ErrInvalidAtom)
+		}
+	}
+	for i := range t.Children {
+		if err := t.Children[i].check(depth + 1); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // parseSort parses sort-data = "SORT" *(SP nz-number) (RFC 5256 §5),

@@ -255,3 +255,20 @@ func FuzzParse(f *testing.F) {
 		decodetest.Fuzz(reg, data)
 	})
 }
+
+// Decode then encode gives the RFC 5256 examples' bytes back.
+func TestRoundTrip(t *testing.T) {
+	reg := codec.NewBaseRegistry()
+	sort.RegisterCodec(reg)
+	decodetest.RoundTrip(t, reg,
+		"* SORT 2 84 882",
+		"* SORT 5 3 4 1 2",
+		"* SORT",
+		"* SORT 2 84 882 (MODSEQ 917162488)",
+		"* THREAD (166)(167)(168)(169)(172)(170)(171)(173)(174 (175)(176)(178)(181)(180))(179)(177 (183)(182)(188)(184)(185)(186)(187)(189))(190)(191)(192)(193)(194 195)(196 (197)(198))(199)(200 202)(201)(203)(204)(205)(206 207)(208)",
+		"* THREAD",
+		"* THREAD (166)(167)(168)(169)(172)((170)(179))(171)(173)((174)(175)(176)(178)(181)(180))(179)(177 (183)(182)(188 (184)(189))(185 186)(187))",
+		"* THREAD (2)(3 6 (4 23)(44 7 96))",
+		"* THREAD ((3)(5))",
+	)
+}
