@@ -46,6 +46,19 @@ func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 func RegisterCodec(r *codec.Registry) {
 	r.Data("ESEARCH", esearch.Parse)
 	r.Code("NOUPDATE", parseNoUpdate)
+	r.EncodeData("ESEARCH", esearch.Encode)
+	r.EncodeCode("NOUPDATE", encodeNoUpdate)
+}
+
+// encodeNoUpdate writes the NOUPDATE code's tag, a quoted string.
+func encodeNoUpdate(w *codec.Writer, c *wire.Code) error {
+	tag, ok := c.Data.(string)
+	if !ok {
+		return fmt.Errorf("esort: NOUPDATE code %T: %w", c.Data, codec.ErrUnsupportedData)
+	}
+	w.SP()
+	w.Quoted(tag)
+	return nil
 }
 
 // parseNoUpdate parses "NOUPDATE" SP quoted (RFC 5267 §5): the tag of

@@ -241,3 +241,25 @@ func FuzzParse(f *testing.F) {
 	esort.RegisterCodec(reg)
 	f.Fuzz(func(t *testing.T, data []byte) { decodetest.Fuzz(reg, data) })
 }
+
+// Decode then encode gives the RFC 5267 examples' bytes back: ALL in sort
+// order, items in the server's order, updates, NOUPDATE.
+func TestRoundTrip(t *testing.T) {
+	reg := codec.NewBaseRegistry()
+	esort.RegisterCodec(reg)
+	decodetest.RoundTrip(t, reg,
+		`* ESEARCH (TAG "E01") UID ALL 23765,23764,23763,23761`,
+		`* ESEARCH (TAG "A01") COUNT 23765`,
+		`* ESEARCH (TAG "B01") UID ADDTO (0 32768:32769)`,
+		`* ESEARCH (TAG "C01") UID ADDTO (1 2733 1 2732 1 2731)`,
+		`* ESEARCH (TAG "C01") UID ADDTO (1 2733) ADDTO (1 2731:2732)`,
+		`* ESEARCH (TAG "B01") UID REMOVEFROM (0 32768)`,
+		`* ESEARCH (TAG "A04") UID PARTIAL (24000:24500 NIL)`,
+		`* ESEARCH (TAG "a567") UID COUNT 17 ALL 4:18,21,28`,
+		`* ESEARCH (TAG "x") UID ALL 5,3 COUNT 2 MIN 5 MAX 3`,
+		`* ESEARCH (TAG "A018") UID COUNT 2 MIN 1 MAX 2 ALL 1:2 MODSEQ 917162500 X-FOO (a 1)`,
+		`* ESEARCH`,
+		`* ESEARCH UID`,
+		`* NO [NOUPDATE "B02"] Too many contexts`,
+	)
+}

@@ -38,7 +38,10 @@ import (
 func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 
 // RegisterCodec registers the same parser into a codec registry.
-func RegisterCodec(r *codec.Registry) { r.Data("ESEARCH", esearch.Parse) }
+func RegisterCodec(r *codec.Registry) {
+	r.Data("ESEARCH", esearch.Parse)
+	r.EncodeData("ESEARCH", esearch.Encode)
+}
 
 // The mailbox filters of RFC 5465 §6 that RFC 7377 §2 uses as sources.
 const (

@@ -107,3 +107,15 @@ func FuzzParse(f *testing.F) {
 	multisearch.RegisterCodec(reg)
 	f.Fuzz(func(t *testing.T, data []byte) { decodetest.Fuzz(reg, data) })
 }
+
+// Decode then encode gives RFC 7377's example responses back.
+func TestRoundTrip(t *testing.T) {
+	reg := codec.NewBaseRegistry()
+	multisearch.RegisterCodec(reg)
+	decodetest.RoundTrip(t, reg,
+		`* ESEARCH (TAG "tag1" MAILBOX "folder1" UIDVALIDITY 1) UID ALL 4001,4003,4005,4007,4009`,
+		`* ESEARCH (TAG "tag1" MAILBOX "folder2/banana" UIDVALIDITY 503) UID ALL 3001:3004,3788`,
+		`* ESEARCH (TAG "tag1" MAILBOX "folder2/peach" UIDVALIDITY 3) UID ALL 921691`,
+		`* ESEARCH (TAG "A1" MAILBOX &AMk-t&AOk- UIDVALIDITY 7) UID COUNT 2 MIN 4`,
+	)
+}

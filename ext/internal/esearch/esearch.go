@@ -23,7 +23,9 @@ import (
 	"weak"
 
 	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/ext/internal/forms"
 	"github.com/imapkit/imapkit/seqset"
+	"github.com/imapkit/imapkit/utf7"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -38,6 +40,11 @@ type Extra struct {
 	// that order (nil when it holds more than MaxOrdered numbers).
 	AllText string
 	Ordered []uint32
+	// Order are the names of the return data items in the order sent,
+	// when it differs from the encoder's (MIN MAX ALL COUNT MODSEQ, then
+	// the others); mailboxForm is how MAILBOX was sent.
+	Order       []string
+	mailboxForm forms.Form
 }
 
 // MaxOrdered bounds the numbers an ordered ALL is expanded to.
@@ -104,6 +111,8 @@ func Parse(p *codec.Parser, _ *wire.Response) (any, error) {
 			if err := p.ReadSP(); err != nil {
 				return nil, err
 			}
+			var fr forms.Reader
+			x.mailboxForm = fr.Peek(p)
 			if x.Mailbox, err = p.ReadMailbox(); err != nil {
 				return nil, err
 			}
@@ -145,6 +154,7 @@ func Parse(p *codec.Parser, _ *wire.Response) (any, error) {
 		if n == 0 && upper == "UID" {
 			e.UID = true
 		} else {
+			x.Order = append(x.Order, upper)
 			if err := p.ReadSP(); err != nil {
 				return nil, err
 			}
@@ -170,8 +180,11 @@ func Parse(p *codec.Parser, _ *wire.Response) (any, error) {
 					}
 				}
 				e.Has |= wire.ESearchAll
-				if err == nil && !ascending(text) {
-					x.AllText, x.Ordered, keep = text, Ordered(text), true
+				if err == nil && text != e.All.String() {
+					x.AllText, keep = text, true
+					if !ascending(text) {
+						x.Ordered = Ordered(text)
+					}
 				}
 			default:
 				var v wire.Value
@@ -192,10 +205,149 @@ func Parse(p *codec.Parser, _ *wire.Response) (any, error) {
 			return nil, p.SyntaxError("search-return-data")
 		}
 	}
+	if canonical(x.Order) {
+		x.Order = nil
+	} else {
+		keep = true
+	}
 	if keep {
 		record(e, x)
 	}
 	return e, nil
+}
+
+// rank is the place of an item in the encoder's order.
+func rank(name string) int {
+	switch name {
+	case "MIN":
+		return 0
+	case "MAX":
+		return 1
+	case "ALL":
+		return 2
+	case "COUNT":
+		return 3
+	case "MODSEQ":
+		return 4
+	}
+	return 5
+}
+
+// canonical reports whether names come in the encoder's order, each
+// known item once.
+func canonical(names []string) bool {
+	last := -1
+	for _, n := range names {
+		r := rank(n)
+		if r < last || r == last && r < 5 {
+			return false
+		}
+		last = r
+	}
+	return true
+}
+
+// Encode writes ESEARCH data as Parse reads it: the correlator with
+// MAILBOX and UIDVALIDITY, and the items in the order and (for ALL) the
+// spelling the server used, when Parse recorded them; otherwise as the
+// base protocol's encoder does.
+func Encode(w *codec.Writer, r *wire.Response) error {
+	d, ok := r.Data.(*wire.ESearchData)
+	if !ok {
+		return fmt.Errorf("ESEARCH data %T: %w", r.Data, codec.ErrUnsupportedData)
+	}
+	x, _ := ExtraOf(d)
+	if x == nil {
+		x = &Extra{}
+	}
+	if d.Tag != "" || x.HasMailbox {
+		w.SP()
+		w.List(func() {
+			w.Atom("TAG")
+			w.SP()
+			w.Quoted(d.Tag)
+			if x.HasMailbox {
+				w.SP()
+				w.Atom("MAILBOX")
+				w.SP()
+				switch x.mailboxForm {
+				case forms.Quoted, forms.Literal:
+					enc := x.Mailbox
+					if !w.UTF8() {
+						var err error
+						if enc, err = utf7.Encode(enc); err != nil {
+							w.Fail(err)
+						}
+					}
+					if x.mailboxForm == forms.Quoted {
+						w.Quoted(enc)
+					} else {
+						w.Literal(enc)
+					}
+				default:
+					w.Mailbox(x.Mailbox)
+				}
+				w.SP()
+				w.Atom("UIDVALIDITY")
+				w.SP()
+				w.Number(uint64(x.UIDValidity))
+			}
+		})
+	}
+	if d.UID {
+		w.SP()
+		w.Atom("UID")
+	}
+	order := x.Order
+	if order == nil {
+		for _, it := range []struct {
+			name string
+			bit  wire.ESearchAttrs
+		}{{"MIN", wire.ESearchMin}, {"MAX", wire.ESearchMax}, {"ALL", wire.ESearchAll}, {"COUNT", wire.ESearchCount}, {"MODSEQ", wire.ESearchModSeq}} {
+			if d.Has&it.bit != 0 {
+				order = append(order, it.name)
+			}
+		}
+		for i := 0; i+1 < len(d.Extensions); i += 2 {
+			order = append(order, d.Extensions[i].Text())
+		}
+	}
+	ext := 0
+	for _, name := range order {
+		w.SP()
+		switch name {
+		case "MIN", "MAX", "COUNT", "MODSEQ", "ALL":
+			w.Atom(name)
+			w.SP()
+		}
+		switch name {
+		case "MIN":
+			w.Number(uint64(d.Min))
+		case "MAX":
+			w.Number(uint64(d.Max))
+		case "COUNT":
+			w.Number(uint64(d.Count))
+		case "MODSEQ":
+			w.Number(d.ModSeq)
+		case "ALL":
+			if x.AllText != "" {
+				if s, err := seqset.Parse(x.AllText); err == nil && s.String() == d.All.String() {
+					w.Raw(x.AllText)
+					break
+				}
+			}
+			w.SeqSet(d.All)
+		default:
+			if ext+1 >= len(d.Extensions) {
+				return fmt.Errorf("ESEARCH item %s has no data: %w", name, codec.ErrUnsupportedData)
+			}
+			w.Value(d.Extensions[ext])
+			w.SP()
+			w.Value(d.Extensions[ext+1])
+			ext += 2
+		}
+	}
+	return nil
 }
 
 // ascending reports whether the members of a sequence-set text come in
