@@ -20,10 +20,10 @@ import (
 type Form uint8
 
 const (
-	Auto    Form = iota // as the encoder chooses (an atom where possible)
-	Quoted              // a quoted string
-	Literal             // a literal
-	Literal8            // a literal8 (RFC 3516 §4.1)
+	Auto     Form = iota // as the encoder chooses (an atom where possible)
+	Quoted               // a quoted string
+	Literal              // a literal
+	Literal8             // a literal8 (RFC 3516 §4.1)
 )
 
 // Reader reads strings with a parser and records their forms in order.
