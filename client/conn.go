@@ -53,7 +53,7 @@ type Conn struct {
 	// read side, owned by the reader goroutine.
 	br        *bufio.Reader
 	dec       *codec.Decoder
-	readConn  net.Conn  // what br reads from (through readWatch)
+	readConn  net.Conn   // what br reads from (through readWatch)
 	claimBuf  []*Command // reused snapshot of inflight
 	litResp   *wire.Response
 	litCmd    *Command // who claimed litResp at its first streamed literal
@@ -81,7 +81,7 @@ type Conn struct {
 	idler     *idleRun // the IDLE run by Idle, which other commands interrupt
 	armed     *Command // the command a "+" is delivered to
 	contCh    chan *wire.Response
-	closeConn net.Conn // closed by fail
+	closeConn net.Conn  // closed by fail
 	err       error     // why the connection ended
 	bye       *ByeError // the server's BYE, once received
 	loggedOut bool      // Logout sent LOGOUT
