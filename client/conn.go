@@ -608,9 +608,9 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 		if cerr := cmd.Err(); cerr != nil {
 			return cerr
 		}
-		if ctx.Err() != nil {
-			c.fail(fmt.Errorf("writing %s %s: %w", cmd.tag, cmd.spec.Name, ctx.Err()))
-			return ctx.Err()
+		if cerr := writeCtxErr(ctx, err); cerr != nil {
+			c.fail(fmt.Errorf("writing %s %s: %w", cmd.tag, cmd.spec.Name, cerr))
+			return cerr
 		}
 		c.fail(fmt.Errorf("writing %s %s: %w", cmd.tag, cmd.spec.Name, err))
 		return c.Err()
@@ -642,6 +642,19 @@ func (c *Conn) guardWrite(ctx context.Context) func() {
 		}
 		nc.SetWriteDeadline(time.Time{})
 	}
+}
+
+// writeCtxErr returns ctx's error when ctx caused the write error err
+// (the write deadline may pass a moment before ctx notices its own), or
+// nil.
+func writeCtxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if dl, ok := ctx.Deadline(); ok && errors.Is(err, os.ErrDeadlineExceeded) && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // retract removes a command that was admitted but never sent.
@@ -763,8 +776,8 @@ func (c *Conn) writeLine(ctx context.Context, cmd *Command, b []byte, arm bool) 
 	stop()
 	<-c.wsem
 	if err != nil {
-		if ctx.Err() != nil {
-			err = ctx.Err()
+		if cerr := writeCtxErr(ctx, err); cerr != nil {
+			err = cerr
 		}
 		c.fail(fmt.Errorf("writing a continuation line of %s %s: %w", cmd.tag, cmd.spec.Name, err))
 		return err
