@@ -72,6 +72,11 @@ type traceDir struct {
 	litShow bool  // the literal's content is shown
 	cont    bool  // the current line continues a command/response after a literal
 	secret  bool  // the rest of the current command is hidden
+	// client side only: the current command's tag, and whether its last
+	// line announced a synchronizing literal the server has not yet
+	// answered with "+".
+	tag       []byte
+	awaitCont bool
 }
 
 // Trace returns conn with a trace of the conversation written to w: see
@@ -187,8 +192,16 @@ func (t *Tracer) record(client bool, p []byte) {
 
 // endLine handles the end of a line on the wire.
 func (t *Tracer) endLine(client bool, d *traceDir) {
-	size, isLit := literalSuffix(bytes.TrimSuffix(d.seg[:d.segLen], []byte("\r")))
+	seg := bytes.TrimSuffix(d.seg[:d.segLen], []byte("\r"))
+	size, isLit := literalSuffix(seg)
 	d.segLen = 0
+	if client && !d.cont {
+		tag, _, _ := bytes.Cut(d.line, []byte(" "))
+		d.tag = append(d.tag[:0], tag...)
+	}
+	if !client && !d.cont {
+		t.serverLine(d.line)
+	}
 	switch {
 	case client && !d.cont && t.authTag != nil:
 		// A line of the client's side of the SASL exchange.
@@ -208,6 +221,9 @@ func (t *Tracer) endLine(client bool, d *traceDir) {
 		t.emitLine(client, d)
 	}
 	d.cont = isLit
+	if client {
+		d.awaitCont = isLit && !bytes.HasSuffix(seg, []byte("+}"))
+	}
 	if !isLit {
 		d.secret = false
 		return
@@ -218,6 +234,29 @@ func (t *Tracer) endLine(client bool, d *traceDir) {
 		d.line = strconv.AppendInt(append(d.line, '{'), size, 10)
 		d.line = append(d.line, " bytes}"...)
 	}
+}
+
+// serverLine follows the server's answer to a synchronizing literal of
+// the client: "+" lets the literal come; the command's own tagged response
+// instead (RFC 9051 §7.5: the server may refuse the literal with NO or
+// BAD) means that the literal will never come, so the client's next bytes
+// are the next command, whose credentials must be recognized as such.
+// Another command's completion changes nothing.
+func (t *Tracer) serverLine(line []byte) {
+	c := &t.client
+	if !c.awaitCont {
+		return
+	}
+	if len(line) > 0 && line[0] == '+' {
+		c.awaitCont = false
+		return
+	}
+	if len(c.tag) == 0 || !bytes.HasPrefix(line, c.tag) || len(line) == len(c.tag) || line[len(c.tag)] != ' ' {
+		return
+	}
+	c.awaitCont = false
+	c.lit, c.cont, c.secret = 0, false, false
+	c.line, c.elided = c.line[:0], 0
 }
 
 // commandLine hides the credentials of the first line of a command.
