@@ -81,6 +81,13 @@ func (c *Conn) saslExchange(ctx context.Context, cmd *Command, mech sasl.Client,
 			}
 			return err
 		}
+		select {
+		case <-cmd.done:
+			// The server completed the command along with its "+": an
+			// answer now would be read as a command.
+			return nil
+		default:
+		}
 		var out []byte
 		if first && !sentIR && ir != nil {
 			// The server's first challenge is empty; answer it with the

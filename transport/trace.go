@@ -27,8 +27,13 @@ const (
 //
 //   - in LOGIN (RFC 9051 §6.2.3) everything after the user name, and the
 //     user name too if it is a literal: "A1 LOGIN alice ****";
-//   - in AUTHENTICATE (§6.2.2) the SASL-IR initial response (RFC 4959), and
-//     every line the client sends until the server's tagged response.
+//   - in AUTHENTICATE (§6.2.2) the SASL-IR initial response (RFC 4959),
+//     every line the client sends until the server's tagged response, and
+//     a line without a space right after it (the answer to a challenge
+//     that the server completed the command without waiting for);
+//   - after a client line that announces a synchronizing literal, the
+//     command's tagged NO or BAD (instead of "+") means the literal will
+//     not come: what the client sends next is read as a new command.
 //
 // A literal of more than MaxLiteral bytes is shown as "{N bytes}" in place
 // of its content; a smaller one is shown as it is, its lines being lines of
@@ -59,6 +64,10 @@ type Tracer struct {
 	client  traceDir
 	server  traceDir
 	authTag []byte // tag of the AUTHENTICATE in progress, if any
+	// authEnded: the AUTHENTICATE just completed; a client line that
+	// answers a challenge the server sent before completing may still
+	// follow, and is hidden too.
+	authEnded bool
 	out     []byte // reused output buffer
 }
 
@@ -202,8 +211,12 @@ func (t *Tracer) endLine(client bool, d *traceDir) {
 	if !client && !d.cont {
 		t.serverLine(d.line)
 	}
+	late := client && !d.cont && t.authEnded && bytes.IndexByte(d.line, ' ') < 0
+	if client && !d.cont {
+		t.authEnded = false
+	}
 	switch {
-	case client && !d.cont && t.authTag != nil:
+	case client && !d.cont && (t.authTag != nil || late):
 		// A line of the client's side of the SASL exchange.
 		d.setLine(redacted)
 		t.emitLine(client, d)
@@ -213,6 +226,7 @@ func (t *Tracer) endLine(client bool, d *traceDir) {
 	case !client && !d.cont && t.authTag != nil:
 		if bytes.HasPrefix(d.line, t.authTag) && len(d.line) > len(t.authTag) && d.line[len(t.authTag)] == ' ' {
 			t.authTag = nil
+			t.authEnded = true
 		}
 		t.emitLine(client, d)
 	case d.secret:

@@ -143,6 +143,16 @@ func TestTrace(t *testing.T) {
 			want: "C: A2 LOGIN alice ****\nS: + go\nS: A2 NO hmm\nC: A3 NOOP\n",
 		},
 		{
+			// A hostile server sends "+" and completes the command at once;
+			// the client's answer to the "+" is still a SASL line.
+			name: "AUTHENTICATE answer after the completion",
+			events: []event{
+				C("A1 AUTHENTICATE PLAIN\r\n"), S("+ \r\nA1 NO refused\r\n"),
+				C("AHVzZXIAczNjcmV0\r\n"), C("A2 NOOP\r\n"), C("DONE\r\n"),
+			},
+			want: "C: A1 AUTHENTICATE PLAIN\nS: + \nS: A1 NO refused\nC: ****\nC: A2 NOOP\nC: DONE\n",
+		},
+		{
 			name:   "small literal shown",
 			events: []event{S("* 1 FETCH (BODY[HEADER] {12}\r\nHello\r\nWorld)\r\n* 2 EXISTS\r\n")},
 			want:   "S: * 1 FETCH (BODY[HEADER] {12}\nS: Hello\nS: World)\nS: * 2 EXISTS\n",
