@@ -71,6 +71,7 @@ func traceSecretsRun(t *testing.T, seed uint64) {
 
 	// The server: after each client line, a random answer or several.
 	serverDone := make(chan struct{})
+	srng := rand.New(rand.NewPCG(seed, 10)) // the server's own
 	go func() {
 		defer close(serverDone)
 		w := bufio.NewWriter(sc)
@@ -94,9 +95,9 @@ func traceSecretsRun(t *testing.T, seed uint64) {
 			if t, _, _ := strings.Cut(line, " "); len(t) > 1 && t[0] == 'A' && strings.Trim(t[1:], "0123456789") == "" {
 				tag = t
 			}
-			for k := rng.IntN(3); k >= 0; k-- {
+			for k := srng.IntN(3); k >= 0; k-- {
 				var out string
-				switch rng.IntN(9) {
+				switch srng.IntN(9) {
 				case 0:
 					out = "+ go ahead"
 				case 1:

@@ -68,7 +68,7 @@ type Tracer struct {
 	// answers a challenge the server sent before completing may still
 	// follow, and is hidden too.
 	authEnded bool
-	out     []byte // reused output buffer
+	out       []byte // reused output buffer
 }
 
 // traceDir is the state of one direction.
