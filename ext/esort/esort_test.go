@@ -263,3 +263,19 @@ func TestRoundTrip(t *testing.T) {
 		`* NO [NOUPDATE "B02"] Too many contexts`,
 	)
 }
+
+// The order-keeping parser accepts what the base accepts: "*" in ALL.
+func TestParseStar(t *testing.T) {
+	reg := codec.NewBaseRegistry()
+	esort.RegisterCodec(reg)
+	for _, line := range []string{`* ESEARCH (TAG "a") ALL 1:*`, `* ESEARCH (TAG "a") ALL 5,1:*`} {
+		a := decodetest.Must(t, reg, line).Data.(*wire.ESearchData)
+		b := decodetest.Must(t, codec.NewBaseRegistry(), line).Data.(*wire.ESearchData)
+		if a.All.String() != b.All.String() {
+			t.Errorf("%s: ALL %v; base %v", line, a.All, b.All)
+		}
+	}
+	if _, err := decodetest.Decode(reg, false, `* ESEARCH ALL x`); err == nil {
+		t.Error("ALL x accepted")
+	}
+}

@@ -384,6 +384,9 @@ func GetMetadata(ctx context.Context, c *client.Conn, mailbox string, entries []
 		return nil, err
 	}
 	var args []wire.Value
+	// The options come before the mailbox, as the ABNF of RFC 5464 §5
+	// says; the examples of §4.2.1 and §4.2.2 put them after it (erratum
+	// 2785).
 	if opts != nil && (opts.MaxSize > 0 || opts.Depth != "") {
 		var o []wire.Value
 		if opts.MaxSize > 0 {

@@ -51,7 +51,8 @@ func TestRFC5464_4_2_GetMetadata(t *testing.T) {
 	}
 }
 
-// RFC 5464 §4.2.1: MAXSIZE and the LONGENTRIES code.
+// RFC 5464 §4.2.1: MAXSIZE and the LONGENTRIES code, the options before
+// the mailbox as erratum 2785 corrects the example.
 func TestRFC5464_4_2_1_MaxSize(t *testing.T) {
 	c, s := newConn(t, greeting)
 	done := get(t, c, "INBOX", []string{"/shared/comment", "/private/comment"}, &metadata.GetOptions{MaxSize: 1024})
@@ -66,7 +67,8 @@ func TestRFC5464_4_2_1_MaxSize(t *testing.T) {
 	}
 }
 
-// RFC 5464 §4.2.2: DEPTH 1, values with quoted specials.
+// RFC 5464 §4.2.2: DEPTH 1, values with quoted specials (options placed
+// as erratum 2785 corrects the example).
 func TestRFC5464_4_2_2_Depth(t *testing.T) {
 	c, s := newConn(t, greeting)
 	done := get(t, c, "INBOX", []string{"/private/filters/values"}, &metadata.GetOptions{Depth: metadata.Depth1})

@@ -174,7 +174,7 @@ func Parse(p *codec.Parser, _ *wire.Response) (any, error) {
 			case "ALL":
 				off := p.Offset()
 				var text string
-				if text, err = p.ReadAtom(); err == nil {
+				if text, err = readSeqText(p); err == nil {
 					if e.All, err = seqset.Parse(text); err != nil {
 						err = fmt.Errorf("ESEARCH ALL at offset %d: %w", off, err)
 					}
@@ -404,4 +404,36 @@ func Ordered(s string) []uint32 {
 		}
 	}
 	return out
+}
+
+// readSeqText reads a sequence-set as written (digits, ":", ",", "*" and
+// "$", RFC 9051 §9 and RFC 5182 §3), which seqset.Set would reorder.
+func readSeqText(p *codec.Parser) (string, error) {
+	var b strings.Builder
+	for b.Len() < 1<<20 {
+		c, ok := p.PeekByte()
+		if !ok {
+			break
+		}
+		switch {
+		case c >= '0' && c <= '9':
+			n, err := p.ReadNumber()
+			if err != nil {
+				return "", err
+			}
+			b.WriteString(strconv.FormatUint(uint64(n), 10))
+		case c == ':' || c == ',' || c == '*' || c == '$':
+			p.Consume(c)
+			b.WriteByte(c)
+		default:
+			if b.Len() == 0 {
+				return "", p.SyntaxError("sequence-set")
+			}
+			return b.String(), nil
+		}
+	}
+	if b.Len() == 0 {
+		return "", p.SyntaxError("sequence-set")
+	}
+	return b.String(), nil
 }
