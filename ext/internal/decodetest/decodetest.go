@@ -43,9 +43,17 @@ func Fuzz(reg *codec.Registry, data []byte) {
 			var b bytes.Buffer
 			enc := codec.NewResponseEncoder(&b, &codec.ResponseEncoderOptions{Registry: reg})
 			if enc.WriteResponse(r) == nil {
+				first := b.String()
 				d2 := codec.NewDecoder(&b, &codec.DecoderOptions{Registry: reg, MaxDepth: 64})
-				if _, err := d2.ReadResponse(); err != nil {
-					panic(fmt.Sprintf("re-encoded %q does not decode: %v", b.String(), err))
+				r2, err := d2.ReadResponse()
+				if err != nil {
+					panic(fmt.Sprintf("re-encoded %q does not decode: %v", first, err))
+				}
+				// And encodes to the same bytes again.
+				var b2 bytes.Buffer
+				enc2 := codec.NewResponseEncoder(&b2, &codec.ResponseEncoderOptions{Registry: reg})
+				if err := enc2.WriteResponse(r2); err != nil || b2.String() != first {
+					panic(fmt.Sprintf("re-encoding %q gives %q, %v", first, b2.String(), err))
 				}
 			}
 		}
