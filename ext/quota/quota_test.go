@@ -3,6 +3,7 @@ package quota_test
 import (
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/imapkit/imapkit/client"
@@ -214,4 +215,17 @@ func TestRoundTrip(t *testing.T) {
 		`* QUOTAROOT "&AMk-t&AOk-" root {5}`+"\r\n"+`a"b\c`,
 		`* QUOTA root ()`,
 	)
+}
+
+// Without Install the QUOTA response stays a generic tree and GetQuota
+// says what is missing instead of guessing.
+func TestWithoutInstall(t *testing.T) {
+	c, s := faketest.New(t, greeting9208, nil)
+	done := faketest.Go(func() (*quota.Quota, error) { return quota.GetQuota(faketest.Ctx(t), c, "") })
+	s.Expect(`A1 GETQUOTA ""`)
+	s.Send(`* QUOTA "" (STORAGE 10 512)`, "A1 OK done")
+	_, err := done()
+	if err == nil || !strings.Contains(err.Error(), "quota.Install") {
+		t.Errorf("err = %v; want one naming quota.Install", err)
+	}
 }
