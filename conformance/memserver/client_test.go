@@ -209,11 +209,11 @@ func TestClientMessageCommands(t *testing.T) {
 		t.Errorf("BODYSTRUCTURE: %+v", bs)
 	}
 	want := map[string]string{
-		"1":                        "first part",
-		"HEADER.FIELDS (SUBJECT)":  "Subject: parts\r\n\r\n",
-		"3.HEADER":                 "Subject: inner\r\nFrom: carol@example.org\r\n\r\n",
-		"BINARY 2":                 "\x00\x01\x02",
-		"whole <2>":                multipart[2:6],
+		"1":                       "first part",
+		"HEADER.FIELDS (SUBJECT)": "Subject: parts\r\n\r\n",
+		"3.HEADER":                "Subject: inner\r\nFrom: carol@example.org\r\n\r\n",
+		"BINARY 2":                "\x00\x01\x02",
+		"whole <2>":               multipart[2:6],
 	}
 	if len(m.Sections) != 5 {
 		t.Fatalf("sections: %+v", m.Sections)

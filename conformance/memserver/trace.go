@@ -114,4 +114,3 @@ func (c *tracedConn) Write(p []byte) (int, error) {
 	c.tr.fromServer(p)
 	return c.Conn.Write(p)
 }
-
