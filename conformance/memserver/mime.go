@@ -253,10 +253,8 @@ func (e *entity) structure() *wire.BodyStructure {
 		b.Size = uint32(min(len(e.body), 1<<32-1))
 		b.MD5 = e.get("Content-MD5")
 		if e.typ == "TEXT" || e.encl != nil {
+			// The number of line ends, as Dovecot and Cyrus count.
 			b.Lines = int64(bytes.Count(e.body, []byte("\n")))
-			if len(e.body) > 0 && e.body[len(e.body)-1] != '\n' {
-				b.Lines++
-			}
 		}
 		if e.encl != nil {
 			b.Envelope = e.encl.envelope()
