@@ -199,13 +199,13 @@ func (ss *session) cmdEnable(c *command) error {
 		case "IMAP4REV2":
 			if !ss.rev2 {
 				ss.rev2 = true
-				ss.enc.SetUTF8(true)
+				ss.setUTF8()
 				on = append(on, "IMAP4rev2")
 			}
 		case "UTF8=ACCEPT":
 			if !ss.utf8 {
 				ss.utf8 = true
-				ss.enc.SetUTF8(true)
+				ss.setUTF8()
 				on = append(on, name)
 			}
 		}

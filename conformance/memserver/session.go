@@ -101,7 +101,7 @@ func (srv *Server) serveConn(c net.Conn, implicitTLS bool) {
 		MaxDepth:       32,
 		MaxListItems:   10000,
 	})
-	ss.enc = codec.NewResponseEncoder(ss.conn)
+	ss.enc = codec.NewResponseEncoder(ss.conn, nil)
 	ss.status(wire.StatusOK, &wire.Code{Name: "CAPABILITY", Data: ss.caps()}, "imapkit memserver ready")
 	ss.flush()
 	ss.loop()
@@ -250,6 +250,14 @@ func (ss *session) done(tag string, st wire.Status, code *wire.Code, text string
 
 func (ss *session) cont(text string) {
 	ss.write(&wire.Response{Kind: wire.ContinueResponse, Text: text})
+}
+
+// setUTF8 makes the encoder write UTF-8 mailbox names (RFC 6855 §3,
+// RFC 9051 §5.1) after ENABLE UTF8=ACCEPT or IMAP4rev2.
+func (ss *session) setUTF8() {
+	o := ss.enc.Options()
+	o.UTF8 = true
+	ss.enc.SetOptions(&o)
 }
 
 // command is one decoded command.
