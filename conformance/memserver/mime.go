@@ -315,26 +315,42 @@ func (e *entity) envelope() *wire.Envelope {
 	return env
 }
 
-// addresses parses an address list with net/mail. Names are given back
-// in RFC 2047 form when they are not ASCII; a list that does not parse
-// yields no addresses.
+// addresses parses an address list with net/mail, keeping RFC 5322
+// groups ("name: members;") as the group markers of RFC 9051 §7.5.2
+// (net/mail flattens them). Names are given back in RFC 2047 form when
+// they are not ASCII; a part that does not parse is left out.
 func addresses(s string) []wire.Address {
 	if s == "" {
 		return nil
 	}
-	p := mail.AddressParser{WordDecoder: &mime.WordDecoder{CharsetReader: func(_ string, r io.Reader) (io.Reader, error) { return r, nil }}}
-	list, err := p.ParseList(s)
+	var out []wire.Address
+	for _, seg := range splitGroups(s) {
+		if seg.group {
+			out = append(out, wire.Address{Mailbox: seg.name})
+		}
+		out = append(out, parseList(seg.body)...)
+		if seg.group {
+			out = append(out, wire.Address{})
+		}
+	}
+	return out
+}
+
+var addrParser = mail.AddressParser{WordDecoder: &mime.WordDecoder{CharsetReader: func(_ string, r io.Reader) (io.Reader, error) { return r, nil }}}
+
+func parseList(s string) []wire.Address {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	list, err := addrParser.ParseList(s)
 	if err != nil {
 		return nil
 	}
 	var out []wire.Address
 	for _, a := range list {
-		local, host, ok := strings.Cut(a.Address, "@")
+		local, host := a.Address, "missing-domain"
 		if i := strings.LastIndexByte(a.Address, '@'); i >= 0 {
-			local, host, ok = a.Address[:i], a.Address[i+1:], true
-		}
-		if !ok {
-			host = "missing-domain"
+			local, host = a.Address[:i], a.Address[i+1:]
 		}
 		name := a.Name
 		if !isASCII(name) {
@@ -343,6 +359,74 @@ func addresses(s string) []wire.Address {
 		out = append(out, wire.Address{Name: name, Mailbox: local, Host: host})
 	}
 	return out
+}
+
+type addrSegment struct {
+	group      bool
+	name, body string
+}
+
+// splitGroups splits an address list into runs of plain addresses and
+// groups, scanning outside quoted strings, comments and angle brackets.
+func splitGroups(s string) []addrSegment {
+	var segs []addrSegment
+	start := 0 // start of the current plain run
+	itemStart := 0
+	inQuote, inAngle, comment := false, false, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case inQuote:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inQuote = false
+			}
+		case comment > 0:
+			if c == '\\' {
+				i++
+			} else if c == '(' {
+				comment++
+			} else if c == ')' {
+				comment--
+			}
+		case c == '"':
+			inQuote = true
+		case c == '(':
+			comment = 1
+		case c == '<':
+			inAngle = true
+		case c == '>':
+			inAngle = false
+		case c == ',' && !inAngle:
+			itemStart = i + 1
+		case c == ':' && !inAngle:
+			// A group: from itemStart to here is its name.
+			if plain := s[start:itemStart]; strings.Trim(plain, " \t,") != "" {
+				segs = append(segs, addrSegment{body: plain})
+			}
+			name := strings.TrimSpace(s[itemStart:i])
+			if dec, err := addrParser.WordDecoder.DecodeHeader(name); err == nil && dec != name {
+				name = dec
+			}
+			name = strings.Trim(name, `"`)
+			end := strings.IndexByte(s[i+1:], ';')
+			body := ""
+			if end < 0 {
+				body, i = s[i+1:], len(s)
+			} else {
+				body, i = s[i+1:i+1+end], i+1+end
+			}
+			segs = append(segs, addrSegment{group: true, name: name, body: body})
+			start, itemStart = i+1, i+1
+		}
+	}
+	if start < len(s) {
+		if plain := s[start:]; strings.Trim(plain, " \t,") != "" {
+			segs = append(segs, addrSegment{body: plain})
+		}
+	}
+	return segs
 }
 
 func isASCII(s string) bool {
