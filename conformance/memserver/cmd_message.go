@@ -105,6 +105,13 @@ func (ss *session) cmdAppend(c *command) error {
 	if mb == nil || mb.noSelect {
 		return no("TRYCREATE", "no such mailbox: %s", name)
 	}
+	var total int64
+	for _, m := range msgs {
+		total += int64(len(m.raw))
+	}
+	if err := srv.checkQuota(ss.user, total); err != nil {
+		return err
+	}
 	var uids seqset.Set
 	for _, m := range msgs {
 		nm := mb.add(m.raw, m.flags, m.date)
@@ -523,6 +530,16 @@ func (ss *session) cmdCopy(c *command) error {
 	if dst == nil || dst.noSelect {
 		srv.mu.Unlock()
 		return no("TRYCREATE", "no such mailbox: %s", name)
+	}
+	if !move || dst.owner != ss.mbox.owner {
+		var total int64
+		for _, i := range idx {
+			total += int64(len(ss.view[i].raw))
+		}
+		if err := srv.checkQuota(ss.user, total); err != nil {
+			srv.mu.Unlock()
+			return err
+		}
 	}
 	var src, dest seqset.Set
 	moved := map[*message]bool{}

@@ -40,6 +40,10 @@ type Options struct {
 	// MaxLiteralSize bounds one literal, hence one APPENDed message;
 	// default 32 MiB. A larger literal ends the connection with BYE.
 	MaxLiteralSize int64
+	// MaxUserBytes bounds the octets of all the messages of one user;
+	// APPEND, COPY and MOVE beyond it fail with NO [OVERQUOTA]. Default
+	// 1 GiB; < 0 means no limit. Seed is not bounded.
+	MaxUserBytes int64
 	// IdleTimeout ends a connection on which the client sent nothing for
 	// this long (RFC 9051 §5.4 autologout); 0 means 30 minutes, < 0 none.
 	IdleTimeout time.Duration
@@ -80,6 +84,9 @@ func New(opts *Options) *Server {
 	if s.opts.MaxLiteralSize <= 0 {
 		s.opts.MaxLiteralSize = 32 << 20
 	}
+	if s.opts.MaxUserBytes == 0 {
+		s.opts.MaxUserBytes = 1 << 30
+	}
 	if s.opts.IdleTimeout == 0 {
 		s.opts.IdleTimeout = 30 * time.Minute
 	}
@@ -102,7 +109,7 @@ func (s *Server) AddUser(name, password string) {
 		return
 	}
 	u := &user{name: name, pass: password, mailboxes: make(map[string]*mailbox), subscribed: make(map[string]bool)}
-	u.mailboxes["INBOX"] = s.newMailbox("INBOX", "")
+	u.mailboxes["INBOX"] = s.newMailbox(u, "INBOX", "")
 	u.subscribed["INBOX"] = true
 	s.users[name] = u
 }

@@ -19,6 +19,7 @@ type user struct {
 	name, pass string
 	mailboxes  map[string]*mailbox // by canonical name (INBOX upper-cased)
 	subscribed map[string]bool     // canonical names, whether or not they exist
+	size       int64               // octets of all messages, for Options.MaxUserBytes
 }
 
 type mailbox struct {
@@ -32,6 +33,7 @@ type mailbox struct {
 	keywords    []string   // keywords ever used, for FLAGS
 	sessions    map[*session]struct{}
 	deleted     bool
+	owner       *user
 }
 
 // message is one stored message. raw, date and part are immutable;
@@ -148,6 +150,7 @@ func (mb *mailbox) add(raw []byte, flags []string, date time.Time) *message {
 	}
 	mb.uidNext++
 	mb.msgs = append(mb.msgs, m)
+	mb.owner.size += int64(len(raw))
 	mb.noteKeywords(m.flags)
 	return m
 }
@@ -160,6 +163,7 @@ func (mb *mailbox) expunge(del func(*message) bool, origin *session) []*message 
 	for _, m := range mb.msgs {
 		if del(m) {
 			m.expunged = true
+			mb.owner.size -= int64(len(m.raw))
 			gone = append(gone, m)
 			continue
 		}
@@ -227,21 +231,30 @@ func (s *Server) create(u *user, name, specialUse string) (*mailbox, error) {
 	for i := 1; i < len(parts); i++ {
 		sup := strings.Join(parts[:i], string(delim))
 		if u.mailbox(sup) == nil {
-			u.mailboxes[canonical(sup)] = s.newMailbox(sup, "")
+			u.mailboxes[canonical(sup)] = s.newMailbox(u, sup, "")
 		}
 	}
-	mb := s.newMailbox(name, specialUse)
+	mb := s.newMailbox(u, name, specialUse)
 	u.mailboxes[canonical(name)] = mb
 	return mb, nil
 }
 
-func (s *Server) newMailbox(name, specialUse string) *mailbox {
+func (s *Server) newMailbox(u *user, name, specialUse string) *mailbox {
 	if canonical(name) == "INBOX" {
 		name = "INBOX"
 	}
 	s.uidValidity++
 	return &mailbox{name: name, specialUse: specialUse, uidValidity: s.uidValidity, uidNext: 1, modSeq: 1,
-		sessions: make(map[*session]struct{})}
+		sessions: make(map[*session]struct{}), owner: u}
+}
+
+// checkQuota fails when adding n octets to u's mail would pass the
+// server's limit.
+func (s *Server) checkQuota(u *user, n int64) error {
+	if max := s.opts.MaxUserBytes; max > 0 && u.size+n > max {
+		return no("OVERQUOTA", "the mailboxes of %s would exceed %d octets", u.name, max)
+	}
+	return nil
 }
 
 // validName checks a mailbox name: not empty, no empty level, no
