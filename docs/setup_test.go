@@ -31,8 +31,13 @@ var (
 	password    = "secret"
 )
 
-// server is the in-memory server behind serverURL and starttlsURL.
-var server *memserver.Server
+// server is the in-memory server behind serverURL and starttlsURL;
+// serverTLS is its TLS configuration (a certificate that tlsConfig
+// trusts, also valid for the hosts the cookbook's recipes name).
+var (
+	server    *memserver.Server
+	serverTLS *tls.Config
+)
 
 // bigSize is the size of the message with an attachment (INBOX 5).
 var bigSize int
@@ -51,7 +56,7 @@ func run(m *testing.M) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	tlsConfig = clientTLS
+	tlsConfig, serverTLS = clientTLS, srvTLS
 	server = memserver.New(&memserver.Options{TLSConfig: srvTLS, Users: map[string]string{user: password}})
 	defer server.Close()
 	if err := seed(server); err != nil {
@@ -136,7 +141,7 @@ func selfSigned() (srv, cli *tls.Config, err error) {
 		NotBefore:             time.Now().Add(-time.Hour),
 		NotAfter:              time.Now().Add(24 * time.Hour),
 		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
+		DNSNames:              []string{"localhost", "imap.gmail.com", "outlook.office365.com", "imap.fastmail.com"},
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
