@@ -309,4 +309,3 @@ func Example_proxy() {
 	// S: A3 OK
 	// S: * BYE
 }
-
