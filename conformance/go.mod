@@ -2,6 +2,16 @@ module github.com/imapkit/imapkit/conformance
 
 go 1.26
 
+require (
+	github.com/imapkit/imapkit/codec v0.0.0
+	github.com/imapkit/imapkit/wire v0.0.0
+)
+
+require (
+	github.com/imapkit/imapkit/seqset v0.0.0 // indirect
+	github.com/imapkit/imapkit/utf7 v0.0.0 // indirect
+)
+
 replace (
 	github.com/imapkit/imapkit/client => ../client
 	github.com/imapkit/imapkit/codec => ../codec
