@@ -1,5 +1,5 @@
 // Package corpus runs any IMAP response decoder over imapkit's corpus of
-// recorded server transcripts (Dovecot sessions, the examples of RFC 3501
+// recorded server transcripts (Dovecot, Cyrus and Courier sessions, the examples of RFC 3501
 // and RFC 9051, hand-made edge cases) and checks its decodings against
 // the expected ones, response by response.
 //

@@ -76,7 +76,7 @@ func TestEmbeddedMatchesDisk(t *testing.T) {
 			malformed++
 		}
 	}
-	for _, src := range []string{"dovecot", "rfc", "crafted"} {
+	for _, src := range []string{"dovecot", "cyrus", "courier", "rfc", "crafted"} {
 		if seen[src] == 0 {
 			t.Errorf("no %s cases", src)
 		}
