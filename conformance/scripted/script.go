@@ -203,18 +203,21 @@ func unquote(arg string) (string, string) {
 	return b, ""
 }
 
-// addAt runs add (which adds one step) and gives that step the location
-// where instead of this file's.
+// addAt runs add (which adds steps) and gives those steps the location
+// where instead of the one the methods record.
 func (s *Server) addAt(where string, add func()) {
 	s.mu.Lock()
-	n := len(s.steps)
+	s.collect = &[]*step{}
 	s.mu.Unlock()
 	add()
 	s.mu.Lock()
-	for _, st := range s.steps[n:] {
-		st.where = where
-	}
+	steps := *s.collect
+	s.collect = nil
 	s.mu.Unlock()
+	for _, st := range steps {
+		st.where = where
+		s.add(st)
+	}
 }
 
 func (s *Server) addSendTemplate(template, where string) {

@@ -66,7 +66,7 @@ type Server struct {
 	failed   error
 	vars     map[string]string
 	conn     net.Conn // the server's end, once connected
-	stalled  bool     // the current step is a stall
+	collect  *[]*step // steps being built by addAt, not yet in the script
 
 	ending chan struct{} // closed when the test ends
 	done   chan struct{} // closed when the script goroutine has ended
@@ -238,6 +238,11 @@ var ErrClosed = errors.New("scripted: closed by the test")
 // add appends a step; where is the caller of the public method.
 func (s *Server) add(st *step) {
 	s.mu.Lock()
+	if s.collect != nil {
+		*s.collect = append(*s.collect, st)
+		s.mu.Unlock()
+		return
+	}
 	s.steps = append(s.steps, st)
 	s.mu.Unlock()
 	s.wake()
@@ -311,7 +316,6 @@ func (s *Server) loop() {
 		}
 		st := s.steps[s.next]
 		n := s.next + 1
-		s.stalled = st.stall
 		s.mu.Unlock()
 
 		var err error
@@ -329,7 +333,6 @@ func (s *Server) loop() {
 		}
 
 		s.mu.Lock()
-		s.stalled = false
 		if err != nil {
 			ending := isClosed(s.ending)
 			if s.failed == nil && !(ending && st.stall) {
@@ -380,16 +383,14 @@ func (s *Server) end() {
 		// Unblock writes to a client that is gone or no longer reads;
 		// what the client sent before is already in the inbox.
 		c.Close()
-	} else {
-		// Not connected: the script never ran.
-		select {
-		case c := <-s.connc:
-			c.Close()
-		default:
-		}
 	}
 	<-s.done
 	s.wg.Wait()
+	select {
+	case c := <-s.connc: // accepted after the end
+		c.Close()
+	default:
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.failed == nil && s.next < len(s.steps) {
