@@ -63,7 +63,7 @@
 // # Timing and testing/synctest
 //
 // The server uses no timer unless Options.Timeout is set, or the script
-// contains Sleep or Quiet. Inside a testing/synctest bubble (create the
+// contains Sleep or QuietFor. Inside a testing/synctest bubble (create the
 // Server inside the bubble) it runs on net.Pipe, its goroutines end with
 // the test, and a client that hangs shows up as the bubble's deadlock
 // instead of a timeout; Sleep then advances the bubble's fake clock.
