@@ -44,7 +44,8 @@
 // (StartCompress, BadDeflate). Every send can be cut into writes of a few
 // bytes or one byte at a time (Options.WriteChunk, SendChunked). StartTLS
 // runs a real TLS handshake (crypto/tls) on the connection, so STARTTLS
-// itself can be scripted.
+// itself can be scripted; SelfSignedTLS makes the certificate and the
+// client configuration that trusts it.
 //
 // # Mismatches and the end of the test
 //

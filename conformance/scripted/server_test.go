@@ -4,16 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"compress/flate"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"strings"
 	"sync"
@@ -455,113 +449,9 @@ func TestClientBadDeflateReported(t *testing.T) {
 // selfSigned returns a server config and a client config trusting it.
 func selfSigned(t *testing.T) (*tls.Config, *tls.Config) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	srv, cli, err := SelfSignedTLS()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		DNSNames:     []string{"localhost"},
-		NotBefore:    time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC),
-		NotAfter:     time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
-		&tls.Config{RootCAs: pool, ServerName: "localhost"}
-}
-
-func TestGarbageAfterSTARTTLSThenTLS(t *testing.T) {
-	srvCfg, cliCfg := selfSigned(t)
-	synctest.Test(t, func(t *testing.T) {
-		s := New(t, nil)
-		s.SendLine("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi")
-		s.GarbageAfterSTARTTLS("")
-		s.StartTLS(srvCfg)
-		s.ExpectCmd("CAPABILITY")
-		s.SendLine("* CAPABILITY IMAP4rev1 AUTH=PLAIN")
-		s.Reply("OK inside TLS")
-
-		p := newPeer(t, s.Client())
-		p.want("* OK [CAPABILITY IMAP4rev1 STARTTLS] hi")
-		p.write("T1 STARTTLS\r\n")
-		p.want("T1 OK Begin TLS negotiation now")
-		// The garbage came in the same write as the OK: it sits in the
-		// client's buffer, where a careless client would read it.
-		if n := p.br.Buffered(); n != len(DefaultGarbage) {
-			t.Fatalf("buffered after the OK: %d; want the %d bytes of garbage", n, len(DefaultGarbage))
-		}
-		p.br.Discard(p.br.Buffered())
-		tc := tls.Client(s.Client(), cliCfg)
-		tp := newPeer(t, tc)
-		tp.write("T2 CAPABILITY\r\n")
-		tp.want("* CAPABILITY IMAP4rev1 AUTH=PLAIN")
-		tp.want("T2 OK inside TLS")
-		if err := s.Wait(); err != nil {
-			t.Fatal(err)
-		}
-	})
-}
-
-func TestListenLoopback(t *testing.T) {
-	s, err := Listen(t, &Options{Timeout: 10 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Script(`
-# a transcript
-S: * OK ready
-C> LOGIN alice {6+}
-C= "s3cret\r\n"
-S: ${tag} OK logged in
-C~ (?P<tag>\S+) LOGOUT
-S= "* BYE bye\r\n"
-S: ${tag} OK
-! eof
-`)
-	c, err := net.Dial("tcp", s.Addr())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(10 * time.Second))
-	p := newPeer(t, c)
-	p.want("* OK ready")
-	p.write("x LOGIN alice {6+}\r\ns3cret\r\n")
-	p.want("x OK logged in")
-	p.write("y LOGOUT\r\n")
-	p.want("* BYE bye")
-	p.want("y OK")
-	c.Close()
-	if err := s.Wait(); err != nil {
-		t.Fatal(err)
-	}
-	// A second connection is refused.
-	c2, err := net.Dial("tcp", s.Addr())
-	if err == nil {
-		c2.SetDeadline(time.Now().Add(10 * time.Second))
-		if n, err := c2.Read(make([]byte, 1)); err == nil {
-			t.Errorf("second connection read %d bytes", n)
-		}
-		c2.Close()
-	}
-}
-
-func TestLineInteractive(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		s := New(t, nil)
-		p := newPeer(t, s.Client())
-		go p.write("A1 SELECT INBOX\r\n")
-		if l := s.Line(); l != "A1 SELECT INBOX" {
-			t.Fatalf("Line = %q", l)
-		}
-		s.SendLine("A1 OK")
-		p.want("A1 OK")
-	})
+	return srv, cli
 }
