@@ -204,7 +204,9 @@ func proxyConn(down net.Conn, upstream string, logf func(format string, args ...
 	relay := func(dst, src net.Conn, decode func(io.Reader)) {
 		defer wg.Done()
 		pr, pw := io.Pipe()
+		decoded := make(chan struct{})
 		go func() {
+			defer close(decoded)
 			decode(pr)
 			io.Copy(io.Discard, pr) // after an error, keep draining the copy
 		}()
@@ -212,6 +214,7 @@ func proxyConn(down net.Conn, upstream string, logf func(format string, args ...
 		pw.Close()
 		dst.Close() // one side ended: end the other
 		src.Close()
+		<-decoded // everything relayed is logged
 	}
 	wg.Add(2)
 	go relay(up, down, func(r io.Reader) { // client to server
