@@ -394,7 +394,7 @@ func Example_errors() {
 	_, err = c.Select(ctx, "No such mailbox", nil)
 	var se *client.StatusError // a NO or BAD completion
 	if errors.As(err, &se) {
-		fmt.Println(se.Command, se.Status, se.CodeName())
+		fmt.Printf("%s %s [%s] %q\n", se.Command, se.Status, se.CodeName(), se.Text)
 	}
 
 	c.Close()
@@ -405,7 +405,7 @@ func Example_errors() {
 	_, err = client.Dial(ctx, silentURL, &client.Options{ConnectTimeout: 100 * time.Millisecond})
 	fmt.Println("timed out:", errors.Is(err, client.ErrTimeout))
 	// Output:
-	// SELECT NO NONEXISTENT
+	// SELECT NO [NONEXISTENT] "no such mailbox: No such mailbox"
 	// connection error: true - closed by us: true
 	// timed out: true
 }
