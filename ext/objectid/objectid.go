@@ -70,6 +70,96 @@ func RegisterCodec(r *codec.Registry) {
 	r.FetchItem(ItemEmailID, parseEmailID)
 	r.FetchItem(ItemThreadID, parseThreadID)
 	r.Data("STATUS", parseStatus)
+	r.EncodeCode(MailboxItem, encodeMailboxIDCode)
+	r.EncodeFetchItem(ItemEmailID, encodeID)
+	r.EncodeFetchItem(ItemThreadID, encodeID)
+	r.EncodeData("STATUS", encodeStatus)
+}
+
+// writeParenID writes "(" objectid ")".
+func writeParenID(w *codec.Writer, id ID) {
+	if !id.Valid() {
+		w.Fail(fmt.Errorf("%w: %q", ErrInvalidID, string(id)))
+		return
+	}
+	w.List(func() { w.Atom(string(id)) })
+}
+
+func encodeMailboxIDCode(w *codec.Writer, c *wire.Code) error {
+	id, ok := c.Data.(ID)
+	if !ok {
+		return fmt.Errorf("objectid: MAILBOXID data %T: %w", c.Data, codec.ErrUnsupportedData)
+	}
+	w.SP()
+	writeParenID(w, id)
+	return w.Err()
+}
+
+// encodeID writes an EMAILID or THREADID value; the empty ID of a
+// THREADID is NIL (RFC 8474 §5.2).
+func encodeID(w *codec.Writer, item string, v any) error {
+	id, ok := v.(ID)
+	if !ok {
+		return fmt.Errorf("objectid: %s value %T: %w", item, v, codec.ErrUnsupportedData)
+	}
+	if id == "" && strings.EqualFold(item, ItemThreadID) {
+		w.NIL()
+	} else {
+		writeParenID(w, id)
+	}
+	return w.Err()
+}
+
+// encodeStatus writes STATUS data, with MAILBOXID where the server had
+// it among the items.
+func encodeStatus(w *codec.Writer, r *wire.Response) error {
+	var s *wire.StatusData
+	var mid ID
+	pos := -1
+	switch d := r.Data.(type) {
+	case *Status:
+		s, mid, pos = &d.StatusData, d.MailboxID, d.MailboxIDPos
+	case *wire.StatusData:
+		s = d
+	default:
+		return fmt.Errorf("objectid: STATUS data %T: %w", r.Data, codec.ErrUnsupportedData)
+	}
+	if pos > len(s.Items) {
+		pos = len(s.Items)
+	}
+	w.SP()
+	w.Mailbox(s.Mailbox)
+	w.SP()
+	w.List(func() {
+		first := true
+		sep := func() {
+			if !first {
+				w.SP()
+			}
+			first = false
+		}
+		for i := 0; i <= len(s.Items); i++ {
+			if i == pos {
+				sep()
+				w.Atom(MailboxItem)
+				w.SP()
+				writeParenID(w, mid)
+			}
+			if i == len(s.Items) {
+				break
+			}
+			it := s.Items[i]
+			sep()
+			w.Atom(it.Name)
+			w.SP()
+			if it.Nil {
+				w.NIL()
+			} else {
+				w.Number(it.Value)
+			}
+		}
+	})
+	return w.Err()
 }
 
 // readParenID reads "(" objectid ")".
@@ -111,6 +201,9 @@ func parseThreadID(p *codec.Parser, _ string) (any, error) {
 type Status struct {
 	wire.StatusData
 	MailboxID ID
+	// MailboxIDPos is how many of Items came before MAILBOXID, so that
+	// the encoder writes the items back in the server's order.
+	MailboxIDPos int
 }
 
 // parseStatus parses "STATUS" SP mailbox SP "(" [status-att-list] ")"
@@ -127,6 +220,7 @@ func parseStatus(p *codec.Parser, _ *wire.Response) (any, error) {
 	}
 	var mid ID
 	has := false
+	pos := 0
 	err = p.ReadList(func(p *codec.Parser) error {
 		name, err := p.ReadAtom()
 		if err != nil {
@@ -137,8 +231,11 @@ func parseStatus(p *codec.Parser, _ *wire.Response) (any, error) {
 			return err
 		}
 		if name == MailboxItem {
+			if has {
+				return p.SyntaxError("one MAILBOXID")
+			}
 			mid, err = readParenID(p)
-			has = true
+			has, pos = true, len(s.Items)
 			return err
 		}
 		it := wire.StatusItem{Name: name}
@@ -157,7 +254,7 @@ func parseStatus(p *codec.Parser, _ *wire.Response) (any, error) {
 		return nil, err
 	}
 	if has {
-		return &Status{StatusData: *s, MailboxID: mid}, nil
+		return &Status{StatusData: *s, MailboxID: mid, MailboxIDPos: pos}, nil
 	}
 	return s, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/faketest"
+	"github.com/imapkit/imapkit/ext/internal/roundtrip"
 	"github.com/imapkit/imapkit/ext/objectid"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
@@ -218,6 +219,7 @@ func FuzzParse(f *testing.F) {
 	}
 	r := reg()
 	f.Fuzz(func(t *testing.T, line string) {
+		roundtrip.Stable(t, r, line+"\r\n")
 		for _, strict := range []bool{true, false} {
 			resp, err := decode(t, r, strict, line)
 			if err != nil {
@@ -233,4 +235,28 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestRoundTrip(t *testing.T) {
+	roundtrip.Check(t, reg(), func(r *wire.Response) bool {
+		if r.Code != nil {
+			_, ok := r.Code.Data.(objectid.ID)
+			return ok
+		}
+		if fd, ok := r.Data.(*wire.FetchData); ok {
+			_, ok = fd.Items[len(fd.Items)-1].Data.(objectid.ID)
+			return ok
+		}
+		return true
+	},
+		"* OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Ok",
+		"A3 OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Completed",
+		"* 1 FETCH (EMAILID (M6d99ac3275bb4e) THREADID (T64b478a75b7ea9))",
+		"* 3 FETCH (UID 3 EMAILID (M00000002) THREADID NIL)",
+		"* STATUS foo (MAILBOXID (F2212ea87-6097-4256-9d51-71338625))",
+		"* STATUS INBOX (MESSAGES 2 MAILBOXID (Ff8e3ead4) UIDNEXT 9)",
+		"* STATUS INBOX (MESSAGES 2 UIDNEXT 9 MAILBOXID (Ff8e3ead4))",
+		"* STATUS INBOX (MESSAGES 2 UIDNEXT 9)",
+		"* STATUS INBOX ()",
+	)
 }

@@ -14,6 +14,7 @@ package preview
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/imapkit/imapkit/client"
@@ -38,6 +39,9 @@ type Text struct {
 	// Algorithm is "FUZZY" for the draft forms SNIPPET (FUZZY "...") and
 	// PREVIEW (FUZZY "..."), "" for RFC 8970's PREVIEW "...".
 	Algorithm string
+	// Form is how the server sent the text (quoted or literal), kept so
+	// that a proxy re-encodes it byte for byte.
+	Form wire.StringForm
 }
 
 // Names of the FETCH items.
@@ -54,6 +58,38 @@ func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 func RegisterCodec(r *codec.Registry) {
 	r.FetchItem(Item, parseItem)
 	r.FetchItem(SnippetItem, parseItem)
+	r.EncodeFetchItem(Item, encodeItem)
+	r.EncodeFetchItem(SnippetItem, encodeItem)
+}
+
+// encodeItem writes a Text as parseItem read it: the draft's
+// parenthesized form when Algorithm is set, the string in the form the
+// server used.
+func encodeItem(w *codec.Writer, item string, v any) error {
+	t, ok := v.(Text)
+	if !ok {
+		return fmt.Errorf("preview: %s value %T: %w", item, v, codec.ErrUnsupportedData)
+	}
+	body := func() {
+		switch {
+		case t.Nil:
+			w.NIL()
+		case t.Form == wire.FormLiteral || t.Form == wire.FormLiteral8:
+			w.Literal(t.Text)
+		default:
+			w.Quoted(t.Text)
+		}
+	}
+	if t.Algorithm != "" {
+		w.List(func() {
+			w.Atom(t.Algorithm)
+			w.SP()
+			body()
+		})
+	} else {
+		body()
+	}
+	return w.Err()
 }
 
 // parseItem reads nstring (RFC 8970 §6) or the draft's "(" algorithm SP
@@ -71,11 +107,21 @@ func parseItem(p *codec.Parser, _ string) (any, error) {
 			return nil, err
 		}
 	}
-	s, isNil, err := p.ReadNString()
+	v, err := p.ReadValue()
 	if err != nil {
 		return nil, err
 	}
-	t.Text, t.Nil = s, isNil
+	switch v.Kind {
+	case wire.KindNil:
+		t.Nil = true
+	case wire.KindString:
+		if v.Streamed {
+			return nil, p.SyntaxError("a preview held in memory")
+		}
+		t.Text, t.Form = v.Str, v.Form
+	default:
+		return nil, p.SyntaxError("nstring")
+	}
 	if paren {
 		if err := p.Expect(')'); err != nil {
 			return nil, err
@@ -112,7 +158,7 @@ func generic(v wire.Value) (Text, bool) {
 	case wire.KindNil:
 		return Text{Nil: true}, true
 	case wire.KindString:
-		return Text{Text: v.Str}, true
+		return Text{Text: v.Str, Form: v.Form}, true
 	case wire.KindList:
 		if len(v.List) == 2 && v.List[0].Kind == wire.KindAtom {
 			t, ok := generic(v.List[1])

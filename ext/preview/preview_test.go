@@ -9,6 +9,7 @@ import (
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/faketest"
 	"github.com/imapkit/imapkit/ext/internal/livetest"
+	"github.com/imapkit/imapkit/ext/internal/roundtrip"
 	"github.com/imapkit/imapkit/ext/preview"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
@@ -52,6 +53,10 @@ func TestRFC8970_Parse(t *testing.T) {
 				t.Fatalf("decode %q: %v", tt.line, err)
 			}
 			got, ok := preview.Preview(resp.Data.(*wire.FetchData))
+			if lit := strings.Contains(tt.line, "{"); lit != (got.Form == wire.FormLiteral) {
+				t.Errorf("Preview(%q).Form = %v", tt.line, got.Form)
+			}
+			got.Form = 0
 			if !ok || got != tt.want {
 				t.Errorf("Preview(%q) = %+v, %v; want %+v", tt.line, got, ok, tt.want)
 			}
@@ -129,6 +134,7 @@ func FuzzParse(f *testing.F) {
 	}
 	r := reg()
 	f.Fuzz(func(t *testing.T, line string) {
+		roundtrip.Stable(t, r, line)
 		for _, strict := range []bool{true, false} {
 			if resp, err := decode(r, strict, line); err == nil {
 				if fd, ok := resp.Data.(*wire.FetchData); ok {
@@ -177,4 +183,27 @@ func TestLivePreview(t *testing.T) {
 	if p, ok := preview.Preview(data[0]); !ok || p.Text != "body 1" || p.Algorithm != "FUZZY" {
 		t.Fatalf("SNIPPET = %+v, %v", p, ok)
 	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	roundtrip.Check(t, reg(), func(r *wire.Response) bool {
+		fd, ok := r.Data.(*wire.FetchData)
+		if !ok {
+			return false
+		}
+		for _, it := range fd.Items {
+			if _, ok := it.Data.(preview.Text); !ok {
+				return false
+			}
+		}
+		return true
+	},
+		"* 1 FETCH (PREVIEW \"Preview text!\")",
+		"* 3 FETCH (PREVIEW {30}\r\nMessage data from message 3.\r\n)",
+		"* 2 FETCH (PREVIEW \"\")",
+		"* 9 FETCH (UID 23 PREVIEW NIL)",
+		"* 1 FETCH (SNIPPET (FUZZY \"Hello there\") PREVIEW (FUZZY \"Hello there\") PREVIEW \"Hello there\")",
+		"* 1 FETCH (PREVIEW {5}\r\nshort)",
+		"* 1 FETCH (PREVIEW \"with \\\"quotes\\\" and \\\\\")",
+	)
 }

@@ -11,6 +11,7 @@ package savedate
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/imapkit/imapkit/client"
@@ -36,7 +37,25 @@ type Date struct {
 func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 
 // RegisterCodec registers the same parser into a codec registry.
-func RegisterCodec(r *codec.Registry) { r.FetchItem(Item, parseItem) }
+func RegisterCodec(r *codec.Registry) {
+	r.FetchItem(Item, parseItem)
+	r.EncodeFetchItem(Item, encodeItem)
+}
+
+// encodeItem writes a Date: NIL, or the quoted date-time (with a
+// two-digit day, as RFC 9051's date-day-fixed allows and servers send).
+func encodeItem(w *codec.Writer, item string, v any) error {
+	d, ok := v.(Date)
+	if !ok {
+		return fmt.Errorf("savedate: %s value %T: %w", item, v, codec.ErrUnsupportedData)
+	}
+	if d.Nil {
+		w.NIL()
+	} else {
+		w.DateTime(d.Time)
+	}
+	return w.Err()
+}
 
 func parseItem(p *codec.Parser, _ string) (any, error) {
 	if p.ReadNil() {

@@ -10,6 +10,7 @@ import (
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/faketest"
 	"github.com/imapkit/imapkit/ext/internal/livetest"
+	"github.com/imapkit/imapkit/ext/internal/roundtrip"
 	"github.com/imapkit/imapkit/ext/savedate"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
@@ -115,6 +116,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(`* 999 FETCH (UID 5 SAVEDATE NIL)`)
 	r := reg()
 	f.Fuzz(func(t *testing.T, line string) {
+		roundtrip.Stable(t, r, line+"\r\n")
 		for _, strict := range []bool{true, false} {
 			if resp, err := decode(r, strict, line); err == nil {
 				if fd, ok := resp.Data.(*wire.FetchData); ok {
@@ -154,4 +156,20 @@ func TestLiveSaveDate(t *testing.T) {
 	if err != nil || len(got.Nums) != 0 {
 		t.Fatalf("SAVEDBEFORE yesterday = %+v, %v", got, err)
 	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	roundtrip.Check(t, reg(), func(r *wire.Response) bool {
+		fd, ok := r.Data.(*wire.FetchData)
+		if !ok || len(fd.Items) != 1 {
+			return false
+		}
+		_, ok = fd.Items[0].Data.(savedate.Date)
+		return ok
+	},
+		`* 998 FETCH (SAVEDATE "01-Jan-2015 18:50:53 +0100")`,
+		`* 999 FETCH (UID 5 SAVEDATE NIL)`,
+		`* 1 FETCH (SAVEDATE "02-Dec-2026 13:47:28 +0000" UID 1)`,
+		`* 1 FETCH (SAVEDATE "31-Dec-1999 23:59:59 -1130")`,
+	)
 }
