@@ -14,6 +14,9 @@ require (
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
 	github.com/imapkit/imapkit/transport v0.0.0 // indirect
 	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/xdg-go/scram v1.4.0 // indirect
+	github.com/xdg-go/stringprep v1.0.4 // indirect
+	golang.org/x/text v0.3.8 // indirect
 )
 
 replace (
