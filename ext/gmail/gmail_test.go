@@ -34,7 +34,9 @@ func dial(t *testing.T) (*client.Conn, *faketest.Server) {
 // through Fetch, answered the way Gmail answers.
 func TestGmailFetch(t *testing.T) {
 	c, s := dial(t)
-	done := faketest.Go(func() ([]gmail.Message, error) { return gmail.Fetch(faketest.Ctx(t), c, seqset.MustParse("1:4"), false) })
+	done := faketest.Go(func() ([]gmail.Message, error) {
+		return gmail.Fetch(faketest.Ctx(t), c, seqset.MustParse("1:4"), false)
+	})
 	s.Expect("A2 FETCH 1:4 (UID X-GM-MSGID X-GM-THRID X-GM-LABELS)")
 	s.Send(`* 1 FETCH (UID 1 X-GM-MSGID 1278455344230334865 X-GM-THRID 1278455344230334865 X-GM-LABELS (\Inbox \Sent Important "Muy Importante"))`,
 		`* 2 FETCH (UID 2 X-GM-MSGID 1266894439832287889 X-GM-THRID 1266894439832287888 X-GM-LABELS (foo))`,
