@@ -1,6 +1,6 @@
 module github.com/imapkit/imapkit/ext
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/imapkit/imapkit/client v0.0.0
@@ -16,7 +16,7 @@ require (
 	github.com/klauspost/compress v1.20.4 // indirect
 	github.com/xdg-go/scram v1.4.0 // indirect
 	github.com/xdg-go/stringprep v1.0.4 // indirect
-	golang.org/x/text v0.3.8 // indirect
+	golang.org/x/text v0.44.0 // indirect
 )
 
 replace (
