@@ -2,7 +2,6 @@ package sasl_test
 
 import (
 	"context"
-	"crypto/tls"
 	"log"
 	"time"
 
@@ -14,16 +13,12 @@ import (
 // binding SCRAM to the TLS channel where the server has -PLUS.
 func ExampleAuthenticate() {
 	ctx := context.Background()
-	tc, err := tls.Dial("tcp", "imap.example.com:993", &tls.Config{ServerName: "imap.example.com"})
+	c, err := client.Dial(ctx, "imaps://imap.example.com", nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	st := tc.ConnectionState()
-	c, err := client.New(ctx, tc, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	mech, err := sasl.Authenticate(ctx, c, "alice", "secret", &sasl.SCRAMOptions{TLS: &st})
+	// On TLS, the channel binding comes from c.TLSConnectionState().
+	mech, err := sasl.Authenticate(ctx, c, "alice", "secret", nil)
 	if err != nil {
 		log.Fatal(err)
 	}

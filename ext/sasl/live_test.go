@@ -92,7 +92,10 @@ func TestLiveAuthenticateTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	mech, err := Authenticate(ctx, c, env.User, env.Pass, &SCRAMOptions{TLS: &st})
+	mech, err := Authenticate(ctx, c, env.User, env.Pass, nil) // binding data from c.TLSConnectionState()
+	if cst, ok := c.TLSConnectionState(); !ok || cst.Version != st.Version {
+		t.Fatalf("TLSConnectionState = %v", ok)
+	}
 	if err != nil || mech != SCRAMSHA256 {
 		t.Fatalf("Authenticate = %s, %v", mech, err)
 	}

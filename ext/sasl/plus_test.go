@@ -149,7 +149,13 @@ func TestSCRAMPlusOverTLS(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			mech, err := Authenticate(ctx, c, "user", "pencil", &SCRAMOptions{TLS: &st, Binding: tc.binding})
+			// The state from the connection (Conn.TLSConnectionState)
+			// must be the one the handshake gave.
+			cst, ok := c.TLSConnectionState()
+			if !ok || string(cst.TLSUnique) != string(st.TLSUnique) || cst.Version != st.Version {
+				t.Fatalf("TLSConnectionState = %v, %v", cst.Version, ok)
+			}
+			mech, err := Authenticate(ctx, c, "user", "pencil", &SCRAMOptions{Binding: tc.binding})
 			if err != nil {
 				t.Fatalf("Authenticate: %v (server: %v)", err, <-result)
 			}

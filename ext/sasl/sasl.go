@@ -80,13 +80,21 @@ func (m *cramMD5) Next(challenge []byte) ([]byte, error) {
 
 // Authenticate authenticates c with username and password using the
 // strongest mechanism both sides have: SCRAM-SHA-256-PLUS,
-// SCRAM-SHA-1-PLUS (when opts gives the TLS state), SCRAM-SHA-256,
+// SCRAM-SHA-1-PLUS (on TLS: opts.TLS, else c.TLSConnectionState()),
+// SCRAM-SHA-256,
 // SCRAM-SHA-1, then CRAM-MD5 only if opts.AllowCRAMMD5, and PLAIN (RFC
 // 4616) last. It fails with an error wrapping client.ErrNotSupported when
 // none is advertised. It returns the mechanism used.
 func Authenticate(ctx context.Context, c *client.Conn, username, password string, opts *SCRAMOptions) (string, error) {
 	if opts == nil {
 		opts = &SCRAMOptions{}
+	}
+	if opts.TLS == nil {
+		if st, ok := c.TLSConnectionState(); ok {
+			o := *opts
+			o.TLS = &st
+			opts = &o
+		}
 	}
 	if _, err := c.Caps(ctx); err != nil {
 		return "", err

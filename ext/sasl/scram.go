@@ -34,8 +34,8 @@ type SCRAMOptions struct {
 	// name (RFC 5802 §5.1 "a=").
 	AuthzID string
 	// TLS is the connection's TLS state, needed by the -PLUS mechanisms
-	// (channel binding, RFC 5802 §6). Take it from the *tls.Conn given to
-	// client.New, or from Conn.TLSConnectionState where the client has it.
+	// (channel binding, RFC 5802 §6): client.Conn.TLSConnectionState.
+	// Authenticate takes it from the connection when it is nil.
 	TLS *tls.ConnectionState
 	// Binding is the channel-binding type; empty means tls-exporter,
 	// or tls-unique on TLS 1.2 without extended master secret (where
