@@ -43,6 +43,12 @@ func selfSigned(t *testing.T) tls.Certificate {
 // SCRAM-SHA-256-PLUS with xdg-go/scram, binding to its own view of the
 // TLS channel, and reports how the authentication ended.
 func plusServer(t *testing.T, conn *tls.Conn, cert tls.Certificate, binding Binding, result chan<- error) {
+	scramServer(t, conn, cert, binding, true, result)
+}
+
+// scramServer is plusServer, or with plus false a server that offers
+// SCRAM-SHA-256 only and records the client's GS2 flag in gs2.
+func scramServer(t *testing.T, conn *tls.Conn, cert tls.Certificate, binding Binding, plus bool, result chan<- error) {
 	defer conn.Close()
 	fail := func(err error) { result <- err }
 	if err := conn.Handshake(); err != nil {
@@ -66,19 +72,30 @@ func plusServer(t *testing.T, conn *tls.Conn, cert tls.Certificate, binding Bind
 	creds := cl.GetStoredCredentials(kf)
 	srv, _ := scram.SHA256.NewServer(func(string) (scram.StoredCredentials, error) { return creds, nil })
 	conv := srv.NewConversationWithChannelBinding(cb)
+	mech := "SCRAM-SHA-256-PLUS"
+	caps := "AUTH=SCRAM-SHA-256 AUTH=SCRAM-SHA-256-PLUS"
+	if !plus {
+		conv = srv.NewConversation()
+		mech, caps = "SCRAM-SHA-256", "AUTH=SCRAM-SHA-256"
+	}
 	br := bufio.NewReader(conn)
-	fmt.Fprintf(conn, "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=SCRAM-SHA-256 AUTH=SCRAM-SHA-256-PLUS] ready\r\n")
+	fmt.Fprintf(conn, "* OK [CAPABILITY IMAP4rev1 SASL-IR %s] ready\r\n", caps)
 	line, err := br.ReadString('\n')
 	if err != nil {
 		fail(err)
 		return
 	}
 	f := strings.Fields(line)
-	if len(f) != 4 || f[1] != "AUTHENTICATE" || f[2] != "SCRAM-SHA-256-PLUS" {
+	if len(f) != 4 || f[1] != "AUTHENTICATE" || f[2] != mech {
 		fail(fmt.Errorf("unexpected command %q", line))
 		return
 	}
 	msg, _ := base64.StdEncoding.DecodeString(f[3])
+	if !plus && !strings.HasPrefix(string(msg), "y,,") {
+		fmt.Fprintf(conn, "%s NO want y\r\n", f[0])
+		fail(fmt.Errorf("client-first-message %q does not say the client could bind (y)", msg))
+		return
+	}
 	for !conv.Done() {
 		out, err := conv.Step(string(msg))
 		if conv.Done() && err != nil && out == "" {
@@ -206,5 +223,29 @@ func TestSCRAMPlusWrongChannel(t *testing.T) {
 	}
 	if err := <-result; err == nil {
 		t.Fatal("server accepted the wrong channel binding")
+	}
+}
+
+// On TLS facing a server without -PLUS, the client says it could bind
+// ("y", RFC 5802 §6) so that a downgrade is detectable.
+func TestSCRAMAdvertisesBinding(t *testing.T) {
+	cert := selfSigned(t)
+	cc, sc := net.Pipe()
+	result := make(chan error, 1)
+	go scramServer(t, tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{cert}}), cert, TLSExporter, false, result)
+	tc := tls.Client(cc, &tls.Config{InsecureSkipVerify: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := client.New(ctx, tc, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	mech, err := Authenticate(ctx, c, "user", "pencil", nil)
+	if err != nil || mech != SCRAMSHA256 {
+		t.Fatalf("Authenticate = %s, %v (server: %v)", mech, err, <-result)
+	}
+	if err := <-result; err != nil {
+		t.Fatalf("server: %v", err)
 	}
 }

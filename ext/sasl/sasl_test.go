@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,6 +114,18 @@ func TestSCRAMBadServerSignature(t *testing.T) {
 	var se *client.StatusError
 	if !errors.As(err, &se) {
 		t.Fatalf("err = %v; want the BAD", err)
+	}
+}
+
+// A hostile iteration count is refused before any PBKDF2 work.
+func TestSCRAMIterationBound(t *testing.T) {
+	for _, i := range []string{"999999999", "0", "-1", "x"} {
+		err := runSCRAM(t, SCRAMSHA1, "fyko+d2lbbFgONRv9qkxdawL", "n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL", []scramStep{
+			{"r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=" + i, "*"},
+		}, "A1 BAD cancelled")
+		if err == nil {
+			t.Fatalf("i=%s accepted", i)
+		}
 	}
 }
 
@@ -283,4 +296,39 @@ func TestCachedToken(t *testing.T) {
 	if tok, _ := ct.Token(ctx, true); tok != "c" {
 		t.Fatalf("refresh: %q", tok)
 	}
+}
+
+// The server's challenges are hostile input: no panic, and a SCRAM
+// exchange never completes as verified on garbage.
+func FuzzChallenges(f *testing.F) {
+	f.Add([]byte("r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096"), []byte("v=rmF9pqV8S7suAoZWja4dJRkFsKQ="))
+	f.Add([]byte(`{"status":"invalid_token","scope":"x"}`), []byte("e=other-error"))
+	f.Add([]byte("r=fyko+d2lbbFgONRv9qkxdawL,s=,i=999999999999"), []byte{})
+	f.Fuzz(func(t *testing.T, first, final []byte) {
+		// A low bound keeps the fuzzer from timing PBKDF2.
+		m, err := NewSCRAMClient(SCRAMSHA1, "user", "pencil", &SCRAMOptions{MaxIterations: 8192, nonce: func() string { return "fyko+d2lbbFgONRv9qkxdawL" }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Start()
+		if _, err := m.Next(first); err == nil {
+			m.Next(final)
+		}
+		if m.Verified() && !strings.HasPrefix(string(final), "v=") {
+			t.Fatalf("verified on %q", final)
+		}
+		for _, o := range []OAuthClient{NewOAuthBearerClient("u", "t", nil), NewXOAuth2Client("u", "t")} {
+			o.Start()
+			o.Next(first)
+			if o.Rejection() == nil {
+				t.Fatal("no rejection recorded")
+			}
+			if _, err := o.Next(final); err == nil {
+				t.Fatal("a second challenge was answered")
+			}
+		}
+		c := NewCRAMMD5Client("tim", "x")
+		c.Start()
+		c.Next(first)
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	gosasl "github.com/emersion/go-sasl"
@@ -43,6 +44,10 @@ type SCRAMOptions struct {
 	Binding Binding
 	// AllowCRAMMD5 lets Authenticate fall back to CRAM-MD5.
 	AllowCRAMMD5 bool
+	// MaxIterations bounds the PBKDF2 iteration count a server may ask
+	// for (RFC 5802 §5.1 "i="): a hostile server could otherwise keep
+	// the client busy for hours. 0 means DefaultMaxIterations.
+	MaxIterations int
 
 	clientSupportsBinding bool
 	nonce                 func() string // tests: the RFC examples' nonces
@@ -55,9 +60,16 @@ type SCRAMClient interface {
 	Verified() bool
 }
 
+// DefaultMaxIterations is the largest iteration count accepted by
+// default: far above what servers use (4096 is RFC 7677's minimum;
+// OWASP's 600000 for PBKDF2-SHA256 fits), yet a few seconds at most.
+const DefaultMaxIterations = 1 << 22
+
 type scramClient struct {
-	mech string
-	conv *scram.ClientConversation
+	mech     string
+	conv     *scram.ClientConversation
+	maxIter  int
+	gotFirst bool
 }
 
 // NewSCRAMClient returns a client for mech: SCRAM-SHA-1, SCRAM-SHA-256
@@ -98,7 +110,11 @@ func NewSCRAMClient(mech, username, password string, opts *SCRAMOptions) (SCRAMC
 	} else {
 		conv = cl.NewConversation()
 	}
-	return &scramClient{mech: mech, conv: conv}, nil
+	maxIter := opts.MaxIterations
+	if maxIter <= 0 {
+		maxIter = DefaultMaxIterations
+	}
+	return &scramClient{mech: mech, conv: conv, maxIter: maxIter}, nil
 }
 
 // ChannelBinding computes the channel-binding data of type b for a TLS
@@ -142,6 +158,12 @@ func (s *scramClient) Next(challenge []byte) ([]byte, error) {
 	if s.conv.Done() {
 		return nil, errors.New("sasl: SCRAM: challenge after the exchange ended")
 	}
+	if !s.gotFirst {
+		s.gotFirst = true
+		if err := s.checkIterations(challenge); err != nil {
+			return nil, err
+		}
+	}
 	out, err := s.conv.Step(string(challenge))
 	if err != nil {
 		return nil, fmt.Errorf("sasl: %s: %w", s.mech, err)
@@ -171,6 +193,26 @@ func AuthenticateSCRAM(ctx context.Context, c *client.Conn, m SCRAMClient) error
 	if !m.Verified() {
 		c.Close()
 		return ErrServerNotVerified
+	}
+	return nil
+}
+
+// checkIterations refuses a server-first-message whose iteration count
+// (RFC 5802 §7 "i=" posit-number) is above the bound, before any PBKDF2
+// work.
+func (s *scramClient) checkIterations(first []byte) error {
+	for _, attr := range strings.Split(string(first), ",") {
+		v, ok := strings.CutPrefix(attr, "i=")
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return fmt.Errorf("sasl: %s: bad iteration count %q", s.mech, v)
+		}
+		if n > s.maxIter {
+			return fmt.Errorf("sasl: %s: the server asks for %d iterations, more than the %d allowed (SCRAMOptions.MaxIterations)", s.mech, n, s.maxIter)
+		}
 	}
 	return nil
 }
