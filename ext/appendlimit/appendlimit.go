@@ -4,6 +4,10 @@
 // here before a message is sent rather than after uploading it for
 // nothing. A server still refuses a message that is too large with
 // [TOOBIG] (§4, RFC 4469 §4), which TooBig recognises.
+//
+// No server on the project's test machine advertises APPENDLIMIT (Dovecot
+// 2.3 does not, despite quota_max_mail_size; Cyrus does): the tests
+// replay RFC 7889's examples.
 package appendlimit
 
 import (

@@ -3,6 +3,10 @@
 // are UTF-8 (the client's codec follows, see client.Conn.Enable), and
 // APPEND of a message with UTF-8 headers (RFC 6532) in the UTF8 data
 // item, "UTF8" SP "(" literal8 ")" (§4).
+//
+// Of the servers on the project's test machine only Courier offers
+// UTF8=ACCEPT, and without BINARY, where the client does not send
+// literal8 (ErrNoLiteral8); the tests are scripted transcripts.
 package utf8
 
 import (
