@@ -8,8 +8,8 @@
 // parser that also reads the MAILBOXID item (§4.2). Each identifier is an
 // ID (a string type) in the parsed data.
 //
-// The typed calls are Create (the new mailbox's MAILBOXID), MailboxID (STATUS
-// MAILBOXID), Fetch/UIDFetch of EMAILID and THREADID, and the SEARCH keys
+// The typed calls are Create (the new mailbox's MAILBOXID), Select (SELECT
+// and its MAILBOXID), MailboxID (STATUS MAILBOXID), Fetch/UIDFetch of EMAILID and THREADID, and the SEARCH keys
 // EmailIDKey and ThreadIDKey (§6) for client.SearchCriteria.Keys. Each
 // checks that the server advertises OBJECTID and fails with an error
 // wrapping client.ErrNotSupported otherwise. OBJECTID needs no ENABLE.
@@ -499,4 +499,52 @@ func search(ctx context.Context, c *client.Conn, key []wire.Value, id ID) ([]uin
 		return nil, err
 	}
 	return res.Nums, nil
+}
+
+// Select opens a mailbox as client.Conn.Select does (RFC 9051 §6.3.2,
+// EXAMINE when opts.ReadOnly) and also returns the MAILBOXID the server
+// reports in an untagged OK during SELECT (RFC 8474 §4.1), which
+// client.Mailbox has no field for. The ID is empty when the server sent
+// none. It does not require OBJECTID: without it, it is a plain SELECT.
+func Select(ctx context.Context, c *client.Conn, name string, opts *client.SelectOptions) (*client.Mailbox, ID, error) {
+	mb, err := c.MailboxArg(name)
+	if err != nil {
+		return nil, "", err
+	}
+	verb := "SELECT"
+	args := []wire.Value{mb}
+	if opts != nil {
+		if opts.ReadOnly {
+			verb = "EXAMINE"
+		}
+		if len(opts.Params) > 0 {
+			args = append(args, wire.List(opts.Params...))
+		}
+	}
+	// The client applies SELECT's responses and completion to its state
+	// whichever path sent the command; this one also reads the codes.
+	cmd, err := c.Start(ctx, client.Spec{
+		Name: verb, Args: args, Alone: true,
+		States: []client.State{client.StateAuthenticated, client.StateSelected},
+		Claim: func(r *wire.Response) bool {
+			switch r.Name {
+			case "EXISTS", "RECENT", "FLAGS":
+				return true
+			}
+			return r.Kind == wire.StatusResponse && r.Status == wire.StatusOK && r.Code != nil
+		},
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	var id ID
+	for r, err := range cmd.Responses(ctx) {
+		if err != nil {
+			return nil, "", err
+		}
+		if got, ok := MailboxIDCode(r); ok {
+			id = got
+		}
+	}
+	return c.Mailbox(), id, nil
 }

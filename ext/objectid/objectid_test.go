@@ -260,3 +260,36 @@ func TestRoundTrip(t *testing.T) {
 		"* STATUS INBOX ()",
 	)
 }
+
+// RFC 8474 §4.1: "27 select foo" with * OK [MAILBOXID (...)]; the
+// client's mailbox state follows as for client.Conn.Select.
+func TestRFC8474_4_1_SelectID(t *testing.T) {
+	c, s := dial(t)
+	type res struct {
+		m  *client.Mailbox
+		id objectid.ID
+	}
+	done := faketest.Go(func() (res, error) {
+		m, id, err := objectid.Select(faketest.Ctx(t), c, "foo", nil)
+		return res{m, id}, err
+	})
+	s.Expect("A1 SELECT foo")
+	s.Send("* 2 EXISTS", "* OK [UIDVALIDITY 1524095397] Ok", "* OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Ok", "A1 OK [READ-WRITE] Completed")
+	r, err := done()
+	if err != nil || r.id != "F2212ea87-6097-4256-9d51-71338625" || r.m == nil || r.m.Exists != 2 || r.m.UIDValidity != 1524095397 {
+		t.Fatalf("Select = %+v, %v", r, err)
+	}
+	if c.State() != client.StateSelected || c.Mailbox().Name != "foo" {
+		t.Fatalf("state %v, mailbox %+v", c.State(), c.Mailbox())
+	}
+	// A failed SELECT leaves no mailbox selected.
+	done = faketest.Go(func() (res, error) {
+		m, id, err := objectid.Select(faketest.Ctx(t), c, "nope", &client.SelectOptions{ReadOnly: true})
+		return res{m, id}, err
+	})
+	s.Expect("A2 EXAMINE nope")
+	s.Send("A2 NO Mailbox doesn't exist")
+	if _, err := done(); err == nil || c.State() != client.StateAuthenticated {
+		t.Fatalf("failed EXAMINE: %v, state %v", err, c.State())
+	}
+}
