@@ -8,10 +8,12 @@
 // parser that also reads the MAILBOXID item (§4.2). Each identifier is an
 // ID (a string type) in the parsed data.
 //
-// The typed calls are Create (the new mailbox's MAILBOXID), Select (SELECT
-// and its MAILBOXID), MailboxID (STATUS MAILBOXID), Fetch/UIDFetch of EMAILID and THREADID, and the SEARCH keys
-// EmailIDKey and ThreadIDKey (§6) for client.SearchCriteria.Keys. Each
-// checks that the server advertises OBJECTID and fails with an error
+// The typed calls are Create (the new mailbox's MAILBOXID), Select
+// (SELECT and its MAILBOXID), MailboxID (STATUS MAILBOXID), Fetch and
+// UIDFetch of EMAILID and THREADID, SearchEmailID and SearchThreadID, and
+// the SEARCH keys EmailIDKey and ThreadIDKey (§6) for
+// client.SearchCriteria.Keys. Each but Select (a plain SELECT without
+// OBJECTID) checks that the server advertises OBJECTID and fails with an error
 // wrapping client.ErrNotSupported otherwise. OBJECTID needs no ENABLE.
 //
 // No server on the project's test machine offers OBJECTID with Dovecot
