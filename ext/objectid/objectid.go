@@ -478,7 +478,7 @@ func fetch(ctx context.Context, c *client.Conn, set seqset.Set, uid bool) ([]IDs
 	return out, err
 }
 
-// Search returns the UIDs of the messages whose EMAILID is id
+// SearchEmailID returns the UIDs of the messages whose EMAILID is id
 // (RFC 8474 §6).
 func SearchEmailID(ctx context.Context, c *client.Conn, id ID) ([]uint32, error) {
 	return search(ctx, c, EmailIDKey(id), id)

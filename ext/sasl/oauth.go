@@ -24,6 +24,7 @@ type OAuthError struct {
 	Schemes string `json:"schemes,omitempty"`
 }
 
+// Error describes the rejection.
 func (e *OAuthError) Error() string {
 	return "sasl: OAuth token rejected: status " + strconv.Quote(e.Status)
 }
