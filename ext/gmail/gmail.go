@@ -372,12 +372,22 @@ func LabelKey(label string) ([]wire.Value, error) {
 }
 
 // Search runs UID SEARCH with Gmail's search syntax (X-GM-RAW) and
-// returns the UIDs.
+// returns the UIDs. A query with non-ASCII text is sent with CHARSET
+// UTF-8.
 func Search(ctx context.Context, c *client.Conn, query string) ([]uint32, error) {
 	if err := Require(ctx, c); err != nil {
 		return nil, err
 	}
-	res, err := c.UIDSearch(ctx, &client.SearchCriteria{Keys: RawKey(query)}, nil)
+	var opts *client.SearchOptions
+	for i := 0; i < len(query); i++ {
+		if query[i] >= 0x80 {
+			// A non-ASCII query goes as a literal, in the charset named
+			// (RFC 9051 §6.4.4).
+			opts = &client.SearchOptions{Charset: "UTF-8"}
+			break
+		}
+	}
+	res, err := c.UIDSearch(ctx, &client.SearchCriteria{Keys: RawKey(query)}, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -98,6 +98,15 @@ func TestGmailSearch(t *testing.T) {
 	if n, err := done(); err != nil || !slices.Equal(n, []uint32{123, 12344, 5992}) {
 		t.Fatalf("Search = %v, %v", n, err)
 	}
+	// Non-ASCII: CHARSET UTF-8 and a literal (non-synchronizing: the
+	// greeting has LITERAL+).
+	done = faketest.Go(func() ([]uint32, error) { return gmail.Search(faketest.Ctx(t), c, "subject:café") })
+	s.Expect("A3 UID SEARCH CHARSET UTF-8 X-GM-RAW {13+}")
+	s.Expect("subject:café")
+	s.Send("* SEARCH 7", "A3 OK SEARCH (Success)")
+	if n, err := done(); err != nil || !slices.Equal(n, []uint32{7}) {
+		t.Fatalf("Search(non-ASCII) = %v, %v", n, err)
+	}
 	for i, tc := range []struct {
 		keys []wire.Value
 		line string
@@ -111,7 +120,7 @@ func TestGmailSearch(t *testing.T) {
 		done := faketest.Go(func() (*client.SearchResult, error) {
 			return c.UIDSearch(faketest.Ctx(t), &client.SearchCriteria{Keys: tc.keys}, nil)
 		})
-		tag := "A" + string(rune('3'+i))
+		tag := "A" + string(rune('4'+i))
 		s.Expect(tag + " UID SEARCH " + tc.line)
 		s.Send(tc.resp, tag+" OK SEARCH (Success)")
 		if r, err := done(); err != nil || !slices.Equal(r.Nums, tc.want) {
