@@ -14,43 +14,53 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
-	"github.com/emersion/go-sasl"
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/ext/sasl"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
 
-// connectGmail logs in to Gmail with an OAuth 2.0 access token, using
-// OAUTHBEARER (RFC 7628). opts is nil in a program.
-func connectGmail(ctx context.Context, email, token string, opts *client.Options) (*client.Conn, error) {
+// connectGmail logs in to Gmail with OAuth 2.0 (OAUTHBEARER, RFC 7628).
+// tokens gives access tokens and a fresh one when the server refuses the
+// last. opts is nil in a program.
+func connectGmail(ctx context.Context, email string, tokens sasl.TokenSource, opts *client.Options) (*client.Conn, error) {
 	c, err := client.Dial(ctx, "imaps://imap.gmail.com", opts)
 	if err != nil {
 		return nil, err
 	}
-	mech := sasl.NewOAuthBearerClient(&sasl.OAuthBearerOptions{
-		Username: email, Token: token, Host: "imap.gmail.com", Port: 993,
-	})
-	if err := c.Authenticate(ctx, mech); err != nil {
+	err = sasl.AuthenticateOAuth(ctx, c, email, tokens, &sasl.OAuthOptions{Host: "imap.gmail.com", Port: 993})
+	if err != nil {
 		c.Close()
 		return nil, err
 	}
 	return c, nil
 }
 
-// connectOutlook logs in to Outlook.com or Microsoft 365 with an OAuth
-// 2.0 access token, using XOAUTH2. opts is nil in a program.
-func connectOutlook(ctx context.Context, email, token string, opts *client.Options) (*client.Conn, error) {
+// connectOutlook logs in to Outlook.com or Microsoft 365 with OAuth 2.0:
+// the server offers XOAUTH2 only, which AuthenticateOAuth then uses.
+// opts is nil in a program.
+func connectOutlook(ctx context.Context, email string, tokens sasl.TokenSource, opts *client.Options) (*client.Conn, error) {
 	c, err := client.Dial(ctx, "imaps://outlook.office365.com", opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := c.Authenticate(ctx, client.NewXOAuth2Client(email, token)); err != nil {
+	if err := sasl.AuthenticateOAuth(ctx, c, email, tokens, nil); err != nil {
 		c.Close()
 		return nil, err
 	}
 	return c, nil
+}
+
+// oauthTokens is a token source for the recipes above: refresh stands for
+// your OAuth 2.0 library's refresh-token grant (for Go,
+// golang.org/x/oauth2's TokenSource.Token gives the token and its
+// expiry). CachedToken keeps the token until a minute before it expires
+// or until the server refuses it.
+func oauthTokens(refresh func(ctx context.Context) (string, time.Time, error)) sasl.TokenSource {
+	return &sasl.CachedToken{Fetch: refresh}
 }
 
 // connectFastmail logs in to Fastmail with an app password (Settings,

@@ -10,8 +10,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imapkit/imapkit/client"
+	"github.com/imapkit/imapkit/ext/sasl"
 )
 
 // redirect dials addr whatever address it is asked for: the recipes name
@@ -24,31 +26,33 @@ func (r redirect) DialContext(ctx context.Context, network, _ string) (net.Conn,
 }
 
 // oauthServer is a stand-in for Gmail and Outlook: it accepts TLS
-// connections and an AUTHENTICATE whose initial response carries
-// "auth=Bearer "+token, and records the mechanisms it was offered.
-func oauthServer(t *testing.T, token string) (addr string, mechs chan string) {
+// connections, advertises caps, and accepts an AUTHENTICATE whose initial
+// response carries "auth=Bearer "+token. A wrong token gets what the
+// providers send: a JSON error as a challenge and, after the client's
+// answer, NO [AUTHENTICATIONFAILED]. Each mechanism used, and each answer
+// to the JSON challenge, is recorded on log.
+func oauthServer(t *testing.T, caps, token string) (addr string, log chan string) {
 	t.Helper()
 	l, err := tls.Listen("tcp", "127.0.0.1:0", serverTLS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { l.Close() })
-	mechs = make(chan string, 16)
+	log = make(chan string, 64)
 	go func() {
 		for {
 			c, err := l.Accept()
 			if err != nil {
 				return
 			}
-			go serveOAuth(c, token, mechs)
+			go serveOAuth(c, caps, token, log)
 		}
 	}()
-	return l.Addr().String(), mechs
+	return l.Addr().String(), log
 }
 
-func serveOAuth(c net.Conn, token string, mechs chan<- string) {
+func serveOAuth(c net.Conn, caps, token string, log chan<- string) {
 	defer c.Close()
-	const caps = "IMAP4rev1 SASL-IR AUTH=OAUTHBEARER AUTH=XOAUTH2"
 	br := bufio.NewReader(c)
 	c.Write([]byte("* OK [CAPABILITY " + caps + "] stand-in ready\r\n"))
 	for range 10 {
@@ -65,13 +69,20 @@ func serveOAuth(c net.Conn, token string, mechs chan<- string) {
 		case name == "CAPABILITY":
 			c.Write([]byte("* CAPABILITY " + caps + "\r\n" + tag + " OK done\r\n"))
 		case name == "AUTHENTICATE" && len(f) == 4:
-			mechs <- f[2]
+			log <- f[2]
 			ir, err := base64.StdEncoding.DecodeString(f[3])
-			if err != nil || !strings.Contains(string(ir), "auth=Bearer "+token+"\x01") {
-				c.Write([]byte(tag + " NO [AUTHENTICATIONFAILED] invalid token\r\n"))
+			if err == nil && strings.Contains(string(ir), "auth=Bearer "+token+"\x01") {
+				c.Write([]byte(tag + " OK authenticated\r\n"))
 				continue
 			}
-			c.Write([]byte(tag + " OK authenticated\r\n"))
+			js := `{"status":"401","schemes":"bearer","scope":"mail"}`
+			c.Write([]byte("+ " + base64.StdEncoding.EncodeToString([]byte(js)) + "\r\n"))
+			answer, err := br.ReadString('\n')
+			if err != nil {
+				return
+			}
+			log <- "answer:" + strings.TrimSpace(answer)
+			c.Write([]byte(tag + " NO [AUTHENTICATIONFAILED] invalid credentials\r\n"))
 		case name == "LOGOUT":
 			c.Write([]byte("* BYE bye\r\n" + tag + " OK done\r\n"))
 			return
@@ -82,35 +93,51 @@ func serveOAuth(c net.Conn, token string, mechs chan<- string) {
 }
 
 // TestOAuthRecipes runs the Gmail and Outlook recipes of COOKBOOK.md
-// against a stand-in that checks the token and records the mechanism.
+// against stand-ins: the mechanism each picks, the answer to a rejection,
+// and the refresh of a token the server refused.
 func TestOAuthRecipes(t *testing.T) {
-	addr, mechs := oauthServer(t, "ya29.token")
-	opts := &client.Options{Dialer: redirect{addr}, TLSConfig: tlsConfig}
 	ctx := context.Background()
 	for _, r := range []struct {
-		name    string
-		connect func(ctx context.Context, email, token string, opts *client.Options) (*client.Conn, error)
-		mech    string
-	}{{"gmail", connectGmail, "OAUTHBEARER"}, {"outlook", connectOutlook, "XOAUTH2"}} {
-		c, err := r.connect(ctx, "alice@example.com", "ya29.token", opts)
+		name, caps string
+		connect    func(ctx context.Context, email string, tokens sasl.TokenSource, opts *client.Options) (*client.Conn, error)
+		mech       string
+		answer     string // to the JSON challenge: ^A for OAUTHBEARER (RFC 7628 §3.2.3), empty for XOAUTH2
+	}{
+		{"gmail", "IMAP4rev1 SASL-IR AUTH=OAUTHBEARER AUTH=XOAUTH2", connectGmail, "OAUTHBEARER", "answer:AQ=="},
+		{"outlook", "IMAP4rev1 SASL-IR AUTH=XOAUTH2", connectOutlook, "XOAUTH2", "answer:"},
+	} {
+		addr, log := oauthServer(t, r.caps, "fresh")
+		opts := &client.Options{Dialer: redirect{addr}, TLSConfig: tlsConfig}
+		fetched := []string{"stale", "fresh"}
+		tokens := oauthTokens(func(ctx context.Context) (string, time.Time, error) {
+			tok := fetched[0]
+			fetched = fetched[1:]
+			return tok, time.Now().Add(time.Hour), nil
+		})
+		c, err := r.connect(ctx, "alice@example.com", tokens, opts)
 		if err != nil {
 			t.Fatalf("%s: %v", r.name, err)
 		}
-		if got := <-mechs; got != r.mech {
-			t.Errorf("%s: mechanism %s, want %s", r.name, got, r.mech)
+		want := []string{r.mech, r.answer, r.mech} // refused, answered, refreshed and accepted
+		for _, w := range want {
+			if got := <-log; got != w {
+				t.Errorf("%s: stand-in saw %q, want %q", r.name, got, w)
+			}
 		}
-		if c.State() != client.StateAuthenticated {
-			t.Errorf("%s: state %v after the recipe", r.name, c.State())
+		if c.State() != client.StateAuthenticated || len(fetched) != 0 {
+			t.Errorf("%s: state %v, %d tokens not fetched: want authenticated with the refreshed token", r.name, c.State(), len(fetched))
 		}
 		if err := c.Logout(ctx); err != nil {
 			t.Errorf("%s: logout: %v", r.name, err)
 		}
-		_, err = r.connect(ctx, "alice@example.com", "expired", opts)
-		var se *client.StatusError
-		if !errors.As(err, &se) || se.CodeName() != "AUTHENTICATIONFAILED" {
-			t.Errorf("%s with a bad token: %v, want NO [AUTHENTICATIONFAILED]", r.name, err)
+
+		_, err = r.connect(ctx, "alice@example.com", oauthTokens(func(ctx context.Context) (string, time.Time, error) {
+			return "revoked", time.Time{}, nil
+		}), opts)
+		var oe *sasl.OAuthError // the server's JSON error
+		if !errors.As(err, &oe) || oe.Status != "401" {
+			t.Errorf("%s with a revoked grant: %v, want the server's OAuth error (status 401)", r.name, err)
 		}
-		<-mechs
 	}
 }
 
