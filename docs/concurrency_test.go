@@ -94,3 +94,33 @@ func Example_rawCommand() {
 	fmt.Println(len(resps), "NAMESPACE response;", cmd.Tag() != "", final.Status)
 	// Output: 1 NAMESPACE response; true OK
 }
+
+func Example_idleInterrupted() {
+	ctx := context.Background()
+	c, err := dialAndLogin(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Select(ctx, "INBOX", nil); err != nil {
+		log.Fatal(err)
+	}
+	idleCtx, stopIdle := context.WithCancel(ctx)
+	idled := make(chan error, 1)
+	go func() { idled <- c.Idle(idleCtx) }()
+
+	// No need to stop IDLE first: this command ends it (DONE), runs, and
+	// Idle starts a new IDLE once the connection is quiet.
+	st, err := c.Status(ctx, "Drafts", []string{wire.StatusUIDNext})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, ok := st.Get(wire.StatusUIDNext)
+	fmt.Println("STATUS while idling:", ok)
+
+	stopIdle()
+	fmt.Println("Idle returned:", <-idled)
+	// Output:
+	// STATUS while idling: true
+	// Idle returned: <nil>
+}
