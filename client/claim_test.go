@@ -256,3 +256,28 @@ func TestStatusClaimedByMailbox(t *testing.T) {
 		t.Errorf("unclaimed = %+v, %v; want the STATUS of Other", u, err)
 	}
 }
+
+// Pipelined SEARCHes (and CAPABILITY, NAMESPACE, ID) each get their own
+// single response, not the oldest both.
+func TestPipelinedSearchesClaimOnce(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH hi", nil)
+	selectINBOX(t, c, s)
+	ctx := testCtx(t)
+	type res struct {
+		r   *SearchResult
+		err error
+	}
+	r1, r2 := make(chan res, 1), make(chan res, 1)
+	go func() { r, err := c.UIDSearch(ctx, &SearchCriteria{Flag: []string{`\Seen`}}, nil); r1 <- res{r, err} }()
+	s.line()
+	go func() { r, err := c.UIDSearch(ctx, &SearchCriteria{NotFlag: []string{`\Seen`}}, nil); r2 <- res{r, err} }()
+	s.line()
+	s.send("* SEARCH 1 2", "* SEARCH 3", "A2 OK", "A3 OK")
+	a, b := <-r1, <-r2
+	if a.err != nil || b.err != nil {
+		t.Fatal(a.err, b.err)
+	}
+	if !slices.Equal(a.r.Nums, []uint32{1, 2}) || !slices.Equal(b.r.Nums, []uint32{3}) {
+		t.Errorf("searches got %v and %v; want [1 2] and [3]", a.r.Nums, b.r.Nums)
+	}
+}
