@@ -270,7 +270,10 @@ func TestPipelinedSearchesClaimOnce(t *testing.T) {
 	r1, r2 := make(chan res, 1), make(chan res, 1)
 	go func() { r, err := c.UIDSearch(ctx, &SearchCriteria{Flag: []string{`\Seen`}}, nil); r1 <- res{r, err} }()
 	s.line()
-	go func() { r, err := c.UIDSearch(ctx, &SearchCriteria{NotFlag: []string{`\Seen`}}, nil); r2 <- res{r, err} }()
+	go func() {
+		r, err := c.UIDSearch(ctx, &SearchCriteria{NotFlag: []string{`\Seen`}}, nil)
+		r2 <- res{r, err}
+	}()
 	s.line()
 	s.send("* SEARCH 1 2", "* SEARCH 3", "A2 OK", "A3 OK")
 	a, b := <-r1, <-r2
