@@ -284,3 +284,26 @@ func TestPipelinedSearchesClaimOnce(t *testing.T) {
 		t.Errorf("searches got %v and %v; want [1 2] and [3]", a.r.Nums, b.r.Nums)
 	}
 }
+
+// A Claim that needs the complete response (it reads Data) and declines
+// the partial one offered at a streamed literal still gets the response:
+// the literal is then buffered and Claim asked again.
+func TestClaimAskedAgainWithCompleteResponse(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH hi", &Options{StreamThreshold: 8, InsecureAuth: true})
+	ctx := testCtx(t)
+	cmd, err := c.Start(ctx, Spec{Name: "X", Claim: func(r *wire.Response) bool {
+		return r.Name == "XDATA" && r.Data != nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.expect("A1 X")
+	go s.send("* XDATA (a {20}\r\n01234567890123456789)", "A1 OK")
+	resps, _, err := cmd.Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resps) != 1 {
+		t.Fatalf("command got %d responses; want the XDATA", len(resps))
+	}
+}
