@@ -974,7 +974,11 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	}
 
 	c.mu.Lock()
-	c.inflight = slices.Delete(c.inflight, idx, idx+1)
+	// Re-found: the hooks ran without the lock, and Close may have emptied
+	// the list meanwhile.
+	if i := slices.Index(c.inflight, cmd); i >= 0 {
+		c.inflight = slices.Delete(c.inflight, i, i+1)
+	}
 	if c.armed == cmd {
 		c.armed = nil
 	}
