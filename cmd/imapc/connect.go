@@ -27,11 +27,12 @@ type connFlags struct {
 	insecureAuth bool
 	noStartTLS   bool
 	timeout      time.Duration
+	connTimeout  time.Duration
 }
 
 // connFlagNames are the connection flags that take a value, for moving
 // flags given before the command name (see hoistConnFlags).
-var connFlagNames = map[string]bool{"url": true, "ca": true, "timeout": true}
+var connFlagNames = map[string]bool{"url": true, "ca": true, "timeout": true, "connect-timeout": true}
 
 const connFlagsHelp = `
 Connection flags (also accepted before the command name):
@@ -59,6 +60,7 @@ func addConnFlags(fs *flag.FlagSet) *connFlags {
 	fs.BoolVar(&f.insecureAuth, "insecure-auth", false, "allow credentials without TLS")
 	fs.BoolVar(&f.noStartTLS, "no-starttls", false, "do not use STARTTLS")
 	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "timeout")
+	fs.DurationVar(&f.connTimeout, "connect-timeout", 30*time.Second, "connect, greeting and login timeout")
 	return f
 }
 
@@ -181,4 +183,16 @@ func (f *connFlags) context() (context.Context, context.CancelFunc) {
 		return context.WithCancel(context.Background())
 	}
 	return context.WithTimeout(context.Background(), f.timeout)
+}
+
+// dialSession dials for a long session (backup, restore): the connection
+// and login are bounded by -connect-timeout, the session itself by ctx
+// only.
+func (f *connFlags) dialSession(ctx context.Context, e *env, opts *client.Options) (*client.Conn, error) {
+	if f.connTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.connTimeout)
+		defer cancel()
+	}
+	return f.dial(ctx, e, opts)
 }
