@@ -76,6 +76,10 @@ type Options struct {
 	BatchMessages int
 	BatchBytes    int64
 	Pipeline      int
+	// NoCondStore ignores CONDSTORE: every run then fetches the flags of
+	// every message (for servers whose mod-sequences cannot be trusted,
+	// and for tests).
+	NoCondStore bool
 	// Progress, when set, receives progress events. It is called from
 	// several goroutines when Jobs > 1, never at once.
 	Progress func(Event)
@@ -328,6 +332,15 @@ type box struct {
 
 	flags, expunged int
 	kwCopied        bool
+
+	// pend holds the bodies streamed to tmp/ whose FETCH response has not
+	// been read yet, by sequence number. It is one map for all the
+	// batches in flight: a streamed literal is handed to the command that
+	// claimed its response, which need not be the one whose iteration
+	// later yields the response. Every Literal callback runs on the one
+	// goroutine that iterates the batches (client.FetchOptions), so no
+	// lock is needed.
+	pend map[uint32]string
 }
 
 func cmpUID(a, b uint32) int {
@@ -346,11 +359,16 @@ func (r *runner) mailbox(ctx context.Context, c *client.Conn, l *wire.ListData) 
 	if !within(rel) {
 		return fmt.Errorf("unsafe path %q", rel)
 	}
-	b := &box{r: r, name: l.Mailbox, dir: filepath.Join(r.opts.Dir, rel)}
+	b := &box{r: r, name: l.Mailbox, dir: filepath.Join(r.opts.Dir, rel), pend: map[uint32]string{}}
+	defer func() {
+		for _, p := range b.pend {
+			os.Remove(p)
+		}
+	}()
 	if err := makeMaildir(b.dir); err != nil {
 		return err
 	}
-	cs := c.Has(ctx, "CONDSTORE")
+	cs := !r.opts.NoCondStore && c.Has(ctx, "CONDSTORE")
 	sel := &client.SelectOptions{ReadOnly: true}
 	if cs {
 		sel.Params = []wire.Value{condstore.SelectParam()}
@@ -529,6 +547,10 @@ func (r *runner) mailbox(ctx context.Context, c *client.Conn, l *wire.ListData) 
 		batches = append(batches, cur)
 	}
 	var got, gotBytes int
+	// firstMissing is the lowest UID asked for and not saved: LastUID
+	// stays below it, so that the next run asks again (a message expunged
+	// meanwhile is then simply not there).
+	firstMissing := uint32(0)
 	var inflight []*fetchBatch
 	next := 0
 	for next < len(batches) || len(inflight) > 0 {
@@ -553,19 +575,32 @@ func (r *runner) mailbox(ctx context.Context, c *client.Conn, l *wire.ListData) 
 				return err
 			}
 		}
-		// Everything up to the batch's last UID is now on disk (or
-		// gone from the server).
-		if last := fb.uids[len(fb.uids)-1]; last > st.LastUID {
+		for _, u := range fb.uids {
+			if _, ok := b.local[u]; !ok && firstMissing == 0 && u > lastOld {
+				firstMissing = u
+			}
+		}
+		// Everything up to the batch's last UID is now on disk, but for
+		// what the server did not send.
+		last := fb.uids[len(fb.uids)-1]
+		if firstMissing != 0 {
+			last = min(last, firstMissing-1)
+		}
+		if last > st.LastUID {
 			st.LastUID = last
 			if err := writeState(b.dir, st, r.opts.Fsync); err != nil {
 				return err
 			}
 		}
 	}
-	if len(fresh) > 0 {
-		st.LastUID = max(st.LastUID, fresh[len(fresh)-1].uid)
+	if firstMissing == 0 {
+		if len(fresh) > 0 {
+			st.LastUID = max(st.LastUID, fresh[len(fresh)-1].uid)
+		}
+		st.LastUID = max(st.LastUID, hi)
+	} else {
+		r.warn(b.name, "UID %d and maybe others were not sent (expunged meanwhile?); the next run asks again", firstMissing)
 	}
-	st.LastUID = max(st.LastUID, hi)
 	if err := writeState(b.dir, st, r.opts.Fsync); err != nil {
 		return err
 	}
@@ -582,13 +617,12 @@ type batch struct {
 // fetchBatch is a batch in flight.
 type fetchBatch struct {
 	batch
-	f    *client.FetchCommand
-	pend map[uint32]string // sequence number -> streamed body in tmp/
-	err  error             // of the Literal callback
+	f   *client.FetchCommand
+	err error // of the Literal callback
 }
 
 func (b *box) startBatch(ctx context.Context, c *client.Conn, bt batch) (*fetchBatch, error) {
-	fb := &fetchBatch{batch: bt, pend: map[uint32]string{}}
+	fb := &fetchBatch{batch: bt}
 	var set seqset.Set
 	for _, u := range bt.uids {
 		set.Add(u)
@@ -601,10 +635,10 @@ func (b *box) startBatch(ctx context.Context, c *client.Conn, bt batch) (*fetchB
 				fb.err = err
 				return err
 			}
-			if old, ok := fb.pend[seq]; ok {
+			if old, ok := b.pend[seq]; ok {
 				os.Remove(old)
 			}
-			fb.pend[seq] = path
+			b.pend[seq] = path
 			return nil
 		},
 	})
@@ -617,11 +651,6 @@ func (b *box) startBatch(ctx context.Context, c *client.Conn, bt batch) (*fetchB
 
 // finishBatch reads a batch's messages and moves each into cur/.
 func (b *box) finishBatch(ctx context.Context, fb *fetchBatch) (n int, bytes int64, err error) {
-	defer func() {
-		for _, p := range fb.pend {
-			os.Remove(p)
-		}
-	}()
 	for d, ferr := range fb.f.Messages(ctx) {
 		if ferr != nil {
 			if fb.err != nil {
@@ -639,8 +668,11 @@ func (b *box) finishBatch(ctx context.Context, fb *fetchBatch) (n int, bytes int
 			body = true
 			switch {
 			case s.Streamed:
-				tmp = fb.pend[d.Seq]
-				delete(fb.pend, d.Seq)
+				var ok bool
+				if tmp, ok = b.pend[d.Seq]; !ok {
+					b.r.warn(b.name, "message %d (UID %d): body streamed nowhere; the next run fetches it again", d.Seq, d.UID)
+				}
+				delete(b.pend, d.Seq)
 				size = s.Size
 			case s.Nil:
 				b.r.warn(b.name, "UID %d: the server sent NIL for the message", d.UID)
@@ -761,7 +793,9 @@ func (b *box) scan() error {
 }
 
 // asideName is the folder of an old UIDVALIDITY's copy.
-func asideName(uidv uint32) string { return ".imapc-uidvalidity-" + strconv.FormatUint(uint64(uidv), 10) }
+func asideName(uidv uint32) string {
+	return ".imapc-uidvalidity-" + strconv.FormatUint(uint64(uidv), 10)
+}
 
 // moveAside moves the files of UIDVALIDITY v from cur/ (and, with all,
 // the state file too) into the Maildir .imapc-uidvalidity-V, with a copy

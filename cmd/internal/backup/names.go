@@ -21,7 +21,8 @@ import (
 //     characters become %XX (upper-case hex); a leading "." becomes %2E (so
 //     "." and ".." cannot occur, and no component can collide with the
 //     dot-files imapc keeps: .imapc-state, .imapc-expunged, ...); a
-//     component equal to cur, new or tmp (in any case) has its first letter
+//     component equal to cur, new or tmp, or starting with "dovecot" (the
+//     keyword list is dovecot-keywords), in any case, has its first letter
 //     escaped ("%63ur"); the empty component is "%".
 //   - A component longer than 200 bytes after escaping is cut at a UTF-8
 //     boundary and suffixed with "~" and 16 hex digits of the SHA-256 of the
@@ -47,7 +48,7 @@ func escapeComponent(s string) string {
 		b.WriteByte(hexDigits[c&0xf])
 	}
 	lower := strings.ToLower(s)
-	reserved := lower == "cur" || lower == "new" || lower == "tmp"
+	reserved := lower == "cur" || lower == "new" || lower == "tmp" || strings.HasPrefix(lower, "dovecot")
 	for i := 0; i < len(s); {
 		c := s[i]
 		if i == 0 && (c == '.' || reserved) {
