@@ -86,10 +86,11 @@ func runBackup(e *env, args []string) error {
 	fsync := fs.Bool("fsync", false, "sync files")
 	compress := fs.Bool("compress", true, "use COMPRESS=DEFLATE when offered")
 	jsonOut := fs.Bool("json", false, "JSON progress lines")
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		return usagef("want one DIR")
 	}
 	if *jobs < 1 || *jobs > 64 {
@@ -102,7 +103,7 @@ func runBackup(e *env, args []string) error {
 	defer stop()
 	prog := newProgress(e, *jsonOut)
 	sum, err := backup.Run(ctx, backup.Options{
-		Dir:      fs.Arg(0),
+		Dir:      pos[0],
 		Patterns: patterns,
 		Dial: func(ctx context.Context) (*client.Conn, error) {
 			return cf.dialSession(ctx, e, nil)

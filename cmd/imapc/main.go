@@ -141,11 +141,13 @@ func newFlags(name string) *flag.FlagSet {
 
 // parseFlags parses args with fs, turning flag errors into usage errors.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+	return parseError(fs.Parse(args))
+}
+
+// parseError turns a flag error into a usage error.
+func parseError(err error) error {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
 	}
-	return nil
+	return usageError{err.Error()}
 }

@@ -333,3 +333,184 @@ func TestLiveBackup(t *testing.T) {
 		}
 	}
 }
+
+func TestLiveRestore(t *testing.T) {
+	dial := liveDial(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c, err := dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	root := fmt.Sprintf("imapkit-imapc-restore-%d", time.Now().UnixNano())
+	child := root + "/sub"
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		c.Unselect(ctx)
+		c.Delete(ctx, child)
+		c.Delete(ctx, root)
+	})
+	for _, b := range []string{root, child} {
+		if err := c.Create(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 12 {
+		size := 300 + 50*i
+		if i == 5 {
+			size = 150 << 10
+		}
+		m := message(i, size)
+		flags := [][]string{nil, {`\Seen`}, {`\Answered`, `$Forwarded`, `$Label2`}}[i%3]
+		date := time.Date(2021, 3, 1+i, 10, 0, 0, 0, time.UTC)
+		if _, err := c.Append(ctx, root, bytes.NewReader(m), int64(len(m)), &client.AppendOptions{Flags: flags, Date: date}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := message(99, 400)
+	if _, err := c.Append(ctx, child, bytes.NewReader(m), int64(len(m)), nil); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := Run(ctx, Options{Dir: dir, Patterns: []string{root + "*"}, Dial: dial}); err != nil {
+		t.Fatal(err)
+	}
+	// The server loses 4 messages of root and the whole child.
+	if _, err := c.Select(ctx, root, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.UIDStore(ctx, seqset.MustParse("2,5:6,9"), &client.StoreFlags{Mode: client.StoreAdd, Flags: []string{`\Deleted`}, Silent: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Collect(ctx)
+	if _, err := c.Expunge(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.Unselect(ctx)
+	if err := c.Delete(ctx, child); err != nil {
+		t.Fatal(err)
+	}
+	type seen struct {
+		key   msgKey
+		flags string
+	}
+	serverMsgs := func(mailbox string) []seen {
+		t.Helper()
+		if _, err := c.Select(ctx, mailbox, &client.SelectOptions{ReadOnly: true}); err != nil {
+			t.Fatal(err)
+		}
+		defer c.Unselect(ctx)
+		f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{Flags: true, RFC822Size: true, InternalDate: true, Sections: []client.FetchSection{{Peek: true}}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := f.Collect(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []seen
+		for _, d := range all {
+			var fl []string
+			for _, x := range d.Flags {
+				if !strings.EqualFold(x, `\Recent`) {
+					fl = append(fl, strings.ToLower(x))
+				}
+			}
+			slices.Sort(fl)
+			out = append(out, seen{msgKey{headerMessageID(d.Sections[0].Data), d.RFC822Size, d.InternalDate.Unix()}, strings.Join(fl, " ")})
+		}
+		slices.SortFunc(out, func(a, b seen) int { return strings.Compare(a.key.messageID, b.key.messageID) })
+		return out
+	}
+	expunge := func(set string) {
+		t.Helper()
+		if _, err := c.Select(ctx, root, nil); err != nil {
+			t.Fatal(err)
+		}
+		f, err := c.UIDStore(ctx, seqset.MustParse(set), &client.StoreFlags{Mode: client.StoreAdd, Flags: []string{`\Deleted`}, Silent: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Collect(ctx)
+		if _, err := c.Expunge(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c.Unselect(ctx)
+	}
+	for i, tt := range []struct {
+		window  int
+		noMulti bool
+		before  func()
+		want    RestoreSummary
+	}{
+		{3, true, nil, RestoreSummary{Mailboxes: 2, Messages: 5, Skipped: 8}},                            // pipelined APPENDs
+		{2, false, func() { expunge("1,3:4,7") }, RestoreSummary{Mailboxes: 2, Messages: 4, Skipped: 9}}, // MULTIAPPEND
+		{0, false, nil, RestoreSummary{Mailboxes: 2, Messages: 0, Skipped: 13}},                          // nothing to do
+	} {
+		if tt.before != nil {
+			tt.before()
+		}
+		var events int
+		sum, err := Restore(ctx, RestoreOptions{Dir: dir, Dial: dial, Window: tt.window, NoMultiAppend: tt.noMulti, Progress: func(ev Event) {
+			if ev.Kind == EventMessage {
+				events++
+			}
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Mailboxes != tt.want.Mailboxes || sum.Messages != tt.want.Messages || sum.Skipped != tt.want.Skipped || events != tt.want.Messages {
+			t.Errorf("Restore %d = %+v, %d events; want %+v", i, sum, events, tt.want)
+		}
+	}
+	got := serverMsgs(root)
+	if len(got) != 12 {
+		t.Fatalf("root holds %d messages after restore; want 12", len(got))
+	}
+	for i, s := range got {
+		if s.key.messageID == "" || (i > 0 && s.key == got[i-1].key) {
+			t.Errorf("message %d: key %+v (empty or repeated)", i, s.key)
+		}
+	}
+	// The restored messages carry their flags and dates: the Maildir
+	// backup of the restored mailbox equals the first one's.
+	dir2 := t.TempDir()
+	if _, err := Run(ctx, Options{Dir: dir2, Patterns: []string{root + "*"}, Dial: dial}); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{root, child} {
+		a := localSet(t, filepath.Join(dir, mailboxPath(b, '/')))
+		z := localSet(t, filepath.Join(dir2, mailboxPath(b, '/')))
+		if !slices.Equal(a, z) {
+			t.Errorf("%s: restored messages differ:\nbefore %q\nafter  %q", b, a, z)
+		}
+	}
+}
+
+// localSet describes the messages of a Maildir by Message-ID, size, date
+// and flags, sorted; the messages moved aside are included.
+func localSet(t *testing.T, mdir string) []string {
+	t.Helper()
+	var out []string
+	for _, sub := range []string{"cur", ".imapc-expunged/cur"} {
+		kw, _ := loadKeywords(filepath.Dir(filepath.Join(mdir, sub)))
+		ents, _ := os.ReadDir(filepath.Join(mdir, sub))
+		for _, e := range ents {
+			_, _, info, _ := parseMessageName(e.Name())
+			p := filepath.Join(mdir, sub, e.Name())
+			fi, _ := os.Stat(p)
+			id, _ := fileMessageID(p)
+			fl := kw.flags(info)
+			for i := range fl {
+				fl[i] = strings.ToLower(fl[i])
+			}
+			slices.Sort(fl)
+			out = append(out, fmt.Sprintf("%s %d %d %s", id, fi.Size(), fi.ModTime().Unix(), strings.Join(fl, " ")))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
