@@ -93,7 +93,7 @@ func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*cl
 	}
 	c, err := client.Dial(ctx, f.url, opts)
 	if err != nil {
-		return nil, err
+		return nil, f.hint(err)
 	}
 	if c.State() != client.StateNotAuthenticated {
 		return c, nil // PREAUTH
@@ -101,7 +101,7 @@ func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*cl
 	if !c.IsTLS() && !f.noStartTLS && c.Has(ctx, "STARTTLS") {
 		if err := c.StartTLS(ctx); err != nil {
 			c.Close()
-			return nil, err
+			return nil, f.hint(err)
 		}
 	}
 	user := ""
@@ -125,7 +125,11 @@ func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*cl
 	if err := c.Login(ctx, user, pass); err != nil {
 		c.Close()
 		if errors.Is(err, client.ErrInsecureAuth) {
-			return nil, fmt.Errorf("%w (the server offers no STARTTLS; use imaps:// or -insecure-auth)", err)
+			why := "the server offers no STARTTLS"
+			if f.noStartTLS {
+				why = "-no-starttls was given"
+			}
+			return nil, fmt.Errorf("refusing to send the password to %s without TLS (%s): use imaps://, or allow it with -insecure-auth", addr.Host, why)
 		}
 		return nil, err
 	}
@@ -195,4 +199,23 @@ func (f *connFlags) dialSession(ctx context.Context, e *env, opts *client.Option
 		defer cancel()
 	}
 	return f.dial(ctx, e, opts)
+}
+
+// hint adds what to do to a certificate verification error: a private or
+// self-signed certificate is trusted with -ca.
+func (f *connFlags) hint(err error) error {
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	var he x509.HostnameError
+	var cv *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &he):
+		return fmt.Errorf("%w (the certificate is for another host name: check the host in -url)", err)
+	case errors.As(err, &ua) || errors.As(err, &ci) || errors.As(err, &cv):
+		if f.ca != "" {
+			return fmt.Errorf("%w (the certificate is not signed by the certificates in %s)", err, f.ca)
+		}
+		return fmt.Errorf("%w (for a private CA or a self-signed certificate, trust it with -ca FILE)", err)
+	}
+	return err
 }

@@ -117,8 +117,12 @@ func run(args []string, e *env) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, "imapc is the imapkit command-line client.\n\nUsage:\n\n\timapc <command> [arguments]\n\nThe commands are:\n\n")
+	width := 0
 	for _, c := range commands {
-		fmt.Fprintf(w, "\t%-10s %s\n", c.Name, c.Short)
+		width = max(width, len(c.Name))
+	}
+	for _, c := range commands {
+		fmt.Fprintf(w, "\t%-*s  %s\n", width, c.Name, c.Short)
 	}
 	fmt.Fprint(w, "\nUse \"imapc help <command>\" for more information about a command.\n")
 }
