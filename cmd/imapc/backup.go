@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/imapkit/imapkit/client"
@@ -99,7 +97,7 @@ func runBackup(e *env, args []string) error {
 	if cf.url == "" {
 		return usagef("-url is required (or IMAPC_URL)")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := e.context()
 	defer stop()
 	prog := newProgress(e, *jsonOut)
 	sum, err := backup.Run(ctx, backup.Options{
@@ -166,8 +164,9 @@ type progressLine struct {
 }
 
 func (p *progress) line(l progressLine) {
-	b, _ := json.Marshal(l)
-	fmt.Fprintf(p.e.Stdout, "%s\n", b)
+	enc := json.NewEncoder(p.e.Stdout)
+	enc.SetEscapeHTML(false)
+	enc.Encode(l)
 }
 
 func (p *progress) event(ev backup.Event) {

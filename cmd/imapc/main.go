@@ -10,13 +10,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // A command is one subcommand of imapc.
@@ -39,6 +42,19 @@ type command struct {
 type env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Ctx, when set, bounds the long-running commands (watch, backup,
+	// restore) besides the interrupt signal; tests set it.
+	Ctx context.Context
+}
+
+// context returns the base context of a long-running command: e.Ctx (or
+// the background), ended by SIGINT or SIGTERM too.
+func (e *env) context() (context.Context, context.CancelFunc) {
+	base := e.Ctx
+	if base == nil {
+		base = context.Background()
+	}
+	return signal.NotifyContext(base, os.Interrupt, syscall.SIGTERM)
 }
 
 // usageError reports bad arguments.

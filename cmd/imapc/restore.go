@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/imapkit/imapkit/client"
@@ -55,7 +53,7 @@ func runRestore(e *env, args []string) error {
 	if fi, err := os.Stat(pos[0]); err != nil || !fi.IsDir() {
 		return fmt.Errorf("%s is not a backup folder", pos[0])
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := e.context()
 	defer stop()
 	prog := newProgress(e, *jsonOut)
 	sum, err := backup.Restore(ctx, backup.RestoreOptions{
