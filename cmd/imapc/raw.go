@@ -20,10 +20,8 @@ written (without the tag, e.g. 'UID FETCH 1:* (FLAGS)' or 'GETQUOTAROOT
 INBOX') and prints every response the server sends while it runs — the
 untagged ones and the tagged completion — as one JSON object per line, in
 the format of "imapc decode" (see "imapc help decode"). Each response is
-printed from the client's parse of it, encoded back to the protocol: the
-values are the server's, while the order of FETCH items and the choice
-between quoted string and literal are the encoder's; use -trace for the
-bytes as sent.
+printed from the client's parse of it, encoded back to the protocol and
+decoded as "imapc decode" does; use -trace for the bytes exactly as sent.
 
 A command is one line: it cannot hold CR or LF, so literals cannot be sent
 (use quoted strings). Raw exits with status 1 when a command ends in NO or
@@ -124,7 +122,7 @@ type rawPrinter struct {
 func (p *rawPrinter) print(r *wire.Response) error {
 	p.buf.Reset()
 	if p.enc == nil {
-		p.enc = codec.NewResponseEncoder(&p.buf)
+		p.enc = codec.NewResponseEncoder(&p.buf, nil)
 	}
 	if err := p.enc.WriteResponse(r); err != nil {
 		return err
