@@ -9,9 +9,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/imapkit/imapkit/client"
@@ -21,13 +24,14 @@ import (
 // connFlags are the flags of every command that talks to a server. They
 // may also come before the command name: imapc -url URL list.
 type connFlags struct {
-	url          string
-	ca           string
-	trace        bool
-	insecureAuth bool
-	noStartTLS   bool
-	timeout      time.Duration
-	connTimeout  time.Duration
+	url            string
+	ca             string
+	trace          bool
+	insecureAuth   bool
+	noStartTLS     bool
+	allowCleartext bool
+	timeout        time.Duration
+	connTimeout    time.Duration
 }
 
 // connFlagNames are the connection flags that take a value, for moving
@@ -37,16 +41,26 @@ var connFlagNames = map[string]bool{"url": true, "ca": true, "timeout": true, "c
 const connFlagsHelp = `
 Connection flags (also accepted before the command name):
 
-  -url URL        imap://USER@HOST[:PORT] (cleartext, upgraded with STARTTLS
-                  when the server offers it) or imaps://USER@HOST[:PORT]
-                  (implicit TLS); the default port is 143 or 993
-  -ca FILE        trust the PEM certificate(s) in FILE (e.g. a self-signed
-                  test server's); the system roots otherwise
-  -trace          print the conversation on standard error, credentials
-                  redacted
-  -insecure-auth  allow the password to cross the network without TLS
-  -no-starttls    do not upgrade imap:// with STARTTLS
-  -timeout D      give up after D (default 30s; idle ignores it)
+  -url URL            imaps://USER@HOST[:PORT] (implicit TLS, port 993) or
+                      imap://USER@HOST[:PORT] (port 143, upgraded with
+                      STARTTLS, which must succeed: a server that offers no
+                      STARTTLS, or greets with PREAUTH in cleartext, is
+                      refused)
+  -ca FILE            trust the PEM certificate(s) in FILE (e.g. a
+                      self-signed test server's); the system roots otherwise
+  -trace              print the conversation on standard error, credentials
+                      redacted
+  -allow-cleartext    with imap://, use STARTTLS when offered but go on in
+                      cleartext when it is not (and accept a cleartext
+                      PREAUTH)
+  -no-starttls        with imap://, stay in cleartext (implies
+                      -allow-cleartext)
+  -insecure-auth      allow the password to cross the network without TLS
+  -timeout D          give up when the server sends nothing for D while
+                      imapc waits for it (default 20s; 0: never)
+  -connect-timeout D  give up when connecting, the TLS handshake, the
+                      greeting and the login take longer than D (default
+                      30s; 0: never)
 
 The password comes from the environment variable IMAPC_PASSWORD, else from
 the URL, else from a prompt on the terminal.
@@ -59,13 +73,21 @@ func addConnFlags(fs *flag.FlagSet) *connFlags {
 	fs.BoolVar(&f.trace, "trace", false, "print the wire trace on stderr")
 	fs.BoolVar(&f.insecureAuth, "insecure-auth", false, "allow credentials without TLS")
 	fs.BoolVar(&f.noStartTLS, "no-starttls", false, "do not use STARTTLS")
-	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "timeout")
+	fs.BoolVar(&f.allowCleartext, "allow-cleartext", false, "go on without TLS when STARTTLS is not offered")
+	fs.DurationVar(&f.timeout, "timeout", 20*time.Second, "inactivity timeout")
 	fs.DurationVar(&f.connTimeout, "connect-timeout", 30*time.Second, "connect, greeting and login timeout")
 	return f
 }
 
-// dial connects, upgrades with STARTTLS where possible and logs in.
+// dial connects, upgrades with STARTTLS and logs in, within
+// -connect-timeout; -timeout then bounds every silence of the server.
 func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*client.Conn, error) {
+	return f.dialWith(ctx, e, opts, f.timeout)
+}
+
+// dialWith is dial with the given inactivity timeout (0: none, for
+// commands that wait for news on purpose).
+func (f *connFlags) dialWith(ctx context.Context, e *env, opts *client.Options, inactivity time.Duration) (*client.Conn, error) {
 	if f.url == "" {
 		return nil, usagef("-url is required (or IMAPC_URL)")
 	}
@@ -91,18 +113,44 @@ func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*cl
 		}
 		opts.TLSConfig = &tls.Config{RootCAs: pool}
 	}
+	// imap:// means STARTTLS required, unless a flag says otherwise.
+	requireTLS := !addr.TLS && !f.noStartTLS && !f.allowCleartext
+	f.applyPolicy(opts, addr.HostPort(), inactivity)
+	if f.connTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, f.connTimeout,
+			fmt.Errorf("no connection within %s (-connect-timeout)", f.connTimeout))
+		defer cancel()
+	}
 	c, err := client.Dial(ctx, f.url, opts)
 	if err != nil {
-		return nil, f.hint(err)
+		step := "waiting for the greeting from " + addr.HostPort()
+		var oe *net.OpError
+		if errors.As(err, &oe) && oe.Op == "dial" {
+			step = "connecting to " + addr.HostPort()
+		} else if addr.TLS && f.hint(err) != err {
+			step = "TLS handshake with " + addr.HostPort()
+		}
+		return nil, f.stepError(ctx, step, err)
+	}
+	if !c.IsTLS() && requireTLS {
+		if c.State() != client.StateNotAuthenticated {
+			c.Close()
+			return nil, fmt.Errorf("%s greeted with PREAUTH on a cleartext connection: refusing to go on without TLS, as imap:// requires STARTTLS (RFC 9051 §6.2.1 forbids STARTTLS after PREAUTH); use imaps://, or -allow-cleartext to accept it", addr.HostPort())
+		}
+		if !c.Has(ctx, "STARTTLS") {
+			c.Close()
+			return nil, fmt.Errorf("%s offers no STARTTLS: refusing to go on without TLS; use imaps://, or -allow-cleartext to accept cleartext", addr.HostPort())
+		}
+	}
+	if !c.IsTLS() && !f.noStartTLS && c.State() == client.StateNotAuthenticated && (requireTLS || c.Has(ctx, "STARTTLS")) {
+		if err := c.StartTLS(ctx); err != nil {
+			c.Close()
+			return nil, f.stepError(ctx, "STARTTLS with "+addr.HostPort(), err)
+		}
 	}
 	if c.State() != client.StateNotAuthenticated {
 		return c, nil // PREAUTH
-	}
-	if !c.IsTLS() && !f.noStartTLS && c.Has(ctx, "STARTTLS") {
-		if err := c.StartTLS(ctx); err != nil {
-			c.Close()
-			return nil, f.hint(err)
-		}
 	}
 	user := ""
 	pass, havePass := os.LookupEnv("IMAPC_PASSWORD")
@@ -129,11 +177,20 @@ func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*cl
 			if f.noStartTLS {
 				why = "-no-starttls was given"
 			}
-			return nil, fmt.Errorf("refusing to send the password to %s without TLS (%s): use imaps://, or allow it with -insecure-auth", addr.Host, why)
+			return nil, fmt.Errorf("refusing to send the password to %s without TLS (%s): use imaps://, or allow it with -insecure-auth", addr.HostPort(), why)
 		}
-		return nil, err
+		return nil, f.stepError(ctx, "logging in to "+addr.HostPort(), err)
 	}
 	return c, nil
+}
+
+// stepError names the step that failed, with the -connect-timeout cause
+// when the deadline ended it, and a hint for certificate errors.
+func (f *connFlags) stepError(ctx context.Context, step string, err error) error {
+	if cause := context.Cause(ctx); cause != nil && errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", step, cause)
+	}
+	return fmt.Errorf("%s: %w", step, f.hint(err))
 }
 
 // promptPassword asks for the password on the terminal without echo.
@@ -181,23 +238,15 @@ func hoistConnFlags(args []string) []string {
 	return append(out, args[i+1:]...)
 }
 
-// withTimeout returns a context bounded by -timeout.
+// context returns the context of a short command: until interrupted;
+// the connection's timeouts bound the waits.
 func (f *connFlags) context() (context.Context, context.CancelFunc) {
-	if f.timeout <= 0 {
-		return context.WithCancel(context.Background())
-	}
-	return context.WithTimeout(context.Background(), f.timeout)
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
-// dialSession dials for a long session (backup, restore): the connection
-// and login are bounded by -connect-timeout, the session itself by ctx
-// only.
+// dialSession dials for a long session (backup, restore): the same as
+// dial; the session is bounded by ctx and the inactivity timeout only.
 func (f *connFlags) dialSession(ctx context.Context, e *env, opts *client.Options) (*client.Conn, error) {
-	if f.connTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, f.connTimeout)
-		defer cancel()
-	}
 	return f.dial(ctx, e, opts)
 }
 

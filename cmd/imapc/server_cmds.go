@@ -161,9 +161,6 @@ func runFetch(e *env, args []string) error {
 	ctx, cancel := cf.context()
 	defer cancel()
 	if *dir != "" {
-		cancel()
-		ctx, cancel = context.WithCancel(context.Background()) // a backup takes as long as it takes
-		defer cancel()
 		if err := os.MkdirAll(*dir, 0o755); err != nil {
 			return err
 		}
@@ -296,7 +293,7 @@ func runIdle(e *env, args []string) error {
 			}
 		},
 	}
-	c, err := cf.dial(ctx, e, opts)
+	c, err := cf.dialWith(ctx, e, opts, 0) // silence is what idle waits for
 	if err != nil {
 		return err
 	}
