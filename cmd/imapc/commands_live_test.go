@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,7 @@ func waitFor(t *testing.T, buf *syncBuffer, want string) {
 
 func TestLiveWatchRawBackupRestore(t *testing.T) {
 	url, ca := liveURL(t)
-	box := fmt.Sprintf("imapkit-imapc-cmd-%d", time.Now().UnixNano())
+	box := fmt.Sprintf("imapkit-imapc-cmd-%d-%d", time.Now().UnixNano(), rand.Uint64())
 	raw := func(cmds ...string) string {
 		t.Helper()
 		out, errs, code := runImapc(t, "", append([]string{"raw", "-url", url, "-ca", ca}, cmds...)...)

@@ -9,7 +9,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -79,15 +78,10 @@ func addConnFlags(fs *flag.FlagSet) *connFlags {
 	return f
 }
 
-// dial connects, upgrades with STARTTLS and logs in, within
-// -connect-timeout; -timeout then bounds every silence of the server.
+// dial connects, upgrades with STARTTLS and logs in; -connect-timeout
+// bounds the connection up to the greeting (and STARTTLS), -timeout every
+// silence of the server while imapc waits for it (not an IDLE's).
 func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*client.Conn, error) {
-	return f.dialWith(ctx, e, opts, f.timeout)
-}
-
-// dialWith is dial with the given inactivity timeout (0: none, for
-// commands that wait for news on purpose).
-func (f *connFlags) dialWith(ctx context.Context, e *env, opts *client.Options, inactivity time.Duration) (*client.Conn, error) {
 	if f.url == "" {
 		return nil, usagef("-url is required (or IMAPC_URL)")
 	}
@@ -115,38 +109,19 @@ func (f *connFlags) dialWith(ctx context.Context, e *env, opts *client.Options, 
 	}
 	// imap:// means STARTTLS required, unless a flag says otherwise.
 	requireTLS := !addr.TLS && !f.noStartTLS && !f.allowCleartext
-	f.applyPolicy(opts, addr.HostPort(), inactivity)
-	if f.connTimeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeoutCause(ctx, f.connTimeout,
-			fmt.Errorf("no connection within %s (-connect-timeout)", f.connTimeout))
-		defer cancel()
-	}
+	f.applyPolicy(opts, requireTLS)
 	c, err := client.Dial(ctx, f.url, opts)
 	if err != nil {
-		step := "waiting for the greeting from " + addr.HostPort()
-		var oe *net.OpError
-		if errors.As(err, &oe) && oe.Op == "dial" {
-			step = "connecting to " + addr.HostPort()
-		} else if addr.TLS && f.hint(err) != err {
-			step = "TLS handshake with " + addr.HostPort()
+		if errors.Is(err, client.ErrTLSRequired) {
+			return nil, tlsRequiredError(err)
 		}
-		return nil, f.stepError(ctx, step, err)
+		return nil, timeoutHint(f.hint(err), "-connect-timeout")
 	}
-	if !c.IsTLS() && requireTLS {
-		if c.State() != client.StateNotAuthenticated {
-			c.Close()
-			return nil, fmt.Errorf("%s greeted with PREAUTH on a cleartext connection: refusing to go on without TLS, as imap:// requires STARTTLS (RFC 9051 §6.2.1 forbids STARTTLS after PREAUTH); use imaps://, or -allow-cleartext to accept it", addr.HostPort())
-		}
-		if !c.Has(ctx, "STARTTLS") {
-			c.Close()
-			return nil, fmt.Errorf("%s offers no STARTTLS: refusing to go on without TLS; use imaps://, or -allow-cleartext to accept cleartext", addr.HostPort())
-		}
-	}
-	if !c.IsTLS() && !f.noStartTLS && c.State() == client.StateNotAuthenticated && (requireTLS || c.Has(ctx, "STARTTLS")) {
+	if !c.IsTLS() && !f.noStartTLS && c.State() == client.StateNotAuthenticated && c.Has(ctx, "STARTTLS") {
+		// -allow-cleartext: upgrade when offered.
 		if err := c.StartTLS(ctx); err != nil {
 			c.Close()
-			return nil, f.stepError(ctx, "STARTTLS with "+addr.HostPort(), err)
+			return nil, fmt.Errorf("STARTTLS with %s: %w", addr.HostPort(), f.hint(err))
 		}
 	}
 	if c.State() != client.StateNotAuthenticated {
@@ -179,18 +154,9 @@ func (f *connFlags) dialWith(ctx context.Context, e *env, opts *client.Options, 
 			}
 			return nil, fmt.Errorf("refusing to send the password to %s without TLS (%s): use imaps://, or allow it with -insecure-auth", addr.HostPort(), why)
 		}
-		return nil, f.stepError(ctx, "logging in to "+addr.HostPort(), err)
+		return nil, fmt.Errorf("logging in to %s: %w", addr.HostPort(), err)
 	}
 	return c, nil
-}
-
-// stepError names the step that failed, with the -connect-timeout cause
-// when the deadline ended it, and a hint for certificate errors.
-func (f *connFlags) stepError(ctx context.Context, step string, err error) error {
-	if cause := context.Cause(ctx); cause != nil && errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("%s: %w", step, cause)
-	}
-	return fmt.Errorf("%s: %w", step, f.hint(err))
 }
 
 // promptPassword asks for the password on the terminal without echo.

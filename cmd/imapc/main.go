@@ -126,7 +126,7 @@ func run(args []string, e *env) int {
 		fmt.Fprintf(e.Stderr, "imapc %s: %s\nusage: imapc %s %s\n", c.Name, ue.msg, c.Name, c.Args)
 		return 2
 	default:
-		fmt.Fprintf(e.Stderr, "imapc %s: %v\n", c.Name, err)
+		fmt.Fprintf(e.Stderr, "imapc %s: %v\n", c.Name, timeoutHint(err, "-timeout"))
 		return 1
 	}
 }

@@ -293,7 +293,7 @@ func runIdle(e *env, args []string) error {
 			}
 		},
 	}
-	c, err := cf.dialWith(ctx, e, opts, 0) // silence is what idle waits for
+	c, err := cf.dial(ctx, e, opts)
 	if err != nil {
 		return err
 	}

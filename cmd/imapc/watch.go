@@ -183,7 +183,7 @@ func runWatch(e *env, args []string) error {
 		defer cancel()
 	}
 	w := &watcher{out: e.Stdout}
-	c, err := cf.dialWith(ctx, e, &client.Options{MailboxUpdate: w.update, Unilateral: w.unilateral}, 0) // silence is what watch waits for
+	c, err := cf.dial(ctx, e, &client.Options{MailboxUpdate: w.update, Unilateral: w.unilateral})
 	if err != nil {
 		return err
 	}

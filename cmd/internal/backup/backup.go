@@ -333,13 +333,13 @@ type box struct {
 	flags, expunged int
 	kwCopied        bool
 
+	// mu guards local, pend and kw while batches are read (each batch on
+	// a goroutine of its own).
+	mu sync.Mutex
 	// pend holds the bodies streamed to tmp/ whose FETCH response has not
 	// been read yet, by sequence number. It is one map for all the
-	// batches in flight: a streamed literal is handed to the command that
-	// claimed its response, which need not be the one whose iteration
-	// later yields the response. Every Literal callback runs on the one
-	// goroutine that iterates the batches (client.FetchOptions), so no
-	// lock is needed.
+	// batches in flight, so that a body reaches its file whichever
+	// batch's reader the client hands the literal to.
 	pend map[uint32]string
 }
 
@@ -551,35 +551,55 @@ func (r *runner) mailbox(ctx context.Context, c *client.Conn, l *wire.ListData) 
 	// stays below it, so that the next run asks again (a message expunged
 	// meanwhile is then simply not there).
 	firstMissing := uint32(0)
+	// Each batch in flight has a goroutine of its own that reads its
+	// responses: a server may interleave the responses of pipelined
+	// FETCHes (Dovecot runs them in parallel), and a streamed literal
+	// waits for its own command's reader.
+	bctx, bcancel := context.WithCancel(ctx)
+	defer bcancel()
+	var firstErr error
 	var inflight []*fetchBatch
 	next := 0
-	for next < len(batches) || len(inflight) > 0 {
-		for next < len(batches) && len(inflight) < r.opts.Pipeline {
-			fb, err := b.startBatch(ctx, c, batches[next])
+	for {
+		for firstErr == nil && next < len(batches) && len(inflight) < r.opts.Pipeline {
+			fb, err := b.startBatch(bctx, c, batches[next])
 			if err != nil {
-				return err
+				firstErr = err
+				bcancel()
+				break
 			}
 			inflight = append(inflight, fb)
 			next++
 		}
+		if len(inflight) == 0 {
+			break
+		}
 		fb := inflight[0]
 		inflight = inflight[1:]
-		n, nb, err := b.finishBatch(ctx, fb)
-		got += n
-		gotBytes += int(nb)
-		if err != nil {
-			return err
+		<-fb.done
+		got += fb.n
+		gotBytes += int(fb.nb)
+		if fb.ferr != nil && firstErr == nil {
+			firstErr = fb.ferr
+			bcancel()
+		}
+		if firstErr != nil {
+			continue // drain the others
 		}
 		if r.opts.Fsync {
 			if err := syncDir(filepath.Join(b.dir, "cur")); err != nil {
-				return err
+				firstErr = err
+				bcancel()
+				continue
 			}
 		}
+		b.mu.Lock()
 		for _, u := range fb.uids {
 			if _, ok := b.local[u]; !ok && firstMissing == 0 && u > lastOld {
 				firstMissing = u
 			}
 		}
+		b.mu.Unlock()
 		// Everything up to the batch's last UID is now on disk, but for
 		// what the server did not send.
 		last := fb.uids[len(fb.uids)-1]
@@ -589,9 +609,13 @@ func (r *runner) mailbox(ctx context.Context, c *client.Conn, l *wire.ListData) 
 		if last > st.LastUID {
 			st.LastUID = last
 			if err := writeState(b.dir, st, r.opts.Fsync); err != nil {
-				return err
+				firstErr = err
+				bcancel()
 			}
 		}
+	}
+	if firstErr != nil {
+		return firstErr
 	}
 	if firstMissing == 0 {
 		if len(fresh) > 0 {
@@ -617,12 +641,17 @@ type batch struct {
 // fetchBatch is a batch in flight.
 type fetchBatch struct {
 	batch
-	f   *client.FetchCommand
-	err error // of the Literal callback
+	f    *client.FetchCommand
+	err  error // of the Literal callback
+	done chan struct{}
+	// The results of finishBatch, once done is closed.
+	n    int
+	nb   int64
+	ferr error
 }
 
 func (b *box) startBatch(ctx context.Context, c *client.Conn, bt batch) (*fetchBatch, error) {
-	fb := &fetchBatch{batch: bt}
+	fb := &fetchBatch{batch: bt, done: make(chan struct{})}
 	var set seqset.Set
 	for _, u := range bt.uids {
 		set.Add(u)
@@ -635,10 +664,12 @@ func (b *box) startBatch(ctx context.Context, c *client.Conn, bt batch) (*fetchB
 				fb.err = err
 				return err
 			}
+			b.mu.Lock()
 			if old, ok := b.pend[seq]; ok {
 				os.Remove(old)
 			}
 			b.pend[seq] = path
+			b.mu.Unlock()
 			return nil
 		},
 	})
@@ -646,6 +677,10 @@ func (b *box) startBatch(ctx context.Context, c *client.Conn, bt batch) (*fetchB
 		return nil, fmt.Errorf("UID FETCH %s: %w", set, err)
 	}
 	fb.f = f
+	go func() {
+		defer close(fb.done)
+		fb.n, fb.nb, fb.ferr = b.finishBatch(ctx, fb)
+	}()
 	return fb, nil
 }
 
@@ -669,10 +704,14 @@ func (b *box) finishBatch(ctx context.Context, fb *fetchBatch) (n int, bytes int
 			switch {
 			case s.Streamed:
 				var ok bool
-				if tmp, ok = b.pend[d.Seq]; !ok {
+				b.mu.Lock()
+				if tmp, ok = b.pend[d.Seq]; ok {
+					delete(b.pend, d.Seq)
+				}
+				b.mu.Unlock()
+				if !ok {
 					b.r.warn(b.name, "message %d (UID %d): body streamed nowhere; the next run fetches it again", d.Seq, d.UID)
 				}
-				delete(b.pend, d.Seq)
 				size = s.Size
 			case s.Nil:
 				b.r.warn(b.name, "UID %d: the server sent NIL for the message", d.UID)
@@ -700,7 +739,21 @@ func (b *box) finishBatch(ctx context.Context, fb *fetchBatch) (n int, bytes int
 		if d.Has&wire.FetchFlags != 0 {
 			flags = d.Flags
 		}
+		if d.Has&wire.FetchInternalDate != 0 && !d.InternalDate.IsZero() {
+			os.Chtimes(tmp, d.InternalDate, d.InternalDate)
+		}
+		b.mu.Lock()
 		info, dropped, err := b.kw.info(flags, b.r.opts.Fsync)
+		if err == nil {
+			name := messageName(d.UID, b.uidv, info)
+			if old, ok := b.local[d.UID]; ok && old != name {
+				os.Remove(filepath.Join(b.dir, "cur", old))
+			}
+			if err = os.Rename(tmp, filepath.Join(b.dir, "cur", name)); err == nil {
+				b.local[d.UID] = name
+			}
+		}
+		b.mu.Unlock()
 		if err != nil {
 			os.Remove(tmp)
 			return n, bytes, err
@@ -708,18 +761,6 @@ func (b *box) finishBatch(ctx context.Context, fb *fetchBatch) (n int, bytes int
 		if dropped > 0 {
 			b.r.warn(b.name, "UID %d: %d keywords beyond the 26 a Maildir can name were not recorded", d.UID, dropped)
 		}
-		if d.Has&wire.FetchInternalDate != 0 && !d.InternalDate.IsZero() {
-			os.Chtimes(tmp, d.InternalDate, d.InternalDate)
-		}
-		name := messageName(d.UID, b.uidv, info)
-		if old, ok := b.local[d.UID]; ok && old != name {
-			os.Remove(filepath.Join(b.dir, "cur", old))
-		}
-		if err := os.Rename(tmp, filepath.Join(b.dir, "cur", name)); err != nil {
-			os.Remove(tmp)
-			return n, bytes, err
-		}
-		b.local[d.UID] = name
 		n++
 		bytes += size
 		b.r.event(Event{Kind: EventMessage, Mailbox: b.name, Messages: 1, Bytes: size})

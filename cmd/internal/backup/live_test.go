@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +43,23 @@ func liveDial(t *testing.T) func(context.Context) (*client.Conn, error) {
 		}
 		return c, nil
 	}
+}
+
+// deleteBoxes deletes the test's mailboxes, children first, over a
+// connection of its own (the test's is closed by then).
+func deleteBoxes(dial func(context.Context) (*client.Conn, error), boxes ...string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := dial(ctx)
+	if err != nil {
+		return
+	}
+	defer c.Close()
+	slices.Sort(boxes)
+	for _, b := range slices.Backward(boxes) {
+		c.Delete(ctx, b)
+	}
+	c.Logout(ctx)
 }
 
 // counter counts a run's events.
@@ -173,18 +191,11 @@ func TestLiveBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	root := fmt.Sprintf("imapkit-imapc-backup-%d", time.Now().UnixNano())
+	root := fmt.Sprintf("imapkit-imapc-backup-%d-%d", time.Now().UnixNano(), rand.Uint64())
 	child := root + "/Entwürfe"
 	hostileName := root + "/cur"
 	boxes := []string{root, child, hostileName}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		c.Unselect(ctx)
-		for _, b := range slices.Backward(boxes) {
-			c.Delete(ctx, b)
-		}
-	})
+	t.Cleanup(func() { deleteBoxes(dial, boxes...) })
 	for _, b := range boxes {
 		if err := c.Create(ctx, b); err != nil {
 			t.Fatalf("CREATE %s: %v", b, err)
@@ -343,15 +354,9 @@ func TestLiveRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	root := fmt.Sprintf("imapkit-imapc-restore-%d", time.Now().UnixNano())
+	root := fmt.Sprintf("imapkit-imapc-restore-%d-%d", time.Now().UnixNano(), rand.Uint64())
 	child := root + "/sub"
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		c.Unselect(ctx)
-		c.Delete(ctx, child)
-		c.Delete(ctx, root)
-	})
+	t.Cleanup(func() { deleteBoxes(dial, root, child) })
 	for _, b := range []string{root, child} {
 		if err := c.Create(ctx, b); err != nil {
 			t.Fatal(err)
