@@ -973,7 +973,11 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	}
 
 	c.mu.Lock()
-	c.inflight = slices.Delete(c.inflight, idx, idx+1)
+	// The lock was released above: other goroutines may have changed
+	// c.inflight (an abandoned command removed), so idx may be stale.
+	if i := slices.Index(c.inflight, cmd); i >= 0 {
+		c.inflight = slices.Delete(c.inflight, i, i+1)
+	}
 	if c.armed == cmd {
 		c.armed = nil
 	}
