@@ -172,6 +172,10 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		c.Close()
 		return nil, err
 	}
+	if len(boxes) == 0 {
+		c.Close()
+		return nil, fmt.Errorf("no selectable mailbox matches %q", opts.Patterns)
+	}
 	if err := checkPaths(boxes); err != nil {
 		c.Close()
 		return nil, err
