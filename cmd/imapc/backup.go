@@ -99,7 +99,7 @@ func runBackup(e *env, args []string) error {
 	}
 	ctx, stop := e.context()
 	defer stop()
-	prog := newProgress(e, *jsonOut)
+	prog := newProgress(e, "backup", *jsonOut)
 	sum, err := backup.Run(ctx, backup.Options{
 		Dir:      pos[0],
 		Patterns: patterns,
@@ -119,6 +119,7 @@ func runBackup(e *env, args []string) error {
 // with -json, else only warnings and the summary.
 type progress struct {
 	e    *env
+	name string // of the command, for warnings
 	json bool
 	mu   sync.Mutex
 	bar  *progressbar.ProgressBar
@@ -126,8 +127,8 @@ type progress struct {
 	msgs int
 }
 
-func newProgress(e *env, jsonOut bool) *progress {
-	p := &progress{e: e, json: jsonOut}
+func newProgress(e *env, name string, jsonOut bool) *progress {
+	p := &progress{e: e, name: name, json: jsonOut}
 	if !jsonOut && isTerminal(e.Stderr) {
 		p.bar = progressbar.NewOptions64(0,
 			progressbar.OptionSetWriter(e.Stderr),
@@ -182,7 +183,7 @@ func (p *progress) event(ev backup.Event) {
 		if p.bar != nil {
 			p.bar.Clear()
 		}
-		fmt.Fprintf(p.e.Stderr, "imapc backup: %s: %s\n", ev.Mailbox, ev.Text)
+		fmt.Fprintf(p.e.Stderr, "imapc %s: %s: %s\n", p.name, ev.Mailbox, ev.Text)
 	case backup.EventMailbox:
 		if p.bar != nil {
 			p.max += ev.Bytes

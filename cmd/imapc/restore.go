@@ -55,7 +55,7 @@ func runRestore(e *env, args []string) error {
 	}
 	ctx, stop := e.context()
 	defer stop()
-	prog := newProgress(e, *jsonOut)
+	prog := newProgress(e, "restore", *jsonOut)
 	sum, err := backup.Restore(ctx, backup.RestoreOptions{
 		Dir:       pos[0],
 		Mailboxes: names,
