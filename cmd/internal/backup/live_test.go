@@ -47,17 +47,20 @@ func liveDial(t *testing.T) func(context.Context) (*client.Conn, error) {
 
 // deleteBoxes deletes the test's mailboxes, children first, over a
 // connection of its own (the test's is closed by then).
-func deleteBoxes(dial func(context.Context) (*client.Conn, error), boxes ...string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+func deleteBoxes(t *testing.T, dial func(context.Context) (*client.Conn, error), boxes ...string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	c, err := dial(ctx)
 	if err != nil {
+		t.Logf("cleanup: %v; mailboxes %q left on the server", err, boxes)
 		return
 	}
 	defer c.Close()
 	slices.Sort(boxes)
 	for _, b := range slices.Backward(boxes) {
-		c.Delete(ctx, b)
+		if err := c.Delete(ctx, b); err != nil {
+			t.Logf("cleanup: DELETE %s: %v", b, err)
+		}
 	}
 	c.Logout(ctx)
 }
@@ -195,7 +198,7 @@ func TestLiveBackup(t *testing.T) {
 	child := root + "/Entwürfe"
 	hostileName := root + "/cur"
 	boxes := []string{root, child, hostileName}
-	t.Cleanup(func() { deleteBoxes(dial, boxes...) })
+	t.Cleanup(func() { deleteBoxes(t, dial, boxes...) })
 	for _, b := range boxes {
 		if err := c.Create(ctx, b); err != nil {
 			t.Fatalf("CREATE %s: %v", b, err)
@@ -356,7 +359,7 @@ func TestLiveRestore(t *testing.T) {
 	defer c.Close()
 	root := fmt.Sprintf("imapkit-imapc-restore-%d-%d", time.Now().UnixNano(), rand.Uint64())
 	child := root + "/sub"
-	t.Cleanup(func() { deleteBoxes(dial, root, child) })
+	t.Cleanup(func() { deleteBoxes(t, dial, root, child) })
 	for _, b := range []string{root, child} {
 		if err := c.Create(ctx, b); err != nil {
 			t.Fatal(err)
