@@ -154,7 +154,7 @@ master_pid() {
 	pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
 	[ -n "$pid" ] && alive "$pid" || return 1
 	# A master of this instance (not a recycled pid, not another instance).
-	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "-C $CONF" || return 1
+	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "-C $CONF" || return 1
 	echo "$pid"
 }
 
