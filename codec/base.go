@@ -71,6 +71,35 @@ func RegisterBase(r *Registry) {
 	r.baseFetchItem("RFC822", fetchItemParser(itemRFC822), itemRFC822)
 	r.baseFetchItem("RFC822.HEADER", fetchItemParser(itemRFC822), itemRFC822)
 	r.baseFetchItem("RFC822.TEXT", fetchItemParser(itemRFC822), itemRFC822)
+
+	// The encoders paired with the parsers above, for the
+	// ResponseEncoder.
+	r.EncodeData("FETCH", encodeFetchData)
+	r.EncodeData("LIST", encodeListData)
+	r.EncodeData("LSUB", encodeListData)
+	r.EncodeData("STATUS", encodeStatusData)
+	r.EncodeData("SEARCH", encodeSearchData)
+	r.EncodeData("ESEARCH", encodeESearchData)
+	r.EncodeData("NAMESPACE", encodeNamespaceData)
+	r.EncodeData("FLAGS", encodeFlagsData)
+	r.EncodeData("CAPABILITY", encodeAtomsData)
+	r.EncodeData("ENABLED", encodeAtomsData)
+	r.EncodeData("ID", encodeIDData)
+
+	r.EncodeCode("CAPABILITY", encodeCapabilityCode)
+	r.EncodeCode("PERMANENTFLAGS", encodeFlagsCode)
+	r.EncodeCode("BADCHARSET", encodeBadCharset)
+	r.EncodeCode("UIDNEXT", encodeNumberCode)
+	r.EncodeCode("UIDVALIDITY", encodeNumberCode)
+	r.EncodeCode("UNSEEN", encodeNumberCode)
+	r.EncodeCode("APPENDUID", encodeAppendUID)
+	r.EncodeCode("COPYUID", encodeCopyUID)
+
+	for _, name := range []string{"UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE",
+		"ENVELOPE", "BODY", "BODYSTRUCTURE", "BINARY", "BINARY.SIZE",
+		"RFC822", "RFC822.HEADER", "RFC822.TEXT"} {
+		r.EncodeFetchItem(name, encodeBaseItem)
+	}
 }
 
 // noArgCodes are the response codes without arguments of RFC 3501 §7.1,

@@ -32,23 +32,62 @@ func parseFetch(p *Parser, resp *wire.Response) (any, error) {
 		}
 		return f, nil
 	}
+	ordered := true
 	for n := 1; ; n++ {
 		if n > p.opt.MaxListItems {
 			return nil, p.limitErr(ErrTooManyItems)
 		}
+		has, secs, sizes, items := f.Has, len(f.Sections), len(f.BinarySizes), len(f.Items)
 		if err := p.fetchItem(f); err != nil {
 			return nil, err
 		}
+		if ordered {
+			// Record where the item went, for an encoder to keep the order.
+			var kind uint8
+			switch {
+			case f.Has != has:
+				for kind = wire.FetchOrderUID; f.Has&^has != 1<<(kind-1); kind++ {
+				}
+			case len(f.Sections) != secs:
+				kind = wire.FetchOrderSection
+			case len(f.BinarySizes) != sizes:
+				kind = wire.FetchOrderBinarySize
+			case len(f.Items) != items:
+				kind = wire.FetchOrderItem
+			}
+			if f.Order, ordered = f.Order.Append(kind); !ordered {
+				f.Order = 0
+			}
+		}
 		if p.Consume(')') {
+			f.Order = canonicalOrder(f.Order)
 			return f, nil
 		}
 		if err := p.ReadSP(); err != nil {
 			return nil, err
 		}
 		if !p.strict && p.Consume(')') {
+			f.Order = canonicalOrder(f.Order)
 			return f, nil
 		}
 	}
+}
+
+// canonicalOrder returns 0 for an order that is the canonical one (the
+// kinds never decrease), o otherwise.
+func canonicalOrder(o wire.FetchOrder) wire.FetchOrder {
+	prev := uint8(0)
+	for i := 0; i < 16; i++ {
+		k := o.At(i)
+		if k == 0 {
+			break
+		}
+		if k < prev {
+			return o
+		}
+		prev = k
+	}
+	return 0
 }
 
 // fetchItemParser returns the FetchItemParser under which a base item is
@@ -334,12 +373,17 @@ func (p *Parser) sectionValue(f *wire.FetchData, sd wire.SectionData, binary boo
 		}
 		sd.Data = append([]byte{}, b...)
 		sd.Size = int64(len(b))
+		sd.Form = wire.FormQuoted
 	case c == '{' || (c == '~' && binary):
 		data, size, bin, streamed, err := p.literal()
 		if err != nil {
 			return err
 		}
 		sd.Data, sd.Size, sd.Binary, sd.Streamed = data, size, bin, streamed
+		sd.Form = wire.FormLiteral
+		if bin {
+			sd.Form = wire.FormLiteral8
+		}
 	case p.ReadNil():
 		sd.Nil = true
 	default:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/imapkit/imapkit/utf7"
@@ -24,165 +25,303 @@ func fetchData(d any) *wire.FetchData {
 	return nil
 }
 
-// data writes what follows the data name, each part preceded by SP.
+// data writes what follows the data name, each part preceded by SP: a
+// generic tree as it is, typed data with the encoder registered for the
+// name.
 func (e *ResponseEncoder) data(r *wire.Response) error {
-	vw := &e.vw
 	switch d := r.Data.(type) {
 	case nil:
 		return nil
 	case []wire.Value:
 		for i := range d {
-			vw.byte(' ')
+			e.vw.byte(' ')
 			if err := e.value(&d[i], false, 0); err != nil {
 				return err
 			}
 		}
 		return nil
 	case wire.Value:
-		vw.byte(' ')
+		e.vw.byte(' ')
 		return e.value(&d, false, 0)
-	case []string:
-		if strings.EqualFold(r.Name, "FLAGS") {
-			vw.byte(' ')
-			return e.atoms(d, true, false)
-		}
-		return e.atoms(d, false, true)
-	case []uint32:
-		for _, n := range d {
-			vw.byte(' ')
-			vw.number(uint64(n))
-		}
-		return nil
-	case *wire.FetchData, wire.FetchData:
-		return e.fetch(fetchData(d))
-	case *wire.ListData:
-		return e.list(d)
-	case wire.ListData:
-		return e.list(&d)
-	case *wire.StatusData:
-		return e.status(d)
-	case wire.StatusData:
-		return e.status(&d)
-	case *wire.NamespaceData:
-		return e.namespace(d)
-	case wire.NamespaceData:
-		return e.namespace(&d)
-	case *wire.SearchData:
-		return e.search(d)
-	case wire.SearchData:
-		return e.search(&d)
-	case *wire.ESearchData:
-		return e.esearch(d)
-	case wire.ESearchData:
-		return e.esearch(&d)
-	case map[string]string:
-		return e.id(d)
 	}
-	return fmt.Errorf("%w: %T in %s", ErrUnsupportedData, r.Data, r.Name)
+	enc := e.reg.encData[r.Name]
+	if enc == nil {
+		enc = e.reg.encData[strings.ToUpper(r.Name)]
+	}
+	if enc == nil {
+		return fmt.Errorf("%w: %T in %s (no encoder registered)", ErrUnsupportedData, r.Data, r.Name)
+	}
+	if err := enc(&e.wr, r); err != nil {
+		return err
+	}
+	return e.wr.err
 }
 
-// fetch writes msg-att (RFC 9051 §7.5.2): the base items in a fixed
-// order (UID, FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY,
-// BODYSTRUCTURE), then the sections, BINARY.SIZE items and the other
-// items in the order of their slices.
+// Base protocol data encoders (RFC 9051 §7.2-7.5), registered by
+// RegisterBase like an extension's.
+
+func encodeFetchData(w *Writer, r *wire.Response) error {
+	fd := fetchData(r.Data)
+	if fd == nil {
+		return unsupported(r.Data, r.Name)
+	}
+	return w.e.fetch(fd)
+}
+
+func encodeListData(w *Writer, r *wire.Response) error {
+	switch d := r.Data.(type) {
+	case *wire.ListData:
+		return w.e.list(d)
+	case wire.ListData:
+		return w.e.list(&d)
+	}
+	return unsupported(r.Data, r.Name)
+}
+
+func encodeStatusData(w *Writer, r *wire.Response) error {
+	switch d := r.Data.(type) {
+	case *wire.StatusData:
+		return w.e.status(d)
+	case wire.StatusData:
+		return w.e.status(&d)
+	}
+	return unsupported(r.Data, r.Name)
+}
+
+func encodeNamespaceData(w *Writer, r *wire.Response) error {
+	switch d := r.Data.(type) {
+	case *wire.NamespaceData:
+		return w.e.namespace(d)
+	case wire.NamespaceData:
+		return w.e.namespace(&d)
+	}
+	return unsupported(r.Data, r.Name)
+}
+
+func encodeSearchData(w *Writer, r *wire.Response) error {
+	switch d := r.Data.(type) {
+	case *wire.SearchData:
+		return w.e.search(d)
+	case wire.SearchData:
+		return w.e.search(&d)
+	case []uint32:
+		return w.e.search(&wire.SearchData{Nums: d})
+	}
+	return unsupported(r.Data, r.Name)
+}
+
+func encodeESearchData(w *Writer, r *wire.Response) error {
+	switch d := r.Data.(type) {
+	case *wire.ESearchData:
+		return w.e.esearch(d)
+	case wire.ESearchData:
+		return w.e.esearch(&d)
+	}
+	return unsupported(r.Data, r.Name)
+}
+
+// encodeFlagsData writes FLAGS SP flag-list (RFC 9051 §7.3.5).
+func encodeFlagsData(w *Writer, r *wire.Response) error {
+	d, ok := r.Data.([]string)
+	if !ok {
+		return unsupported(r.Data, r.Name)
+	}
+	w.SP()
+	return w.e.atoms(d, true, false)
+}
+
+// encodeAtomsData writes CAPABILITY and ENABLED: SP-separated atoms.
+func encodeAtomsData(w *Writer, r *wire.Response) error {
+	d, ok := r.Data.([]string)
+	if !ok {
+		return unsupported(r.Data, r.Name)
+	}
+	return w.e.atoms(d, false, true)
+}
+
+func encodeIDData(w *Writer, r *wire.Response) error {
+	d, ok := r.Data.(map[string]string)
+	if !ok {
+		return unsupported(r.Data, r.Name)
+	}
+	return w.e.id(d)
+}
+
+// fetch writes msg-att (RFC 9051 §7.5.2): in the order fd.Order
+// records, or else the base items in a fixed order (UID, FLAGS,
+// INTERNALDATE, RFC822.SIZE, ENVELOPE, BODY, BODYSTRUCTURE), then the
+// sections, BINARY.SIZE items and the other items in the order of their
+// slices.
 func (e *ResponseEncoder) fetch(fd *wire.FetchData) error {
 	vw := &e.vw
 	vw.str(" (")
-	first := true
-	item := func(name string) {
-		if !first {
+	n := 0
+	var sec, bsz, itm int
+	one := func(kind uint8) error {
+		if n > 0 {
 			vw.byte(' ')
 		}
-		first = false
-		vw.str(name)
-	}
-	if fd.Has&wire.FetchUID != 0 {
-		item("UID ")
-		vw.number(uint64(fd.UID))
-	}
-	if fd.Has&wire.FetchFlags != 0 {
-		item("FLAGS ")
-		if err := e.atoms(fd.Flags, true, false); err != nil {
-			return err
-		}
-	}
-	if fd.Has&wire.FetchInternalDate != 0 {
-		item("INTERNALDATE ")
-		if !vw.dry {
-			b := append(vw.scratch[:0], '"')
-			b = fd.InternalDate.AppendFormat(b, DateTimeLayout)
-			vw.bytes(append(b, '"'))
-		}
-	}
-	if fd.Has&wire.FetchRFC822Size != 0 {
-		if fd.RFC822Size < 0 {
-			return fmt.Errorf("codec: negative RFC822.SIZE")
-		}
-		item("RFC822.SIZE ")
-		vw.number(uint64(fd.RFC822Size))
-	}
-	if fd.Has&wire.FetchEnvelope != 0 {
-		if fd.Envelope == nil {
-			return fmt.Errorf("%w: ENVELOPE flagged but nil", ErrUnsupportedData)
-		}
-		item("ENVELOPE ")
-		e.envelope(fd.Envelope)
-	}
-	for _, it := range [...]struct {
-		flag wire.FetchAttrs
-		name string
-	}{{wire.FetchBody, "BODY "}, {wire.FetchBodyStructure, "BODYSTRUCTURE "}} {
-		if fd.Has&it.flag == 0 {
-			continue
-		}
-		if fd.BodyStructure == nil {
-			return fmt.Errorf("%w: %sflagged but nil", ErrUnsupportedData, it.name)
-		}
-		item(it.name)
-		if err := e.body(fd.BodyStructure, 0); err != nil {
-			return err
-		}
-	}
-	for i := range fd.Sections {
-		s := &fd.Sections[i]
-		if !first {
+		n++
+		switch kind {
+		case wire.FetchOrderSection:
+			sec++
+			return e.section(&fd.Sections[sec-1])
+		case wire.FetchOrderBinarySize:
+			bsz++
+			bs := &fd.BinarySizes[bsz-1]
+			vw.str("BINARY.SIZE[")
+			if err := e.part(bs.Part); err != nil {
+				return err
+			}
+			vw.str("] ")
+			vw.number(uint64(bs.Size))
+			return nil
+		case wire.FetchOrderItem:
+			itm++
+			it := &fd.Items[itm-1]
+			if !validAtom(it.Name) {
+				return ErrInvalidAtom
+			}
+			vw.str(it.Name)
 			vw.byte(' ')
+			return e.fetchItem(it)
 		}
-		first = false
-		if err := e.section(s); err != nil {
-			return err
-		}
+		return e.baseFetchItem(fd, kind)
 	}
-	for _, bs := range fd.BinarySizes {
-		item("BINARY.SIZE[")
-		if err := e.part(bs.Part); err != nil {
-			return err
-		}
-		vw.str("] ")
-		vw.number(uint64(bs.Size))
-	}
-	for i := range fd.Items {
-		it := &fd.Items[i]
-		if !validAtom(it.Name) {
-			return ErrInvalidAtom
-		}
-		item(it.Name)
-		vw.byte(' ')
-		switch d := it.Data.(type) {
-		case wire.Value:
-			if err := e.value(&d, false, 0); err != nil {
+	if fd.Order != 0 && e.orderValid(fd) {
+		for i := 0; i < 16; i++ {
+			kind := fd.Order.At(i)
+			if kind == 0 {
+				break
+			}
+			if err := one(kind); err != nil {
 				return err
 			}
-		case *wire.Value:
-			if err := e.value(d, false, 0); err != nil {
+		}
+	} else {
+		for kind := wire.FetchOrderUID; kind <= wire.FetchOrderBodyStructure; kind++ {
+			if fd.Has&(1<<(kind-1)) != 0 {
+				if err := one(kind); err != nil {
+					return err
+				}
+			}
+		}
+		for range fd.Sections {
+			if err := one(wire.FetchOrderSection); err != nil {
 				return err
 			}
-		default:
-			return fmt.Errorf("%w: %T in FETCH item %s", ErrUnsupportedData, it.Data, it.Name)
+		}
+		for range fd.BinarySizes {
+			if err := one(wire.FetchOrderBinarySize); err != nil {
+				return err
+			}
+		}
+		for range fd.Items {
+			if err := one(wire.FetchOrderItem); err != nil {
+				return err
+			}
 		}
 	}
 	vw.byte(')')
 	return nil
+}
+
+// orderValid reports whether fd.Order names every item of fd exactly
+// once; an Order that does not match the data (changed after decoding)
+// is ignored.
+func (e *ResponseEncoder) orderValid(fd *wire.FetchData) bool {
+	var has wire.FetchAttrs
+	var sec, bsz, itm int
+	for i := 0; i < 16; i++ {
+		switch k := fd.Order.At(i); {
+		case k == 0:
+			return has == fd.Has && sec == len(fd.Sections) && bsz == len(fd.BinarySizes) && itm == len(fd.Items)
+		case k <= wire.FetchOrderBodyStructure:
+			bit := wire.FetchAttrs(1) << (k - 1)
+			if has&bit != 0 {
+				return false
+			}
+			has |= bit
+		case k == wire.FetchOrderSection:
+			sec++
+		case k == wire.FetchOrderBinarySize:
+			bsz++
+		case k == wire.FetchOrderItem:
+			itm++
+		default:
+			return false
+		}
+	}
+	return has == fd.Has && sec == len(fd.Sections) && bsz == len(fd.BinarySizes) && itm == len(fd.Items)
+}
+
+// baseFetchItem writes one base item without a section, name and value.
+func (e *ResponseEncoder) baseFetchItem(fd *wire.FetchData, kind uint8) error {
+	vw := &e.vw
+	switch kind {
+	case wire.FetchOrderUID:
+		vw.str("UID ")
+		vw.number(uint64(fd.UID))
+	case wire.FetchOrderFlags:
+		vw.str("FLAGS ")
+		return e.atoms(fd.Flags, true, false)
+	case wire.FetchOrderInternalDate:
+		vw.str("INTERNALDATE ")
+		e.wr.DateTime(fd.InternalDate)
+	case wire.FetchOrderRFC822Size:
+		if fd.RFC822Size < 0 {
+			return fmt.Errorf("codec: negative RFC822.SIZE")
+		}
+		vw.str("RFC822.SIZE ")
+		vw.number(uint64(fd.RFC822Size))
+	case wire.FetchOrderEnvelope:
+		if fd.Envelope == nil {
+			return fmt.Errorf("%w: ENVELOPE flagged but nil", ErrUnsupportedData)
+		}
+		vw.str("ENVELOPE ")
+		e.envelope(fd.Envelope)
+	case wire.FetchOrderBody, wire.FetchOrderBodyStructure:
+		if kind == wire.FetchOrderBody {
+			vw.str("BODY ")
+		} else {
+			vw.str("BODYSTRUCTURE ")
+		}
+		if fd.BodyStructure == nil {
+			vw.str("NIL")
+			return nil
+		}
+		return e.body(fd.BodyStructure, 0)
+	default:
+		return fmt.Errorf("%w: FETCH order entry %d", ErrUnsupportedData, kind)
+	}
+	return nil
+}
+
+// fetchItem writes the value of an extension's FETCH item: a generic
+// value as it is, a typed one with the encoder registered for the item's
+// name (the part before "[").
+func (e *ResponseEncoder) fetchItem(it *wire.FetchItem) error {
+	switch d := it.Data.(type) {
+	case wire.Value:
+		return e.value(&d, false, 0)
+	case *wire.Value:
+		return e.value(d, false, 0)
+	}
+	name := it.Name
+	if i := strings.IndexByte(name, '['); i >= 0 {
+		name = name[:i]
+	}
+	enc := e.reg.encItems[name]
+	if enc == nil {
+		enc = e.reg.encItems[strings.ToUpper(name)]
+	}
+	if enc == nil {
+		return fmt.Errorf("%w: %T in FETCH item %s (no encoder registered)", ErrUnsupportedData, it.Data, it.Name)
+	}
+	if err := enc(&e.wr, it.Name, it.Data); err != nil {
+		return err
+	}
+	return e.wr.err
 }
 
 // section writes one BODY[...]<origin>, BINARY[...]<origin> or RFC822.*
@@ -217,6 +356,12 @@ func (e *ResponseEncoder) section(s *wire.SectionData) error {
 		return fmt.Errorf("%w: section item %q", ErrUnsupportedData, s.Item)
 	}
 	vw.byte(' ')
+	return e.sectionContents(s, binaryItem)
+}
+
+// sectionContents writes the nstring (or literal8) of a section item.
+func (e *ResponseEncoder) sectionContents(s *wire.SectionData, binaryItem bool) error {
+	vw := &e.vw
 	switch {
 	case s.Nil:
 		vw.str("NIL")
@@ -224,8 +369,15 @@ func (e *ResponseEncoder) section(s *wire.SectionData) error {
 		return ErrStreamedValue
 	default:
 		f := e.formBytes(s.Data)
-		if s.Binary {
+		switch {
+		case s.Binary || s.Form == wire.FormLiteral8:
 			f = formLiteral8
+		case s.Form == wire.FormLiteral && f != formLiteral8:
+			f = formLiteral
+		case s.Form == wire.FormQuoted && len(s.Data) > e.opts.MaxQuoted:
+			if g := e.formBytesMax(s.Data); g == formQuoted || g == formQuotedEscaped {
+				f = g
+			}
 		}
 		if f == formLiteral8 && !binaryItem {
 			return ErrNeedsBinary
@@ -484,7 +636,7 @@ func (e *ResponseEncoder) params(ps []wire.Param) {
 // mailbox writes a mailbox name (RFC 9051 §9 "mailbox"), in modified
 // UTF-7 unless UTF-8 is on.
 func (e *ResponseEncoder) mailbox(name string) error {
-	if e.utf8 {
+	if e.opts.UTF8 {
 		if !utf8.ValidString(name) {
 			return errInvalidUTF8
 		}
@@ -509,7 +661,7 @@ func (e *ResponseEncoder) delim(d rune) error {
 		vw.str(`"\`)
 		vw.byte(byte(d))
 		vw.byte('"')
-	case d == '\r' || d == '\n' || d < 0 || !utf8.ValidRune(d) || (d >= 0x80 && !e.utf8):
+	case d == '\r' || d == '\n' || d < 0 || !utf8.ValidRune(d) || (d >= 0x80 && !e.opts.UTF8):
 		return fmt.Errorf("%w: hierarchy delimiter %U", ErrUnsupportedData, d)
 	default:
 		var b [utf8.UTFMax + 2]byte
@@ -638,7 +790,7 @@ func (e *ResponseEncoder) namespace(n *wire.NamespaceData) error {
 // namespacePrefix writes a namespace prefix: a string (never an atom),
 // in modified UTF-7 unless UTF-8 is on, like a mailbox name.
 func (e *ResponseEncoder) namespacePrefix(p string) error {
-	if !e.utf8 {
+	if !e.opts.UTF8 {
 		enc, err := utf7.Encode(p)
 		if err != nil {
 			return err
@@ -736,5 +888,44 @@ func (e *ResponseEncoder) id(m map[string]string) error {
 		e.nstr(m[k])
 	}
 	vw.byte(')')
+	return nil
+}
+
+// Base FETCH item encoders: the values fetchItemParser returns, for an
+// item that an extension's parser put into FetchData.Items.
+
+func encodeBaseItem(w *Writer, item string, v any) error {
+	e := w.e
+	switch d := v.(type) {
+	case uint32: // UID
+		w.Number(uint64(d))
+	case int64: // RFC822.SIZE
+		if d < 0 {
+			return fmt.Errorf("codec: negative %s", item)
+		}
+		w.Number(uint64(d))
+	case []string: // FLAGS
+		w.Flags(d)
+	case time.Time: // INTERNALDATE
+		w.DateTime(d)
+	case *wire.Envelope:
+		if d == nil {
+			w.NIL()
+			return nil
+		}
+		e.envelope(d)
+	case *wire.BodyStructure:
+		if d == nil {
+			w.NIL()
+			return nil
+		}
+		return e.body(d, 0)
+	case *wire.SectionData:
+		return e.sectionContents(d, strings.HasPrefix(item, "BINARY"))
+	case *wire.BinarySize:
+		w.Number(uint64(d.Size))
+	default:
+		return unsupported(v, "FETCH item "+item)
+	}
 	return nil
 }

@@ -65,10 +65,10 @@ func TestOnLiteral(t *testing.T) {
 	}
 	f := rs[0].Data.(*wire.FetchData)
 	wantSecs := []wire.SectionData{
-		{Item: "BODY", Section: wire.Section{Part: []int{1, 2}}, HasOrigin: true, Size: 10, Streamed: true},
-		{Item: "BINARY", Section: wire.Section{Part: []int{1}}, Size: 4, Streamed: true, Binary: true},
-		{Item: "BODY", Section: wire.Section{Specifier: "TEXT"}, Data: []byte("ab"), Size: 2},
-		{Item: "RFC822", Size: 12, Streamed: true},
+		{Item: "BODY", Section: wire.Section{Part: []int{1, 2}}, HasOrigin: true, Size: 10, Streamed: true, Form: wire.FormLiteral},
+		{Item: "BINARY", Section: wire.Section{Part: []int{1}}, Size: 4, Streamed: true, Binary: true, Form: wire.FormLiteral8},
+		{Item: "BODY", Section: wire.Section{Specifier: "TEXT"}, Data: []byte("ab"), Size: 2, Form: wire.FormLiteral},
+		{Item: "RFC822", Size: 12, Streamed: true, Form: wire.FormLiteral},
 	}
 	if fmt.Sprint(f.Sections) != fmt.Sprint(wantSecs) || f.UID != 9 {
 		t.Errorf("sections %+v; want %+v", f.Sections, wantSecs)

@@ -75,15 +75,23 @@ type Registry struct {
 	data  map[string]dataEntry
 	codes map[string]codeEntry
 	items map[string]itemEntry
+
+	// Encoders, paired with the parsers by name (see EncodeData).
+	encData  map[string]DataEncoder
+	encCodes map[string]CodeEncoder
+	encItems map[string]FetchItemEncoder
 }
 
 // NewRegistry returns an empty registry: every response decodes to a
 // generic value tree.
 func NewRegistry() *Registry {
 	return &Registry{
-		data:  map[string]dataEntry{},
-		codes: map[string]codeEntry{},
-		items: map[string]itemEntry{},
+		data:     map[string]dataEntry{},
+		codes:    map[string]codeEntry{},
+		items:    map[string]itemEntry{},
+		encData:  map[string]DataEncoder{},
+		encCodes: map[string]CodeEncoder{},
+		encItems: map[string]FetchItemEncoder{},
 	}
 }
 
@@ -138,10 +146,51 @@ func (r *Registry) baseFetchItem(name string, p FetchItemParser, b baseItem) {
 // Clone returns a copy of r that can be changed independently.
 func (r *Registry) Clone() *Registry {
 	return &Registry{
-		data:  maps.Clone(r.data),
-		codes: maps.Clone(r.codes),
-		items: maps.Clone(r.items),
+		data:     maps.Clone(r.data),
+		codes:    maps.Clone(r.codes),
+		items:    maps.Clone(r.items),
+		encData:  maps.Clone(r.encData),
+		encCodes: maps.Clone(r.encCodes),
+		encItems: maps.Clone(r.encItems),
 	}
+}
+
+// EncodeData registers enc as the encoder of data responses named name:
+// the [ResponseEncoder] calls it for a Response whose Data is not a
+// generic tree, to write what follows "Name". Pair it with the parser of
+// [Registry.Data], so that a proxy re-encodes what it decoded. A nil enc
+// removes the registration.
+func (r *Registry) EncodeData(name string, enc DataEncoder) {
+	name = strings.ToUpper(name)
+	if enc == nil {
+		delete(r.encData, name)
+		return
+	}
+	r.encData[name] = enc
+}
+
+// EncodeCode registers enc as the encoder of the typed data (Code.Data)
+// of the response code name, paired with [Registry.Code]. A nil enc
+// removes the registration.
+func (r *Registry) EncodeCode(name string, enc CodeEncoder) {
+	name = strings.ToUpper(name)
+	if enc == nil {
+		delete(r.encCodes, name)
+		return
+	}
+	r.encCodes[name] = enc
+}
+
+// EncodeFetchItem registers enc as the encoder of the typed values of the
+// FETCH item name (for an item with a section, the name before "["),
+// paired with [Registry.FetchItem]. A nil enc removes the registration.
+func (r *Registry) EncodeFetchItem(name string, enc FetchItemEncoder) {
+	name = strings.ToUpper(name)
+	if enc == nil {
+		delete(r.encItems, name)
+		return
+	}
+	r.encItems[name] = enc
 }
 
 // Names returns the registered data, code and FETCH item names, for

@@ -149,7 +149,7 @@ func TestBaseFetchItemParsers(t *testing.T) {
 			t.Errorf("%s %s: %v", tt.item, tt.value, err)
 			continue
 		}
-		if diff := cmp.Diff(tt.want, got, decCmpOpts); diff != "" {
+		if diff := cmp.Diff(tt.want, got, fixtureOpts); diff != "" {
 			t.Errorf("%s %s (-want +got):\n%s", tt.item, tt.value, diff)
 		}
 	}

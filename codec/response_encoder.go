@@ -12,28 +12,48 @@ import (
 	"github.com/imapkit/imapkit/wire"
 )
 
+// ResponseEncoderOptions configures a [ResponseEncoder]. The zero value
+// (or nil) gives the defaults.
+type ResponseEncoderOptions struct {
+	// Registry holds the encoders of typed data (Response.Data,
+	// Code.Data, FETCH item values), paired with their parsers; nil
+	// means NewBaseRegistry(). Use the registry the decoder of the
+	// other direction uses, so that what was decoded re-encodes.
+	Registry *Registry
+	// UTF8 says the client enabled UTF8=ACCEPT or IMAP4rev2 (RFC 6855
+	// §3, RFC 9051 §5.1): mailbox names are then sent as UTF-8 rather
+	// than modified UTF-7, and quoted strings may hold UTF-8.
+	UTF8 bool
+	// MaxQuoted is the longest string written as a quoted string; longer
+	// ones are literals. 0 means DefaultMaxQuoted.
+	MaxQuoted int
+}
+
 // A ResponseEncoder writes server responses (RFC 9051 §7), for proxies
 // and test servers: status responses, data, tagged completions and
-// continuation requests, with response codes, generic value trees and the
-// base protocol's typed data (see [ResponseEncoder.WriteResponse]).
+// continuation requests, with response codes, generic value trees and
+// typed data, which it writes with the encoders of its [Registry] (see
+// [ResponseEncoder.WriteResponse]).
 //
 // A ResponseEncoder is not safe for concurrent use.
 type ResponseEncoder struct {
-	w         *bufio.Writer
-	vw        valueWriter
-	utf8      bool
-	maxQuoted int
-	lr        io.LimitedReader
-	sbuf      []byte // reused for sequence sets
-	err       error  // first error of a string writer without an error result
+	w    *bufio.Writer
+	vw   valueWriter
+	opts ResponseEncoderOptions
+	reg  *Registry
+	wr   Writer // what the registered encoders write with
+	lr   io.LimitedReader
+	sbuf []byte // reused for sequence sets
 }
 
 // NewResponseEncoder returns a ResponseEncoder writing to w, which it
-// uses as it is if it is a *bufio.Writer and buffers otherwise. Mailbox
-// names are encoded to modified UTF-7 until [ResponseEncoder.SetUTF8].
-func NewResponseEncoder(w io.Writer) *ResponseEncoder {
-	e := &ResponseEncoder{maxQuoted: DefaultMaxQuoted}
+// uses as it is if it is a *bufio.Writer and buffers otherwise. opts may
+// be nil (the base registry, modified UTF-7 mailbox names).
+func NewResponseEncoder(w io.Writer, opts *ResponseEncoderOptions) *ResponseEncoder {
+	e := &ResponseEncoder{}
+	e.wr.e = e
 	e.Reset(w)
+	e.SetOptions(opts)
 	return e
 }
 
@@ -50,19 +70,25 @@ func (e *ResponseEncoder) Reset(w io.Writer) {
 	e.vw.w = e.w
 }
 
-// SetUTF8 says whether the client enabled UTF8=ACCEPT or IMAP4rev2
-// (RFC 6855 §3, RFC 9051 §5.1): mailbox names are then sent as UTF-8
-// rather than modified UTF-7, and quoted strings may hold UTF-8.
-func (e *ResponseEncoder) SetUTF8(on bool) { e.utf8 = on }
-
-// SetMaxQuoted sets the longest string written as a quoted string;
-// longer ones are literals. n <= 0 means DefaultMaxQuoted.
-func (e *ResponseEncoder) SetMaxQuoted(n int) {
-	if n <= 0 {
-		n = DefaultMaxQuoted
+// SetOptions replaces the options (after ENABLE UTF8=ACCEPT, say); nil
+// means the zero options.
+func (e *ResponseEncoder) SetOptions(opts *ResponseEncoderOptions) {
+	if opts == nil {
+		e.opts = ResponseEncoderOptions{}
+	} else {
+		e.opts = *opts
 	}
-	e.maxQuoted = n
+	if e.opts.MaxQuoted <= 0 {
+		e.opts.MaxQuoted = DefaultMaxQuoted
+	}
+	if e.opts.Registry == nil {
+		e.opts.Registry = NewBaseRegistry()
+	}
+	e.reg = e.opts.Registry
 }
+
+// Options returns the options in effect (defaults filled in).
+func (e *ResponseEncoder) Options() ResponseEncoderOptions { return e.opts }
 
 // WriteResponse writes r and a CRLF and flushes.
 //
@@ -78,26 +104,29 @@ func (e *ResponseEncoder) SetMaxQuoted(n int) {
 // may not hold CR, LF or NUL, and may not start with "[" unless a code
 // precedes it.
 //
-// Code.Data, when set, is written by type: []string for CAPABILITY (a
-// series of atoms), PERMANENTFLAGS and BADCHARSET (a parenthesized
-// list), uint32 or uint64 (UIDNEXT, UIDVALIDITY, UNSEEN, HIGHESTMODSEQ,
-// ...), wire.AppendUID and wire.CopyUID (pointers too); otherwise Code.Args
-// are written as generic values.
+// Code.Data, when set, is written by the [CodeEncoder] registered for
+// the code's name ([Registry.EncodeCode]); a number (uint32, uint64)
+// needs none. Otherwise Code.Args are written as generic values.
 //
-// Data is written by type: nil (nothing follows the name), []wire.Value
-// or wire.Value (generic, each value preceded by SP), []string (atoms;
-// in parentheses for FLAGS), []uint32 (numbers, e.g. SEARCH), and the
-// base protocol's *wire.FetchData, *wire.ListData (LIST, LSUB),
-// *wire.StatusData, *wire.NamespaceData, *wire.SearchData and
-// *wire.ESearchData (values as well as pointers), and map[string]string
-// for ID (RFC 2971; nil is NIL, fields sorted by name). Strings are quoted
-// strings when short and made of TEXT-CHARs ("\" and DQUOTE escaped) and
-// literals otherwise; a literal8 (~{n}) carries NUL in BINARY sections.
-// Typed data follow the grammar to the octet, e.g. no SP between the parts
-// of a multipart (RFC 9051 §9 "body-type-mpart") or the addresses of an
-// envelope field; the members of a generic list are always separated by
-// SP, since a generic tree does not record where the grammar omits it
-// (decoders accept both).
+// Data that is nil (nothing follows the name), []wire.Value or
+// wire.Value (generic, each value preceded by SP) is written as it is;
+// any other Data by the [DataEncoder] registered for r.Name
+// ([Registry.EncodeData]), and the values of extension FETCH items by
+// their [FetchItemEncoder]. The base protocol registers its own
+// (RegisterBase): *wire.FetchData, *wire.ListData (LIST, LSUB),
+// *wire.StatusData, *wire.NamespaceData, *wire.SearchData or []uint32,
+// *wire.ESearchData (values as well as pointers), []string for FLAGS (in
+// parentheses), CAPABILITY and ENABLED, and map[string]string for ID
+// (RFC 2971; nil is NIL, fields sorted by name). Typed data without an
+// encoder fails with ErrUnsupportedData. Strings are quoted strings when
+// short and made of TEXT-CHARs ("\" and DQUOTE escaped) and literals
+// otherwise; a literal8 (~{n}) carries NUL in BINARY sections. FETCH
+// items keep the order FetchData.Order records and section contents the
+// form SectionData.Form records. Typed data follow the grammar to the
+// octet, e.g. no SP between the parts of a multipart (RFC 9051 §9
+// "body-type-mpart") or the addresses of an envelope field; the members
+// of a generic list are always separated by SP, since a generic tree
+// does not record where the grammar omits it (decoders accept both).
 //
 // r is checked completely before anything is written: an [*EncodeError]
 // leaves the stream untouched. A value with a Body reader is streamed;
@@ -114,12 +143,13 @@ func (e *ResponseEncoder) WriteResponse(r *wire.Response) error {
 // so that a server can send a burst of responses in one write.
 func (e *ResponseEncoder) QueueResponse(r *wire.Response) error {
 	e.vw.dry = true
-	e.err = nil
+	e.wr.err, e.wr.inCode = nil, false
 	err := e.response(r)
 	e.vw.dry = false
 	if err != nil {
 		return err
 	}
+	e.wr.err, e.wr.inCode = nil, false
 	return e.response(r)
 }
 
@@ -184,8 +214,8 @@ func (e *ResponseEncoder) response(r *wire.Response) error {
 		if err := e.data(r); err != nil {
 			return e.wrap(r, "data", err)
 		}
-		if e.err != nil {
-			return e.wrap(r, "data", e.err)
+		if e.wr.err != nil {
+			return e.wrap(r, "data", e.wr.err)
 		}
 	default:
 		return e.errf(r, "kind", fmt.Errorf("codec: unknown response kind %v", r.Kind))
@@ -230,7 +260,8 @@ func (e *ResponseEncoder) respText(r *wire.Response) error {
 	return nil
 }
 
-// code writes "[" resp-text-code "]".
+// code writes "[" resp-text-code "]": Code.Data with the encoder
+// registered for the code's name, else Code.Args as generic values.
 func (e *ResponseEncoder) code(c *wire.Code) error {
 	vw := &e.vw
 	if !isAtom(c.Name) {
@@ -255,53 +286,111 @@ func (e *ResponseEncoder) code(c *wire.Code) error {
 }
 
 func (e *ResponseEncoder) codeData(c *wire.Code) error {
-	vw := &e.vw
-	switch d := c.Data.(type) {
-	case []string:
-		switch strings.ToUpper(c.Name) {
-		case "CAPABILITY":
-			return e.atoms(d, false, true)
-		case "PERMANENTFLAGS":
-			vw.byte(' ')
-			return e.atoms(d, true, true)
-		case "BADCHARSET":
-			if len(d) == 0 {
-				return nil
-			}
-			vw.str(" (")
-			for i, cs := range d {
-				if i > 0 {
-					vw.byte(' ')
-				}
-				if isAtom(cs) {
-					vw.str(cs)
-				} else if classify(cs, false, false) == formQuoted {
-					vw.quoted(cs)
-				} else {
-					return ErrInvalidAtom
-				}
-			}
-			vw.byte(')')
+	enc := e.reg.encCodes[c.Name]
+	if enc == nil {
+		enc = e.reg.encCodes[strings.ToUpper(c.Name)]
+	}
+	if enc == nil {
+		// A number needs no encoder of its own (HIGHESTMODSEQ, ...).
+		switch d := c.Data.(type) {
+		case uint32:
+			e.vw.byte(' ')
+			e.vw.number(uint64(d))
+			return nil
+		case uint64:
+			e.vw.byte(' ')
+			e.vw.number(d)
 			return nil
 		}
-	case uint32:
-		vw.byte(' ')
-		vw.number(uint64(d))
-		return nil
-	case uint64:
-		vw.byte(' ')
-		vw.number(d)
-		return nil
-	case wire.AppendUID:
-		return e.appendUID(&d)
-	case *wire.AppendUID:
-		return e.appendUID(d)
-	case wire.CopyUID:
-		return e.copyUID(&d)
-	case *wire.CopyUID:
-		return e.copyUID(d)
+		return fmt.Errorf("%w: %T in code %s (no encoder registered)", ErrUnsupportedData, c.Data, c.Name)
 	}
-	return fmt.Errorf("%w: %T in code %s", ErrUnsupportedData, c.Data, c.Name)
+	w := &e.wr
+	w.inCode = true
+	err := enc(w, c)
+	w.inCode = false
+	if err == nil {
+		err = w.err
+	}
+	return err
+}
+
+// Base protocol code encoders (RFC 9051 §7.1, RFC 4315 §3).
+
+func encodeCapabilityCode(w *Writer, c *wire.Code) error {
+	d, ok := c.Data.([]string)
+	if !ok {
+		return unsupported(c.Data, c.Name)
+	}
+	return w.e.atoms(d, false, true)
+}
+
+func encodeFlagsCode(w *Writer, c *wire.Code) error {
+	d, ok := c.Data.([]string)
+	if !ok {
+		return unsupported(c.Data, c.Name)
+	}
+	w.SP()
+	return w.e.atoms(d, true, false)
+}
+
+func encodeBadCharset(w *Writer, c *wire.Code) error {
+	d, ok := c.Data.([]string)
+	if !ok {
+		return unsupported(c.Data, c.Name)
+	}
+	if len(d) == 0 {
+		return nil
+	}
+	vw := &w.e.vw
+	vw.str(" (")
+	for i, cs := range d {
+		if i > 0 {
+			vw.byte(' ')
+		}
+		if isAtom(cs) {
+			vw.str(cs)
+		} else if classify(cs, false, false) == formQuoted {
+			vw.quoted(cs)
+		} else {
+			return ErrInvalidAtom
+		}
+	}
+	vw.byte(')')
+	return nil
+}
+
+func encodeNumberCode(w *Writer, c *wire.Code) error {
+	switch d := c.Data.(type) {
+	case uint32:
+		w.SP()
+		w.Number(uint64(d))
+	case uint64:
+		w.SP()
+		w.Number(d)
+	default:
+		return unsupported(c.Data, c.Name)
+	}
+	return nil
+}
+
+func encodeAppendUID(w *Writer, c *wire.Code) error {
+	switch d := c.Data.(type) {
+	case wire.AppendUID:
+		return w.e.appendUID(&d)
+	case *wire.AppendUID:
+		return w.e.appendUID(d)
+	}
+	return unsupported(c.Data, c.Name)
+}
+
+func encodeCopyUID(w *Writer, c *wire.Code) error {
+	switch d := c.Data.(type) {
+	case wire.CopyUID:
+		return w.e.copyUID(&d)
+	case *wire.CopyUID:
+		return w.e.copyUID(d)
+	}
+	return unsupported(c.Data, c.Name)
 }
 
 // appendUID writes the APPENDUID code's data (RFC 4315 §3).
@@ -478,7 +567,7 @@ var respClass = func() (t [256]uint8) {
 // form chooses quoted (escaped or not) or literal for a response string
 // (never an atom: most response strings are "string" or "nstring",
 // RFC 9051 §9).
-func (e *ResponseEncoder) form(s string) strForm { return e.formMax(s, e.maxQuoted) }
+func (e *ResponseEncoder) form(s string) strForm { return e.formMax(s, e.opts.MaxQuoted) }
 
 // formMax is form with a limit of max octets for quoted strings.
 func (e *ResponseEncoder) formMax(s string, max int) strForm {
@@ -494,12 +583,17 @@ func (e *ResponseEncoder) formMax(s string, max int) strForm {
 
 // formBytes is form for a byte slice.
 func (e *ResponseEncoder) formBytes(s []byte) strForm {
-	if len(s) > e.maxQuoted {
+	if len(s) > e.opts.MaxQuoted {
 		if bytes.IndexByte(s, 0) >= 0 {
 			return formLiteral8
 		}
 		return formLiteral
 	}
+	return e.formBytesMax(s)
+}
+
+// formBytesMax is formBytes without the length limit on quoted strings.
+func (e *ResponseEncoder) formBytesMax(s []byte) strForm {
 	var cl uint8
 	for _, c := range s {
 		cl |= respClass[c]
@@ -513,7 +607,7 @@ func (e *ResponseEncoder) formOf(cl uint8, valid func() bool) strForm {
 		return formLiteral8
 	case cl&rcCRLF != 0:
 		return formLiteral
-	case cl&rcEight != 0 && !(e.utf8 && valid()):
+	case cl&rcEight != 0 && !(e.opts.UTF8 && valid()):
 		return formLiteral
 	case cl&rcEscape != 0:
 		return formQuotedEscaped
@@ -536,11 +630,11 @@ func (e *ResponseEncoder) writeString(s string, f strForm) {
 }
 
 // str writes a string (RFC 9051 "string") chosen by content. A string
-// holding NUL, which only a BINARY section may carry, sets e.err.
+// holding NUL, which only a BINARY section may carry, records ErrNeedsBinary on e.wr.
 func (e *ResponseEncoder) str(s string) {
 	f := e.form(s)
-	if f == formLiteral8 && e.err == nil {
-		e.err = ErrNeedsBinary
+	if f == formLiteral8 {
+		e.wr.Fail(ErrNeedsBinary)
 	}
 	e.writeString(s, f)
 }
@@ -556,7 +650,7 @@ func (e *ResponseEncoder) nstr(s string) {
 
 // astr writes an astring: an atom where possible.
 func (e *ResponseEncoder) astr(s string) {
-	if len(s) <= e.maxQuoted && classify(s, false, true) == formAtom {
+	if len(s) <= e.opts.MaxQuoted && classify(s, false, true) == formAtom && s != "" {
 		e.vw.str(s)
 		return
 	}

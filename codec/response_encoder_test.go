@@ -16,8 +16,8 @@ import (
 func writeResponse(t testing.TB, r *wire.Response, utf8 bool) (string, error) {
 	t.Helper()
 	var buf bytes.Buffer
-	e := NewResponseEncoder(&buf)
-	e.SetUTF8(utf8)
+	e := NewResponseEncoder(&buf, nil)
+	e.SetOptions(&ResponseEncoderOptions{UTF8: utf8})
 	err := e.WriteResponse(r)
 	return buf.String(), err
 }
@@ -277,7 +277,7 @@ func TestWriteResponseRejects(t *testing.T) {
 
 func TestQueueResponse(t *testing.T) {
 	var buf bytes.Buffer
-	e := NewResponseEncoder(&buf)
+	e := NewResponseEncoder(&buf, nil)
 	e.QueueResponse(numData(1, "EXISTS", nil))
 	e.QueueResponse(numData(0, "RECENT", nil))
 	if buf.Len() != 0 {
@@ -288,7 +288,7 @@ func TestQueueResponse(t *testing.T) {
 	}
 	var b2 bytes.Buffer
 	e.Reset(&b2)
-	e.SetMaxQuoted(3)
+	e.SetOptions(&ResponseEncoderOptions{MaxQuoted: 3})
 	e.WriteResponse(data("X", []wire.Value{wire.String("abcd"), wire.Quoted("abcd")}))
 	if got := b2.String(); got != "* X {4}\r\nabcd \"abcd\"\r\n" {
 		t.Errorf("after Reset and SetMaxQuoted(3): %q", got)
@@ -303,7 +303,7 @@ func TestWriteResponseShortBody(t *testing.T) {
 }
 
 func TestWriteResponseAllocs(t *testing.T) {
-	e := NewResponseEncoder(io.Discard)
+	e := NewResponseEncoder(io.Discard, nil)
 	fd := rfc9051FetchExample()
 	fd.Has |= wire.FetchBodyStructure
 	fd.BodyStructure = multipartExample()
@@ -324,8 +324,8 @@ func BenchmarkWriteResponseFetch(b *testing.B) {
 	fd.BodyStructure = multipartExample()
 	r := data("FETCH", fd)
 	var buf bytes.Buffer
-	NewResponseEncoder(&buf).WriteResponse(r)
-	e := NewResponseEncoder(io.Discard)
+	NewResponseEncoder(&buf, nil).WriteResponse(r)
+	e := NewResponseEncoder(io.Discard, nil)
 	b.SetBytes(int64(buf.Len()))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -338,7 +338,7 @@ func BenchmarkWriteResponseFetch(b *testing.B) {
 // A test server's answer to SELECT and FETCH, from typed data.
 func ExampleResponseEncoder_WriteResponse() {
 	var out strings.Builder
-	e := NewResponseEncoder(&out)
+	e := NewResponseEncoder(&out, nil)
 	e.QueueResponse(&wire.Response{Kind: wire.DataResponse, Tag: "*", Name: "EXISTS", Num: 172, HasNum: true})
 	e.QueueResponse(&wire.Response{Kind: wire.StatusResponse, Tag: "*", Status: wire.StatusOK,
 		Code: &wire.Code{Name: "UIDNEXT", Data: uint32(4392)}, Text: "Predicted next UID"})

@@ -46,6 +46,60 @@ type FetchData struct {
 	// X-GM-LABELS, ...), typed by the parser registered for the name or as
 	// a generic value.
 	Items []FetchItem
+
+	// Order is the order in which a decoder met the items, so that an
+	// encoder can write them back in that order. The zero Order is the
+	// canonical order (UID, FLAGS, INTERNALDATE, RFC822.SIZE, ENVELOPE,
+	// BODY, BODYSTRUCTURE, then Sections, BinarySizes and Items).
+	Order FetchOrder
+}
+
+// FetchOrder records the order of up to 16 FETCH items, 4 bits each,
+// first item in the lowest bits: FetchOrderUID ... FetchOrderItem, 0
+// ending the sequence. A response with more items, or the same base item
+// twice, has the zero (canonical) order.
+type FetchOrder uint64
+
+// The entries of a FetchOrder: one per base item, and one each for the
+// next element of Sections, BinarySizes and Items.
+const (
+	FetchOrderUID uint8 = 1 + iota
+	FetchOrderFlags
+	FetchOrderInternalDate
+	FetchOrderRFC822Size
+	FetchOrderEnvelope
+	FetchOrderBody
+	FetchOrderBodyStructure
+	FetchOrderSection
+	FetchOrderBinarySize
+	FetchOrderItem
+)
+
+// Len returns the number of entries in o.
+func (o FetchOrder) Len() int {
+	n := 0
+	for ; o != 0; o >>= 4 {
+		n++
+	}
+	return n
+}
+
+// At returns entry i of o (0 past the end).
+func (o FetchOrder) At(i int) uint8 {
+	if i < 0 || i >= 16 {
+		return 0
+	}
+	return uint8(o>>(4*i)) & 0xf
+}
+
+// Append returns o with entry e added, and false when o is full (16
+// entries).
+func (o FetchOrder) Append(e uint8) (FetchOrder, bool) {
+	n := o.Len()
+	if n >= 16 || e == 0 || e > 0xf {
+		return o, false
+	}
+	return o | FetchOrder(e)<<(4*n), true
 }
 
 // Item returns the extension item named name (upper case) and whether
@@ -98,6 +152,10 @@ type SectionData struct {
 	Streamed bool
 	// Binary reports a literal8 (~{n}) (RFC 9051 §4.3.1).
 	Binary bool
+	// Form is how the contents were sent, FormQuoted or FormLiteral (or
+	// FormLiteral8 with Binary), so that an encoder can send them the
+	// same way; FormAuto lets the encoder choose.
+	Form StringForm
 }
 
 // Section is a body section specification (RFC 9051 §6.4.5, "section").
