@@ -18,9 +18,9 @@ const (
 // capabilities it needs), one column per target, in the orders given;
 // each cell pass, FAIL or n/a. Details of failures and n/a verdicts
 // follow the table. caps, when not nil, maps a target name to its
-// post-login capabilities and adds a capability × server table for the
-// capabilities the scenarios need.
-func Table(scenarios []Scenario, targets []string, results []Result, caps map[string][]string) string {
+// capabilities and adds a capability × server table for the capabilities
+// the scenarios need (those of NeedsPre as advertised before login).
+func Table(scenarios []Scenario, targets []string, results []Result, caps map[string]Caps) string {
 	type key struct{ t, s string }
 	byKey := map[key]Result{}
 	for _, r := range results {
@@ -90,12 +90,17 @@ func Table(scenarios []Scenario, targets []string, results []Result, caps map[st
 
 	if caps != nil {
 		seen := map[string]bool{}
-		var names []string
+		type capName struct {
+			name string
+			pre  bool
+		}
+		var names []capName
 		for _, s := range scenarios {
-			for _, n := range append(append([]string{}, s.NeedsPre...), s.Needs...) {
-				if !seen[n] {
-					seen[n] = true
-					names = append(names, n)
+			for i, n := range append(append([]string{}, s.NeedsPre...), s.Needs...) {
+				pre := i < len(s.NeedsPre)
+				if k := fmt.Sprint(n, pre); !seen[k] {
+					seen[k] = true
+					names = append(names, capName{n, pre})
 				}
 			}
 		}
@@ -107,13 +112,21 @@ func Table(scenarios []Scenario, targets []string, results []Result, caps map[st
 		}
 		b.WriteString("\n")
 		for _, n := range names {
-			fmt.Fprintf(&b, "| %s |", n)
+			label := n.name
+			if n.pre {
+				label += " (before login)"
+			}
+			fmt.Fprintf(&b, "| %s |", label)
 			for _, t := range targets {
-				set := capSet(caps[t])
+				list := caps[t].Post
+				if n.pre {
+					list = caps[t].Pre
+				}
+				set := capSet(list)
 				switch {
-				case caps[t] == nil:
+				case list == nil:
 					b.WriteString(" ? |")
-				case set[strings.ToUpper(n)]:
+				case set[strings.ToUpper(n.name)]:
 					b.WriteString(" yes |")
 				default:
 					b.WriteString(" no |")

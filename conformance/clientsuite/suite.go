@@ -278,14 +278,18 @@ func runOne(ctx context.Context, target Target, dial Dial, s Scenario, pre, post
 	}
 }
 
+// Caps are a server's capabilities before and after login (upper-case,
+// sorted).
+type Caps struct{ Pre, Post []string }
+
 // Probe logs in to target once and returns the capabilities it
-// advertises after login, as sent.
-func Probe(ctx context.Context, target Target, dial Dial) ([]string, error) {
-	_, post, _, _, err := probe(ctx, target, dial)
+// advertises before and after login.
+func Probe(ctx context.Context, target Target, dial Dial) (Caps, error) {
+	pre, post, _, _, err := probe(ctx, target, dial)
 	if err != nil {
-		return nil, err
+		return Caps{}, err
 	}
-	return keys(post), nil
+	return Caps{Pre: keys(pre), Post: keys(post)}, nil
 }
 
 // RunTests runs scenarios against target as subtests of t, one per

@@ -102,20 +102,21 @@ func TestScenarioNamesUnique(t *testing.T) {
 }
 
 func TestTableAndSplice(t *testing.T) {
-	scs := []Scenario{{Name: "one"}, {Name: "two", Needs: []string{"MOVE"}}}
+	scs := []Scenario{{Name: "one", NeedsPre: []string{"STARTTLS"}}, {Name: "two", Needs: []string{"MOVE"}}}
 	res := []Result{
 		{Target: "A", Scenario: "one", Outcome: Pass},
 		{Target: "A", Scenario: "two", Outcome: Fail, Detail: "bad | news\nhere"},
 		{Target: "B", Scenario: "one", Outcome: Deviation, Detail: "server bug"},
 		{Target: "B", Scenario: "two", Outcome: NotApplicable, Detail: "server lacks MOVE"},
 	}
-	tab := Table(scs, []string{"A", "B"}, res, map[string][]string{"A": {"IMAP4rev1", "MOVE"}, "B": {"IMAP4rev1"}})
+	tab := Table(scs, []string{"A", "B"}, res, map[string]Caps{"A": {Pre: []string{"STARTTLS"}, Post: []string{"IMAP4rev1", "MOVE"}}, "B": {Post: []string{"IMAP4rev1"}}})
 	for _, want := range []string{
-		"| `one` | — | pass | server bug |",
+		"| `one` | STARTTLS | pass | server bug |",
 		"| `two` | MOVE | **FAIL** | n/a |",
 		"1 pass, 1 fail, 0 n/a, 0 server bug",
 		`bad \| news\nhere`,
 		"| MOVE | yes | no |",
+		"| STARTTLS (before login) | yes | ? |",
 	} {
 		if !strings.Contains(tab, want) {
 			t.Errorf("table lacks %q:\n%s", want, tab)
