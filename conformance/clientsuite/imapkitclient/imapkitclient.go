@@ -378,8 +378,8 @@ func (a *Client) ESearch(ctx context.Context, q clientsuite.SearchQuery, ret []s
 	out := &clientsuite.ESearchResult{}
 	es := r.ESearch
 	if es == nil {
-		// RFC 4731 §3.1: a server may omit the ESEARCH response when
-		// nothing matched only if... it must not; say so.
+		// RFC 4731 §3.1: a SEARCH with RETURN options is answered with
+		// an ESEARCH response, matches or not.
 		return nil, errors.New("imapkitclient: UID SEARCH RETURN answered without an ESEARCH response")
 	}
 	out.Min, out.HasMin = es.Min, es.Has&wire.ESearchMin != 0
