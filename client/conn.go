@@ -723,6 +723,8 @@ func (c *Conn) decoderOptions() *codec.DecoderOptions {
 		MaxLiteralSize:  c.opts.maxLiteralSize(),
 		StreamThreshold: c.opts.streamThreshold(),
 		OnLiteral:       c.onLiteral,
+		Strict:          c.opts.Strict,
+		OnParseError:    c.opts.OnParseError,
 	}
 }
 

@@ -171,8 +171,86 @@ func indexByte(s string, c byte) int {
 	return -1
 }
 
-// fetchItem reads one msg-att item into f.
+// fetchItem reads one msg-att item into f. When the item's parser
+// fails, a lenient decoder keeps the item in f.Items as a generic value
+// with the parser's error (see canRecover).
 func (p *Parser) fetchItem(f *wire.FetchData) error {
+	start, gen := p.pos, p.lineGen
+	has, secs, sizes, items := f.Has, len(f.Sections), len(f.BinarySizes), len(f.Items)
+	err := p.typedFetchItem(f)
+	if err == nil || !p.canRecover(err, gen) {
+		return err
+	}
+	// Undo what the failed parser stored.
+	if added := f.Has &^ has; added != 0 {
+		f.Has = has
+		clearFetchFields(f, added)
+	}
+	f.Sections, f.BinarySizes, f.Items = f.Sections[:secs], f.BinarySizes[:sizes], f.Items[:items]
+	p.pos = start
+	name, gerr := p.genericItemName()
+	if gerr == nil {
+		gerr = p.ReadSP()
+	}
+	if gerr != nil {
+		return err
+	}
+	p.itemStr = name
+	v, gerr := p.value(false)
+	p.itemStr = ""
+	if gerr != nil {
+		return err
+	}
+	f.Items = append(f.Items, wire.FetchItem{Name: name, Data: v, ParseErr: p.recovered("FETCH item", name, err)})
+	return nil
+}
+
+// clearFetchFields zeroes the fields of the base items in attrs.
+func clearFetchFields(f *wire.FetchData, attrs wire.FetchAttrs) {
+	if attrs&wire.FetchUID != 0 {
+		f.UID = 0
+	}
+	if attrs&wire.FetchFlags != 0 {
+		f.Flags = nil
+	}
+	if attrs&wire.FetchInternalDate != 0 {
+		f.InternalDate = time.Time{}
+	}
+	if attrs&wire.FetchRFC822Size != 0 {
+		f.RFC822Size = 0
+	}
+	if attrs&wire.FetchEnvelope != 0 {
+		f.Envelope = nil
+	}
+	if attrs&(wire.FetchBody|wire.FetchBodyStructure) != 0 && f.Has&(wire.FetchBody|wire.FetchBodyStructure) == 0 {
+		f.BodyStructure = nil
+	}
+}
+
+// genericItemName reads a FETCH item name with its section and origin,
+// as an unknown item's: the base name upper-cased, the rest as sent.
+func (p *Parser) genericItemName() (string, error) {
+	name, err := p.readName(cAtom, '[')
+	if err != nil {
+		return "", err
+	}
+	if p.pos < len(p.line) && p.line[p.pos] == '[' {
+		nameEnd := p.pos
+		if _, err := p.genericAtom(false); err != nil {
+			return "", err
+		}
+		p.scratch = append(append(p.scratch[:0], name...), p.line[nameEnd:p.pos]...)
+		upper(p.scratch[:len(name)])
+		return p.str(p.scratch), nil
+	}
+	if entry, ok := p.reg.items[string(name)]; ok {
+		return entry.name, nil
+	}
+	return p.intern(name), nil
+}
+
+// typedFetchItem reads one msg-att item into f with its parser.
+func (p *Parser) typedFetchItem(f *wire.FetchData) error {
 	start := p.pos
 	name, err := p.readName(cAtom, '[')
 	if err != nil {
@@ -228,15 +306,7 @@ func (p *Parser) fetchItem(f *wire.FetchData) error {
 	}
 	var data any
 	if ok {
-		mark, gen := p.pos, p.lineGen
 		data, err = entry.parse(p, itemName)
-		// An extension's parser that fails on what it was given must not
-		// end the connection when the value is still on this line: the
-		// item falls back to a generic value, as an unknown one would.
-		if err != nil && !p.strict && p.lineGen == gen && !isLimit(err) {
-			p.pos = mark
-			data, err = p.value(false)
-		}
 	} else {
 		data, err = p.value(false)
 	}

@@ -46,6 +46,12 @@ type DecoderOptions struct {
 	// or LIST is an error, not an odd tree. It costs a second parse of
 	// each response; literal contents are not kept twice.
 	Validate *Registry
+	// OnParseError, when set, is called at the end of each response
+	// for every parser failure a lenient decoder recovered from (see
+	// [ParseError]), after the response is complete and before
+	// ReadResponse returns it. It runs on the decoder's goroutine and
+	// must not block.
+	OnParseError func(resp *wire.Response, err *ParseError)
 	// OnLiteral, when set, receives each literal larger than
 	// StreamThreshold while the response is being parsed, instead of
 	// the literal being buffered. info says where the literal sits; lit
@@ -172,6 +178,15 @@ func (d *Decoder) ReadResponse() (*wire.Response, error) {
 	}
 	err := d.p.response(resp)
 	d.p.resp = nil
+	if err == nil && len(d.p.perrs) > 0 {
+		if h := d.p.opt.OnParseError; h != nil {
+			for _, pe := range d.p.perrs {
+				h(resp, pe)
+			}
+		}
+	}
+	clear(d.p.perrs)
+	d.p.perrs = d.p.perrs[:0]
 	if err == nil && d.vp != nil {
 		err = d.validate(start)
 	}
@@ -193,6 +208,16 @@ func (d *Decoder) validate(start int64) error {
 	vp.off = start
 	err := vp.response(&wire.Response{})
 	vp.resp = nil
+	for _, pe := range vp.perrs {
+		// Validation accepts what the parsers accept, not what a lenient
+		// decoder recovers from; a code's generic arguments are valid
+		// (see respCode).
+		if err == nil && pe.What != "code" {
+			err = pe.Err
+		}
+	}
+	clear(vp.perrs)
+	vp.perrs = vp.perrs[:0]
 	clear(d.rec.lits) // release literal contents
 	if err == io.EOF {
 		err = &LimitError{Offset: start, Err: io.ErrUnexpectedEOF}
@@ -387,11 +412,28 @@ func (p *Parser) untagged(resp *wire.Response) error {
 		}
 	}
 	if ok {
+		mark, gen := p.pos, p.lineGen
 		data, err := entry.parse(p, resp)
 		if err != nil {
-			return err
+			// One policy for every registered parser: a lenient decoder
+			// keeps what the parser could not read as a generic tree and
+			// records why; a strict one fails the response.
+			if !p.canRecover(err, gen) {
+				return err
+			}
+			p.pos = mark
+			vals, gerr := p.values(false)
+			if gerr != nil {
+				return err
+			}
+			resp.Data = nil
+			if vals != nil {
+				resp.Data = vals
+			}
+			resp.ParseErr = p.recovered("data", resp.Name, err)
+		} else {
+			resp.Data = data
 		}
-		resp.Data = data
 	} else {
 		vals, err := p.values(false)
 		if err != nil {
@@ -430,9 +472,9 @@ func (p *Parser) respText(resp *wire.Response, cont bool) error {
 	}
 	if c, _ := p.PeekByte(); c == '[' {
 		start, gen := p.pos, p.lineGen
-		code, err := p.respCode()
+		code, err, hard := p.respCode()
 		switch {
-		case err != nil && (p.lineGen != gen || isLimit(err)):
+		case err != nil && (hard || p.lineGen != gen || isLimit(err)):
 			return err
 		case err != nil:
 			// Not a response code: "[" is just the first character of
@@ -460,14 +502,16 @@ func (p *Parser) respText(resp *wire.Response, cont bool) error {
 	return err
 }
 
-// respCode reads "[" resp-text-code "]".
-func (p *Parser) respCode() (*wire.Code, error) {
+// respCode reads "[" resp-text-code "]". hard reports an error that
+// must fail the response even though what follows "[" might be text: a
+// registered code parser that failed in strict mode.
+func (p *Parser) respCode() (code *wire.Code, err error, hard bool) {
 	p.pos++ // "["
 	name, err := p.readName(cAtom, 0)
 	if err != nil {
-		return nil, err
+		return nil, err, false
 	}
-	code := &wire.Code{}
+	code = &wire.Code{}
 	entry, ok := p.reg.codes[string(name)]
 	if ok {
 		code.Name = entry.name
@@ -476,54 +520,65 @@ func (p *Parser) respCode() (*wire.Code, error) {
 	}
 	if c, _ := p.PeekByte(); c != ']' {
 		if err := p.Expect(' '); err != nil {
-			return nil, err
+			return nil, err, false
 		}
 	}
+	var perr error // the registered parser's failure
 	if ok {
 		mark, gen := p.pos, p.lineGen
 		data, err := entry.parse(p, code.Name)
 		if err == nil && p.Consume(']') {
 			code.Data = data
-			return code, nil
+			return code, nil, false
+		}
+		if err == nil {
+			err = p.SyntaxError(`"]"`)
 		}
 		if p.lineGen != gen || isLimit(err) {
-			if err == nil {
-				err = p.SyntaxError(`"]"`)
-			}
-			return nil, err
+			return nil, err, false
 		}
+		// Unlike data and FETCH items, this holds in strict mode too:
+		// resp-text-code ends with the alternative atom [SP 1*<any
+		// TEXT-CHAR except "]">] (RFC 9051 §9), which every code's
+		// arguments may take, so [UIDNEXT soon] is valid IMAP.
+		perr = err
 		p.pos = mark
 	}
+	defer func() {
+		if perr != nil && code != nil {
+			code.ParseErr = p.recovered("code", code.Name, perr)
+		}
+	}()
 	if p.Consume(']') {
-		return code, nil
+		return code, nil, false
 	}
 	mark, gen := p.pos, p.lineGen
 	vals, err := p.values(true)
 	if err == nil && p.Consume(']') {
 		code.Args = vals
-		return code, nil
+		return code, nil, false
 	}
 	if p.lineGen != gen || isLimit(err) {
 		if err == nil {
 			err = p.SyntaxError(`"]"`)
 		}
-		return nil, err
+		return nil, err, false
 	}
 	// The generic form: atom SP 1*<any TEXT-CHAR except "]">, as one atom.
 	p.pos = mark
 	i := bytes.IndexByte(p.line[mark:], ']')
 	if i <= 0 {
-		return nil, p.errAt(len(p.line), `"]"`)
+		return nil, p.errAt(len(p.line), `"]"`), false
 	}
 	text := p.line[mark : mark+i]
 	for j, c := range text {
 		if c == 0 || c == '\r' || (c >= 0x80 && p.strict) {
-			return nil, p.errAt(mark+j, "TEXT-CHAR")
+			return nil, p.errAt(mark+j, "TEXT-CHAR"), false
 		}
 	}
 	code.Args = []wire.Value{{Kind: wire.KindAtom, Str: p.str(text)}}
 	p.pos = mark + i + 1
-	return code, nil
+	return code, nil, false
 }
 
 // isLimit reports whether err is a limit or read error, which no

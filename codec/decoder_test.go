@@ -26,12 +26,17 @@ var decCmpOpts = cmp.Options{
 	cmpopts.IgnoreFields(wire.Response{}, "Seq"),
 }
 
+// errAny stands for any recorded parse error in a fixture.
+var errAny = errors.New("any parse error")
+
 // fixtureOpts compare decoded responses with hand-written ones, which
 // leave out the wire details a decoder records for re-encoding (the
 // order of FETCH items, the form of section contents); the re-encoding
 // tests check those.
 var fixtureOpts = cmp.Options{
 	decCmpOpts,
+	// A fixture says where a parse error is expected with errAny.
+	cmp.Comparer(func(a, b error) bool { return (a == nil) == (b == nil) }),
 	cmpopts.IgnoreFields(wire.FetchData{}, "Order"),
 	cmpopts.IgnoreFields(wire.SectionData{}, "Form"),
 }
@@ -190,11 +195,36 @@ func TestRFC9051_7_1_ResponseCodes(t *testing.T) {
 		{`[MYRIGHTS "acdilrsw"]`, &wire.Code{Name: "MYRIGHTS", Args: []wire.Value{vQuoted("acdilrsw")}}},
 		{"[REFERRAL imap://user;AUTH=*@SERVER2/]", &wire.Code{Name: "REFERRAL", Args: []wire.Value{vAtom("imap://user;AUTH=*@SERVER2/")}}},
 		{"[X-WEIRD a (b]", &wire.Code{Name: "X-WEIRD", Args: []wire.Value{vAtom("a (b")}}},
-		// a known code with arguments it does not define: generic
-		{"[UIDNEXT soon]", &wire.Code{Name: "UIDNEXT", Args: []wire.Value{vAtom("soon")}}},
-		{"[ALERT now]", &wire.Code{Name: "ALERT", Args: []wire.Value{vAtom("now")}}},
 		// lower case
 		{"[uidnext 5]", &wire.Code{Name: "UIDNEXT", Data: uint32(5)}},
+	}
+	// A known code with arguments its parser does not accept: generic
+	// arguments and the parser's error.
+	for _, tt := range []struct {
+		in   string
+		want *wire.Code
+	}{
+		{"[UIDNEXT soon]", &wire.Code{Name: "UIDNEXT", Args: []wire.Value{vAtom("soon")}}},
+		{"[ALERT now]", &wire.Code{Name: "ALERT", Args: []wire.Value{vAtom("now")}}},
+	} {
+		in := "* OK " + tt.in + " text\r\n"
+		var hooked []*ParseError
+		got, err := decodeStream([]byte(in), &DecoderOptions{OnParseError: func(_ *wire.Response, pe *ParseError) { hooked = append(hooked, pe) }})
+		if err != nil || len(got) != 1 || got[0].Code == nil || got[0].Code.ParseErr == nil {
+			t.Errorf("Decode(%q) = %v, %+v; want a code with ParseErr", in, err, got)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got[0].Code, decCmpOpts, cmpopts.IgnoreFields(wire.Code{}, "ParseErr")); diff != "" || got[0].Text != "text" {
+			t.Errorf("Decode(%q): code mismatch (-want +got):\n%s", in, diff)
+		}
+		if len(hooked) != 1 || hooked[0] != got[0].Code.ParseErr || hooked[0].What != "code" || hooked[0].Name != tt.want.Name {
+			t.Errorf("Decode(%q): OnParseError got %v; want the code's error once", in, hooked)
+		}
+		// The same in strict mode: resp-text-code's generic alternative
+		// matches (RFC 9051 §9).
+		if got, err := decodeStream([]byte(in), &DecoderOptions{Strict: true}); err != nil || got[0].Code.ParseErr == nil {
+			t.Errorf("Decode(%q) strict = %v; want the generic code", in, err)
+		}
 	}
 	for _, strict := range []bool{false, true} {
 		for _, tt := range tests {

@@ -744,9 +744,14 @@ func (e *ResponseEncoder) status(s *wire.StatusData) error {
 		}
 		vw.str(it.Name)
 		vw.byte(' ')
-		if it.Nil {
+		switch {
+		case it.Other != nil:
+			if err := e.value(it.Other, false, 0); err != nil {
+				return err
+			}
+		case it.Nil:
 			vw.str("NIL")
-		} else {
+		default:
 			vw.number(it.Value)
 		}
 	}

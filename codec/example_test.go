@@ -92,7 +92,7 @@ func ExampleRegistry() {
 }
 
 func ExampleSyntaxError() {
-	d := codec.NewDecoder(strings.NewReader("* 3 FETCH (UID x)\r\n"), nil)
+	d := codec.NewDecoder(strings.NewReader("* 3 FETCH (UID x)\r\n"), &codec.DecoderOptions{Strict: true})
 	_, err := d.ReadResponse()
 	var se *codec.SyntaxError
 	if errors.As(err, &se) {
@@ -102,6 +102,31 @@ func ExampleSyntaxError() {
 	// Output:
 	// 15 nz-number
 	// codec: expected nz-number at offset 15 near "* 3 FETCH (UID x)"
+}
+
+// A lenient decoder keeps what a parser could not read as a generic
+// value and records the parser's error on it.
+func ExampleParseError() {
+	in := "* 3 FETCH (UID x FLAGS (\\Seen))\r\n"
+	d := codec.NewDecoder(strings.NewReader(in), &codec.DecoderOptions{
+		OnParseError: func(resp *wire.Response, err *codec.ParseError) {
+			fmt.Println("hook:", err.What, err.Name)
+		},
+	})
+	r, err := d.ReadResponse()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	f := r.Data.(*wire.FetchData)
+	fmt.Println(f.Flags, f.Has&wire.FetchUID != 0)
+	for _, it := range f.Items {
+		fmt.Printf("%s %#v: %v\n", it.Name, it.Data, it.ParseErr)
+	}
+	// Output:
+	// hook: FETCH item UID
+	// [\Seen] false
+	// UID x: codec: FETCH item UID kept as a generic value: expected nz-number at offset 15 near "* 3 FETCH (UID x FLAGS (\\Seen))"
 }
 
 func ExampleCommandDecoder() {
