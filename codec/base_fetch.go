@@ -32,6 +32,29 @@ func parseFetch(p *Parser, resp *wire.Response) (any, error) {
 		}
 		return f, nil
 	}
+	// Leniently, the items may come in extra parentheses,
+	// "((UID 1 FLAGS ()))" (seen from production servers).
+	extra := 0
+	for !p.strict && extra < 2 {
+		if c, _ := p.PeekByte(); c != '(' {
+			break
+		}
+		if err := p.open(); err != nil {
+			return nil, err
+		}
+		extra++
+	}
+	end := func() bool {
+		if !p.Consume(')') {
+			return false
+		}
+		for ; extra > 0; extra-- {
+			if !p.Consume(')') {
+				return false
+			}
+		}
+		return true
+	}
 	ordered := true
 	for n := 1; ; n++ {
 		if n > p.opt.MaxListItems {
@@ -59,14 +82,20 @@ func parseFetch(p *Parser, resp *wire.Response) (any, error) {
 				f.Order = 0
 			}
 		}
-		if p.Consume(')') {
+		if c, _ := p.PeekByte(); c == ')' {
+			if !end() {
+				return nil, p.SyntaxError(`")"`)
+			}
 			f.Order = canonicalOrder(f.Order)
 			return f, nil
 		}
 		if err := p.ReadSP(); err != nil {
 			return nil, err
 		}
-		if !p.strict && p.Consume(')') {
+		if c, _ := p.PeekByte(); c == ')' && !p.strict {
+			if !end() {
+				return nil, p.SyntaxError(`")"`)
+			}
 			f.Order = canonicalOrder(f.Order)
 			return f, nil
 		}
@@ -256,6 +285,11 @@ func (p *Parser) typedFetchItem(f *wire.FetchData) error {
 	if err != nil {
 		return err
 	}
+	if !p.strict && p.itemWithoutValue() {
+		// "(UID 1 FLAGS)": an item without a value before ")" (seen from
+		// production servers) says nothing; it is skipped.
+		return nil
+	}
 	entry, ok := p.reg.items[string(name)]
 	hasSection := p.pos < len(p.line) && p.line[p.pos] == '['
 	// The item a literal in the value belongs to (LiteralInfo.Item).
@@ -317,6 +351,33 @@ func (p *Parser) typedFetchItem(f *wire.FetchData) error {
 	return nil
 }
 
+// itemWithoutValue reports whether the item name just read (with its
+// section and origin, if any) is followed by ")" instead of SP and a
+// value, and if so consumes the section and origin.
+func (p *Parser) itemWithoutValue() bool {
+	i := p.pos
+	if i < len(p.line) && p.line[i] == '[' {
+		j, err := p.skipBracket(i)
+		if err != nil {
+			return false
+		}
+		i = j
+		if i < len(p.line) && p.line[i] == '<' {
+			for i < len(p.line) && p.line[i] != '>' && p.line[i] != ' ' && p.line[i] != ')' {
+				i++
+			}
+			if i < len(p.line) && p.line[i] == '>' {
+				i++
+			}
+		}
+	}
+	if i < len(p.line) && p.line[i] == ')' {
+		p.pos = i
+		return true
+	}
+	return false
+}
+
 // fetchValue reads the value of a base item without a section.
 func (p *Parser) fetchValue(f *wire.FetchData, kind baseItem) error {
 	var err error
@@ -339,8 +400,14 @@ func (p *Parser) fetchValue(f *wire.FetchData, kind baseItem) error {
 		f.Envelope, err = p.envelope()
 		f.Has |= wire.FetchEnvelope
 	case itemBody, itemBodyStructure:
-		f.BodyStructure = &wire.BodyStructure{}
-		err = p.body(f.BodyStructure)
+		if !p.strict && p.ReadNil() {
+			// BODYSTRUCTURE NIL (seen from production servers): nothing
+			// known about the structure.
+			f.BodyStructure = nil
+		} else {
+			f.BodyStructure = &wire.BodyStructure{}
+			err = p.body(f.BodyStructure)
+		}
 		if kind == itemBody {
 			f.Has |= wire.FetchBody
 		} else {
@@ -355,6 +422,10 @@ func (p *Parser) fetchValue(f *wire.FetchData, kind baseItem) error {
 // fetchFlags reads "(" [flag-fetch *(SP flag-fetch)] ")" (RFC 9051 §9).
 // An empty list is an empty, non-nil slice.
 func (p *Parser) fetchFlags() ([]string, error) {
+	if !p.strict && p.ReadNil() {
+		// FLAGS NIL: seen from production servers; no flags.
+		return []string{}, nil
+	}
 	if err := p.open(); err != nil {
 		return nil, err
 	}

@@ -108,8 +108,16 @@ func (p *Parser) delimiter() (rune, error) {
 	if err != nil {
 		return 0, err
 	}
+	if len(b) == 0 {
+		// "" : seen from production servers for a flat hierarchy; read
+		// leniently as NIL.
+		if p.strict {
+			return 0, p.errAt(start+1, "QUOTED-CHAR")
+		}
+		return 0, nil
+	}
 	r, n := utf8.DecodeRune(b)
-	if len(b) == 0 || n != len(b) && p.strict {
+	if n != len(b) && p.strict {
 		return 0, p.errAt(start, "QUOTED-CHAR")
 	}
 	return r, nil

@@ -708,7 +708,7 @@ func TestValidate(t *testing.T) {
 	bad := []struct{ in, at string }{
 		{"* 1 FETCH (UID abc)\r\n", "abc"},
 		{"* 1 FETCH\r\n", "\r\n"},
-		{"* 1 FETCH (BODY[] {3}\r\nabc FLAGS)\r\n", ")\r\n"},
+		{"* 1 FETCH (BODY[] {3}\r\nabc FLAGS x)\r\n", "x)\r\n"},
 		{"* LIST (\\Noselect) \"/\"\r\n", "\r\n"},
 		{"* OK x\r\n* 2 EXISTS 5\r\n", "5\r\n"},
 		{"* STATUS INBOX (MESSAGES x)\r\n", "x)"},

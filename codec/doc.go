@@ -69,6 +69,35 @@
 //   - 0 and leading zeros where an nz-number is required, a one-digit day
 //     in a date-time without its leading space, "<origin.length>" echoed
 //     in a FETCH section, an empty FETCH list "()".
+//   - Seen from production servers (and accepted by MailKit): FLAGS NIL
+//     (no flags); BODYSTRUCTURE NIL (BodyStructure nil), NIL in place of
+//     a part of a multipart (skipped) or of the envelope and body of a
+//     MESSAGE/RFC822 part (nil); a multipart with no parts, such as
+//     ("ALTERNATIVE" ("BOUNDARY" "x") NIL NIL); a negative octet or line
+//     count such as -1 (0); a disposition sent as a string ("inline") or
+//     as (NIL NIL) (nil), and NIL in a language list (skipped); an empty
+//     quoted hierarchy delimiter "" in LIST (NIL); "%" and "*" in an
+//     unquoted mailbox name; a {n+} literal from the server; extra
+//     parentheses around the FETCH items, "((UID 1))"; a FETCH item
+//     without a value before ")" (skipped).
+//
+// # Parsers that fail
+//
+// One policy holds for every registered parser, the base protocol's and
+// the extensions': when a data parser, a FETCH item parser, or the
+// parser of an item of STATUS, ESEARCH or LIST-EXTENDED fails, a
+// lenient decoder keeps what it could not read as a generic value with a
+// [*ParseError] recorded on it (Response.ParseErr, FetchItem.ParseErr)
+// and passed to DecoderOptions.OnParseError; a strict decoder fails the
+// response with the parser's error. A response code whose parser fails
+// keeps its generic arguments (Code.Args, Code.ParseErr) in both modes,
+// since resp-text-code's generic alternative matches them (RFC 9051
+// §9). A value is read again only while it is on the current line: a
+// parser that fails after a literal fails the response in both modes.
+// Unknown names are not failures: an unknown response, code or FETCH
+// item, and an unknown STATUS, ESEARCH or LIST-EXTENDED item, is a
+// generic value in both modes (a STATUS item with a number keeps the
+// number, e.g. MAILBOXID (F2212ea87) of RFC 8474 is StatusItem.Other).
 //
 // Courier's "* QUOTA "ROOT"" without a resource list is a generic tree
 // for the base registry (QUOTA is an extension); an extension's parser

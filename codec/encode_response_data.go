@@ -505,6 +505,8 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 	vw.byte('(')
 	if b.IsMultipart() {
 		if len(b.Parts) == 0 {
+			// A multipart with no parts has no syntax (1*body); a lenient
+			// decoder reads one from servers that send it.
 			return fmt.Errorf("%w: multipart without parts", ErrUnsupportedData)
 		}
 		for i := range b.Parts {
@@ -540,9 +542,6 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 	isMsg := strings.EqualFold(b.Type, "MESSAGE") &&
 		(strings.EqualFold(b.Subtype, "RFC822") || strings.EqualFold(b.Subtype, "GLOBAL"))
 	if isMsg {
-		if b.Body == nil {
-			return fmt.Errorf("%w: MESSAGE/%s part without Body", ErrUnsupportedData, b.Subtype)
-		}
 		vw.byte(' ')
 		env := b.Envelope
 		if env == nil {
@@ -550,7 +549,10 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 		}
 		e.envelope(env)
 		vw.byte(' ')
-		if err := e.body(b.Body, depth+1); err != nil {
+		if b.Body == nil {
+			// As a lenient decoder reads a server's NIL body.
+			vw.str("NIL")
+		} else if err := e.body(b.Body, depth+1); err != nil {
 			return err
 		}
 	}

@@ -580,11 +580,12 @@ func (p *Parser) literalHeader() (size int64, binary, sync bool, err error) {
 	sync = true
 	if p.Consume('+') {
 		// Non-synchronizing literals are for commands (RFC 7888); RFC 9051
-		// §9 forbids them from the server, and no server sends them.
-		if !p.cmd {
+		// §9 forbids them from the server. Leniently a server's {n+} is
+		// read as {n} (seen from production servers).
+		if !p.cmd && p.strict {
 			return 0, false, false, p.errAt(p.pos-1, `"}"`)
 		}
-		sync = false
+		sync = !p.cmd
 	}
 	if err := p.Expect('}'); err != nil {
 		return 0, false, false, err
@@ -796,8 +797,20 @@ func (p *Parser) astringBytes() ([]byte, error) {
 // otherwise: Dovecot 2.3.19 sends the UTF-8 name, in a literal, in the
 // STATUS that NOTIFY pushes (testdata/dovecot/notify.s2c), and servers
 // that predate RFC 3501 keep names that clients wrote in 8-bit.
+//
+// Leniently, an unquoted name may also hold the list wildcards "%" and
+// "*" (list-char, RFC 9051 §9), which some servers send unquoted.
 func (p *Parser) ReadMailbox() (string, error) {
 	start := p.pos
+	if !p.strict {
+		if c, ok := p.PeekByte(); ok && c != '"' && c != '{' && !p.literal8Next() {
+			b, err := p.readClass(cList, "mailbox")
+			if err != nil {
+				return "", err
+			}
+			return p.mailbox(b, start)
+		}
+	}
 	b, err := p.astringBytes()
 	if err != nil {
 		return "", err
@@ -916,7 +929,12 @@ func (p *Parser) ReadFlag() (string, error) {
 }
 
 // ReadFlagList reads a flag-list (RFC 9051 §9). An empty list is nil.
+// Leniently, NIL is read as the empty list (FLAGS NIL, seen from
+// production servers).
 func (p *Parser) ReadFlagList() ([]string, error) {
+	if !p.strict && p.ReadNil() {
+		return nil, nil
+	}
 	var flags []string
 	var buf [16]string
 	err := p.ReadList(func(p *Parser) error {

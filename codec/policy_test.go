@@ -27,7 +27,7 @@ func TestFailurePolicy(t *testing.T) {
 				t.Errorf("data %#v, ParseErr %v; want a generic tree and the error", r.Data, r.ParseErr)
 			}
 		}},
-		{"FETCH base item", "* 1 FETCH (UID 5 BODY (\"TEXT\") FLAGS (\\Seen))\r\n", "FETCH item", "BODY", func(t *testing.T, r *wire.Response) {
+		{"FETCH base item", "* 1 FETCH (UID 5 BODY (\"TEXT\" 1) FLAGS (\\Seen))\r\n", "FETCH item", "BODY", func(t *testing.T, r *wire.Response) {
 			f := r.Data.(*wire.FetchData)
 			if f.UID != 5 || len(f.Flags) != 1 || f.BodyStructure != nil || f.Has&wire.FetchBody != 0 ||
 				len(f.Items) != 1 || f.Items[0].Name != "BODY" || f.Items[0].ParseErr == nil {
