@@ -15,19 +15,27 @@ func (p *Parser) envelope() (*wire.Envelope, error) {
 	}
 	defer p.Leave()
 	e := &wire.Envelope{}
-	var err error
-	if e.Date, _, err = p.ReadNString(); err != nil {
+	nstring := func(dst *string, f wire.EnvelopeFields) error {
+		s, isNil, err := p.ReadNString()
+		if s == "" && !isNil {
+			e.Empty |= f
+		}
+		*dst = s
+		return err
+	}
+	if err := nstring(&e.Date, wire.EnvelopeDate); err != nil {
 		return nil, err
 	}
 	if err := p.ReadSP(); err != nil {
 		return nil, err
 	}
-	if e.Subject, _, err = p.ReadNString(); err != nil {
+	if err := nstring(&e.Subject, wire.EnvelopeSubject); err != nil {
 		return nil, err
 	}
 	var ends [6]int
 	var buf [12]wire.Address
 	addrs := buf[:0]
+	var err error
 	for i := range ends {
 		if err := p.ReadSP(); err != nil {
 			return nil, err
@@ -51,13 +59,13 @@ func (p *Parser) envelope() (*wire.Envelope, error) {
 	if err := p.ReadSP(); err != nil {
 		return nil, err
 	}
-	if e.InReplyTo, _, err = p.ReadNString(); err != nil {
+	if err := nstring(&e.InReplyTo, wire.EnvelopeInReplyTo); err != nil {
 		return nil, err
 	}
 	if err := p.ReadSP(); err != nil {
 		return nil, err
 	}
-	if e.MessageID, _, err = p.ReadNString(); err != nil {
+	if err := nstring(&e.MessageID, wire.EnvelopeMessageID); err != nil {
 		return nil, err
 	}
 	if err := p.Expect(')'); err != nil {
@@ -112,9 +120,12 @@ func (p *Parser) address() (wire.Address, error) {
 				return a, err
 			}
 		}
-		s, _, err := p.ReadNString()
+		s, isNil, err := p.ReadNString()
 		if err != nil {
 			return a, err
+		}
+		if s == "" && !isNil {
+			a.Empty |= wire.AddressFields(1) << i // "" as sent, not NIL
 		}
 		*f = s
 	}

@@ -459,17 +459,17 @@ func (e *ResponseEncoder) sectionSpec(s *wire.Section) error {
 func (e *ResponseEncoder) envelope(env *wire.Envelope) {
 	vw := &e.vw
 	vw.byte('(')
-	e.nstr(env.Date)
+	e.addrField(env.Date, env.Empty&wire.EnvelopeDate != 0)
 	vw.byte(' ')
-	e.nstr(env.Subject)
+	e.addrField(env.Subject, env.Empty&wire.EnvelopeSubject != 0)
 	for _, l := range [...][]wire.Address{env.From, env.Sender, env.ReplyTo, env.To, env.Cc, env.Bcc} {
 		vw.byte(' ')
 		e.addresses(l)
 	}
 	vw.byte(' ')
-	e.nstr(env.InReplyTo)
+	e.addrField(env.InReplyTo, env.Empty&wire.EnvelopeInReplyTo != 0)
 	vw.byte(' ')
-	e.nstr(env.MessageID)
+	e.addrField(env.MessageID, env.Empty&wire.EnvelopeMessageID != 0)
 	vw.byte(')')
 }
 
@@ -483,16 +483,26 @@ func (e *ResponseEncoder) addresses(l []wire.Address) {
 	vw.byte('(')
 	for _, a := range l {
 		vw.byte('(')
-		e.nstr(a.Name)
+		e.addrField(a.Name, a.Empty&wire.AddressName != 0)
 		vw.byte(' ')
-		e.nstr(a.ADL)
+		e.addrField(a.ADL, a.Empty&wire.AddressADL != 0)
 		vw.byte(' ')
-		e.nstr(a.Mailbox)
+		e.addrField(a.Mailbox, a.Empty&wire.AddressMailbox != 0)
 		vw.byte(' ')
-		e.nstr(a.Host)
+		e.addrField(a.Host, a.Empty&wire.AddressHost != 0)
 		vw.byte(')')
 	}
 	vw.byte(')')
+}
+
+// addrField writes an nstring field of an address or an envelope: NIL
+// for "" unless empty says the empty string was meant.
+func (e *ResponseEncoder) addrField(s string, empty bool) {
+	if s == "" && empty {
+		e.vw.str(`""`)
+		return
+	}
+	e.nstr(s)
 }
 
 // body writes a body structure (RFC 9051 §9 "body"), with extension

@@ -124,3 +124,39 @@ func TestServerQuirks(t *testing.T) {
 		})
 	}
 }
+
+// TestRFC3501_7_4_2_AddressNilVersusEmpty: NIL and "" in address fields
+// are kept apart, so that group syntax is told apart and what a server
+// sent re-encodes as it came (Courier sends ((NIL NIL "" NIL)(NIL NIL ""
+// NIL)) for an empty group).
+func TestRFC3501_7_4_2_AddressNilVersusEmpty(t *testing.T) {
+	in := "* 1 FETCH (ENVELOPE (NIL \"\" ((NIL NIL \"\" NIL)(NIL NIL \"\" NIL)) " +
+		"((NIL NIL \"team\" NIL)(\"A\" NIL \"a\" \"x.org\")(NIL NIL NIL NIL)) NIL ((\"\" \"\" \"b\" \"\")) NIL NIL NIL NIL))\r\n"
+	for _, strict := range []bool{false, true} {
+		rs, err := decodeStream([]byte(in), &DecoderOptions{Strict: strict})
+		if err != nil {
+			t.Fatalf("Decode strict=%v: %v", strict, err)
+		}
+		env := rs[0].Data.(*wire.FetchData).Envelope
+		from := env.From
+		if len(from) != 2 || !from[0].IsGroupStart() || from[0].IsGroupEnd() || from[0].Mailbox != "" ||
+			from[0].Empty != wire.AddressMailbox || from[0].Addr() != "" {
+			t.Errorf("Courier's From = %+v; want two group starts with an empty name", from)
+		}
+		sender := env.Sender
+		if len(sender) != 3 || !sender[0].IsGroupStart() || sender[1].IsGroupStart() || sender[1].Addr() != "a@x.org" ||
+			!sender[2].IsGroupEnd() || sender[2].Empty != 0 {
+			t.Errorf("group = %+v", sender)
+		}
+		if a := env.To[0]; a.Empty != wire.AddressName|wire.AddressADL|wire.AddressHost || a.IsGroupStart() || a.IsGroupEnd() {
+			t.Errorf("To = %+v; want empty name, adl and host", a)
+		}
+		var out strings.Builder
+		if err := NewResponseEncoder(&out, nil).WriteResponse(rs[0]); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != in {
+			t.Errorf("re-encoded\n%q\nwant\n%q", out.String(), in)
+		}
+	}
+}
