@@ -107,5 +107,16 @@
 //
 // A [CommandDecoder] reads client commands for proxies and test servers,
 // with a callback at each synchronizing literal so that the server can
-// send its continuation request. Arguments are generic value trees.
+// send its continuation request. Arguments are generic value trees;
+// [ParseCommand] turns those of SELECT/EXAMINE, FETCH, SEARCH (a tree of
+// [SearchKey]s), STORE, APPEND, LIST/LSUB and STATUS into typed commands,
+// whose Command methods give back the wire.Command an [Encoder] writes.
+//
+// # Encoding responses
+//
+// A [ResponseEncoder] writes responses. Typed data is written by the
+// encoder registered beside its parser ([Registry.EncodeData],
+// [Registry.EncodeCode], [Registry.EncodeFetchItem]) with a [Writer], so
+// that a proxy re-encodes what it decoded, byte for byte, extensions
+// included.
 package codec

@@ -149,3 +149,27 @@ func ExampleCommandDecoder() {
 	// A2 UID FETCH (1:* (FLAGS))
 	// "+ go ahead\r\n"
 }
+
+// A test server reads a command and uses its typed form.
+func ExampleParseCommand() {
+	in := "A1 UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)]<0.512>) (CHANGEDSINCE 42)\r\n"
+	cmd, err := codec.NewCommandDecoder(strings.NewReader(in), nil).ReadCommand(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, err := codec.ParseCommand(cmd, false)
+	if err != nil {
+		fmt.Println(err) // a server answers BAD
+		return
+	}
+	f := c.(*codec.FetchCommand)
+	fmt.Println(f.UID, f.Set, f.ChangedSince)
+	for _, it := range f.Items {
+		fmt.Println(it.Name, it.Peek, it.Section.Fields, it.Count)
+	}
+	// Output:
+	// true 1:* 42
+	// FLAGS false [] 0
+	// BODY true [SUBJECT] 512
+}

@@ -1144,7 +1144,9 @@ func (p *Parser) pushValue(inCode bool) error {
 	if err != nil {
 		return err
 	}
-	if n, ok := atoiBytes(b); ok {
+	// In commands, digits with a leading zero stay an atom, so that an
+	// astring such as a mailbox named 007 keeps its spelling.
+	if n, ok := atoiBytes(b); ok && !(p.cmd && len(b) > 1 && b[0] == '0') {
 		v.Kind, v.Num = wire.KindNumber, n
 		return nil
 	}
