@@ -155,7 +155,13 @@ func validAtom(s string) bool {
 				return false
 			}
 		case c == '[':
-			inSection = true
+			// A section, or else an ordinary ATOM-CHAR (the flag "["), as
+			// the decoders read them (sectionEnd).
+			if j, _ := sectionEnd(s, i); j >= 0 {
+				inSection = true
+			} else if !wire.IsAtomChar(c) {
+				return false
+			}
 		case octetClass[c]&clAtomTok == 0:
 			return false
 		}

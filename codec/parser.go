@@ -1177,21 +1177,22 @@ func atoiBytes(b []byte) (uint64, bool) {
 }
 
 // genericAtom reads the token of an atom-like value: ATOM-CHARs, "]"
-// (except inside a response code), "\", "%", "*", and bracketed parts
-// such as a FETCH item's section. Leniently, 8-bit bytes too.
+// (except inside a response code), "\", "%", "*", and, after a name, a
+// bracketed section such as a FETCH item's (see sectionEnd). Leniently,
+// 8-bit bytes too.
 func (p *Parser) genericAtom(inCode bool) ([]byte, error) {
 	line := p.line
 	start := p.pos
 	i := start
 	for i < len(line) {
 		c := line[i]
-		if c == '[' {
-			j, err := p.skipBracket(i)
-			if err != nil {
-				return nil, err
+		if c == '[' && i > 0 && charClass[line[i-1]]&cAtom != 0 {
+			// A section after a name, as in BODY[1.MIME]; otherwise "["
+			// is an ATOM-CHAR like any other.
+			if j, _ := sectionEnd(bytesToString(line), i); j >= 0 {
+				i = j
+				continue
 			}
-			i = j
-			continue
 		}
 		if c == ']' && inCode {
 			break
@@ -1209,37 +1210,63 @@ func (p *Parser) genericAtom(inCode bool) ([]byte, error) {
 	return line[start:i], nil
 }
 
-// skipBracket returns the index after the "]" that closes the "[" at i,
-// skipping quoted strings and nested brackets.
+// skipBracket returns the index after the "]" that closes the "[" at i
+// (see sectionEnd), or a syntax error where the section breaks off.
 func (p *Parser) skipBracket(i int) (int, error) {
-	line := p.line
-	depth := 0
-	for j := i; j < len(line); j++ {
-		switch line[j] {
+	j, bad := sectionEnd(bytesToString(p.line), i)
+	if j < 0 {
+		return 0, p.errAt(bad, `"]"`)
+	}
+	return j, nil
+}
+
+// sectionEnd returns the index after the "]" that closes the "[" at i
+// of s, when what follows is a bracketed section as FETCH item names
+// carry them (BODY[HEADER.FIELDS (DATE "X")]): nested brackets, quoted
+// strings and balanced parentheses, with no "]" inside them. Otherwise
+// it returns -1 and the index where the section
+// breaks off: "[" is then an ordinary ATOM-CHAR (RFC 9051 §9: only "]"
+// is a resp-special), as in the flag "[".
+func sectionEnd(s string, i int) (end, bad int) {
+	depth, parens := 0, 0
+	for j := i; j < len(s); j++ {
+		switch c := s[j]; c {
 		case '[':
 			depth++
 		case ']':
 			depth--
 			if depth == 0 {
-				return j + 1, nil
+				if parens != 0 {
+					return -1, j
+				}
+				return j + 1, 0
 			}
+		case '(':
+			parens++
+		case ')':
+			if parens == 0 {
+				return -1, j
+			}
+			parens--
 		case '"':
 			k := j + 1
-			for k < len(line) && line[k] != '"' {
-				if line[k] == '\\' {
+			for k < len(s) && s[k] != '"' {
+				if s[k] == '\\' {
 					k++
 				}
 				k++
 			}
-			if k >= len(line) {
-				return 0, p.errAt(len(line), "DQUOTE")
+			if k >= len(s) {
+				return -1, len(s)
 			}
 			j = k
-		case 0, '\r', '{':
-			return 0, p.errAt(j, `"]"`)
+		default:
+			if c < 0x20 || c == '{' || c >= 0x7f {
+				return -1, j
+			}
 		}
 	}
-	return 0, p.errAt(len(line), `"]"`)
+	return -1, len(s)
 }
 
 // sep reads the separator between two values of a list: SP, or nothing

@@ -160,3 +160,48 @@ func TestRFC3501_7_4_2_AddressNilVersusEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagOpenBracket: "[" is an ATOM-CHAR (RFC 9051 §9: only "]" is a
+// resp-special), so "[" is a flag; typed decoding, generic decoding and
+// validated generic decoding agree, and it re-encodes. (Found by
+// FuzzDecodeResponse; the input is kept in testdata/fuzz.)
+func TestFlagOpenBracket(t *testing.T) {
+	in := "* FLAGS ([)\r\n" +
+		"* OK [PERMANENTFLAGS (a[ \\*)] x\r\n" +
+		"* 1 FETCH (FLAGS (a[) BODY[] \"x\")\r\n"
+	for _, strict := range []bool{false, true} {
+		typed, err := decodeStream([]byte(in), &DecoderOptions{Strict: strict})
+		if err != nil {
+			t.Fatalf("typed strict=%v: %v", strict, err)
+		}
+		if f := typed[0].Data.([]string); len(f) != 1 || f[0] != "[" {
+			t.Errorf("FLAGS = %q", f)
+		}
+		if f := typed[1].Code.Data.([]string); len(f) != 2 || f[0] != "a[" || typed[1].Text != "x" {
+			t.Errorf("PERMANENTFLAGS = %q, text %q", f, typed[1].Text)
+		}
+		if f := typed[2].Data.(*wire.FetchData); len(f.Flags) != 1 || f.Flags[0] != "a[" || len(f.Sections) != 1 {
+			t.Errorf("FETCH = %+v", f)
+		}
+		generic, err := decodeStream([]byte(in), &DecoderOptions{Strict: strict, Registry: NewRegistry()})
+		if err != nil {
+			t.Fatalf("generic strict=%v: %v", strict, err)
+		}
+		if g := generic[0].Data.([]wire.Value); len(g) != 1 || len(g[0].List) != 1 || g[0].List[0].Str != "[" {
+			t.Errorf("generic FLAGS = %#v", g)
+		}
+		if _, err := decodeStream([]byte(in), &DecoderOptions{Strict: strict, Registry: NewRegistry(), Validate: NewBaseRegistry()}); err != nil {
+			t.Errorf("validated strict=%v: %v", strict, err)
+		}
+		var out strings.Builder
+		enc := NewResponseEncoder(&out, nil)
+		for _, r := range typed {
+			if err := enc.WriteResponse(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if out.String() != in {
+			t.Errorf("re-encoded %q; want %q", out.String(), in)
+		}
+	}
+}
