@@ -49,7 +49,7 @@ type SearchReturnOption struct {
 //	NOT                                               Keys (one)
 //	OR                                                Keys (two)
 //	AND (a parenthesized list)                        Keys
-//	MODSEQ (RFC 7162 §3.1.5)                          Num; Str and Str2 the entry name and type, if given
+//	MODSEQ (RFC 7162 §3.1.5)                          Num; Str and Str2 the entry name and type (Str2 "" without them)
 //	EMAILID THREADID (RFC 8474)                       Str
 type SearchKey struct {
 	Name string
@@ -369,7 +369,7 @@ func (k *SearchKey) appendArgs(dst []wire.Value, depth int) ([]wire.Value, error
 			}
 		}
 	case skModSeq:
-		if k.Str != "" {
+		if k.Str2 != "" { // the entry type is there when the entry is
 			dst = append(dst, wire.Quoted(k.Str), wire.Atom(k.Str2))
 		}
 		dst = append(dst, wire.Number(k.Num))

@@ -364,14 +364,14 @@ func parseFetchAttr(v *wire.Value) (FetchAttr, bool) {
 			return a, false
 		}
 	} else {
-		// An extension's item with a section: kept as sent.
-		j, err := p.skipBracket(0)
-		if err != nil {
+		// An extension's item with a section: kept as sent, with any
+		// partial, in Name.
+		if _, err := p.skipBracket(0); err != nil {
 			return a, false
 		}
-		a.Name = strings.ToUpper(s[:i]) + s[i:i+j]
+		a.Name = strings.ToUpper(s[:i]) + s[i:]
 		a.HasSection = false
-		p.pos = j
+		return a, true
 	}
 	if p.Consume('<') {
 		if name == "BINARY.SIZE" {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -203,4 +204,74 @@ func TestTypedCommandErrors(t *testing.T) {
 	if c, err := ParseCommand(&wire.Command{Tag: "A1", Name: "NOOP"}, false); c != nil || err != nil {
 		t.Errorf("NOOP = %v, %v; want nil, nil", c, err)
 	}
+}
+
+// FuzzTypedCommand: a typed command that parses encodes to a command
+// that parses to the same typed command, and nothing panics.
+func FuzzTypedCommand(f *testing.F) {
+	for _, s := range []string{
+		"A1 SELECT INBOX (QRESYNC (1 2 1:5 (1,3 4,6)))\r\n",
+		"A2 UID FETCH 1:* (FLAGS BODY.PEEK[1.HEADER.FIELDS (A B)]<0.9>) (CHANGEDSINCE 3 VANISHED)\r\n",
+		"A3 SEARCH RETURN (MIN PARTIAL 1:5) CHARSET UTF-8 OR NOT (SEEN FROM a) UID 1:* HEADER x {1}\r\ny MODSEQ \"/flags/a\" all 5\r\n",
+		"A4 STORE 1 (UNCHANGEDSINCE 0) -FLAGS.SILENT \\Seen a[\r\n",
+		"A5 APPEND m (\\Seen) \" 1-Jan-2024 00:00:00 +0000\" {1}\r\nx ~{1}\r\ny\r\n",
+		"A6 LIST (SUBSCRIBED) \"\" (a% *) RETURN (STATUS (MESSAGES))\r\n",
+		"A7 STATUS &AOk- (UNSEEN)\r\n",
+	} {
+		f.Add([]byte(s))
+	}
+	setEq := cmp.Comparer(func(a, b seqset.Set) bool { return a.Equal(b) })
+	f.Fuzz(func(t *testing.T, in []byte) {
+		d := NewCommandDecoder(bytes.NewReader(in), &DecoderOptions{MaxLineLength: 4096, MaxLiteralSize: 1 << 16, MaxDepth: 16, MaxListItems: 1000})
+		for i := 0; i < 20; i++ {
+			cmd, err := d.ReadCommand(nil)
+			if err != nil {
+				if _, ok := err.(*SyntaxError); ok {
+					continue
+				}
+				return
+			}
+			for _, utf8 := range []bool{false, true} {
+				c, err := ParseCommand(cmd, utf8)
+				if err != nil || c == nil {
+					continue
+				}
+				var back *wire.Command
+				switch c := c.(type) {
+				case *SelectCommand:
+					back, err = c.Command(cmd.Tag, utf8)
+				case *FetchCommand:
+					back, err = c.Command(cmd.Tag)
+				case *SearchCommand:
+					back, err = c.Command(cmd.Tag)
+				case *StoreCommand:
+					back, err = c.Command(cmd.Tag)
+				case *AppendCommand:
+					back, err = c.Command(cmd.Tag, utf8)
+				case *ListCommand:
+					back, err = c.Command(cmd.Tag, utf8)
+				case *StatusCommand:
+					back, err = c.Command(cmd.Tag, utf8)
+				}
+				if err != nil {
+					continue // e.g. a name that has no modified UTF-7
+				}
+				var b bytes.Buffer
+				if err := NewEncoder(&b, &EncoderOptions{UTF8: utf8, Binary: true}).WriteCommand(back, func() error { return nil }); err != nil {
+					continue // e.g. an atom the encoder does not send
+				}
+				again, err := NewCommandDecoder(&b, nil).ReadCommand(nil)
+				if err != nil {
+					t.Fatalf("%q encoded as %q does not decode: %v", in, b.String(), err)
+				}
+				c2, err := ParseCommand(again, utf8)
+				if err != nil {
+					t.Fatalf("%q encoded as %q does not parse: %v", in, b.String(), err)
+				}
+				if diff := cmp.Diff(c, c2, setEq, cmpopts.EquateEmpty()); diff != "" {
+					t.Fatalf("%q encoded as %q parses differently:\n%s", in, b.String(), diff)
+				}
+			}
+		}
+	})
 }
