@@ -293,7 +293,7 @@ func (p *Parser) typedFetchItem(f *wire.FetchData) error {
 	entry, ok := p.reg.items[string(name)]
 	hasSection := p.pos < len(p.line) && p.line[p.pos] == '['
 	// The item a literal in the value belongs to (LiteralInfo.Item).
-	p.itemStart, p.itemEnd, p.itemGen = start, p.pos, p.lineGen
+	p.markItem(start)
 	if ok && entry.base != itemOther {
 		switch entry.base {
 		case itemBody, itemBinary, itemBinarySize:
@@ -304,7 +304,7 @@ func (p *Parser) typedFetchItem(f *wire.FetchData) error {
 				return p.SyntaxError(`"["`)
 			}
 		case itemRFC822:
-			p.itemStart, p.itemEnd, p.itemGen = start, p.pos, p.lineGen
+			p.markItem(start)
 			if err := p.ReadSP(); err != nil {
 				return err
 			}
@@ -334,7 +334,7 @@ func (p *Parser) typedFetchItem(f *wire.FetchData) error {
 	} else {
 		itemName = p.intern(name)
 	}
-	p.itemStart, p.itemEnd, p.itemGen = start, p.pos, p.lineGen
+	p.markItem(start)
 	if err := p.ReadSP(); err != nil {
 		return err
 	}
@@ -495,7 +495,7 @@ func (p *Parser) sectionItem(f *wire.FetchData, entry itemEntry, start int) erro
 		}
 		sd.Origin, sd.HasOrigin = o, true
 	}
-	p.itemStart, p.itemEnd, p.itemGen = start, p.pos, p.lineGen
+	p.markItem(start)
 	if err := p.ReadSP(); err != nil {
 		return err
 	}
