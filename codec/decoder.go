@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"math"
 
 	"github.com/imapkit/imapkit/wire"
 )
@@ -38,14 +37,6 @@ type DecoderOptions struct {
 	// UTF8 says that mailbox names are UTF-8 (UTF8=ACCEPT is enabled,
 	// RFC 9051 §6.3.1), not modified UTF-7.
 	UTF8 bool
-	// Validate, when set, makes the decoder also parse each response
-	// with the parsers of this registry (typically NewBaseRegistry())
-	// and fail where they fail, while Response.Data, the codes and the
-	// FETCH items stay what Registry gives. A tool that prints generic
-	// trees (Registry: NewRegistry()) sets it so that a malformed FETCH
-	// or LIST is an error, not an odd tree. It costs a second parse of
-	// each response; literal contents are not kept twice.
-	Validate *Registry
 	// OnParseError, when set, is called at the end of each response
 	// for every parser failure a lenient decoder recovered from (see
 	// [ParseError]), after the response is complete and before
@@ -103,12 +94,6 @@ type Decoder struct {
 	ownBR bool
 	seq   uint64
 	err   error
-
-	// Validate: the second parser, reading the recording of each
-	// response through replay.
-	vp     *Parser
-	rec    recording
-	replay replayReader
 }
 
 // NewDecoder returns a decoder reading from r. It reads through r itself
@@ -122,16 +107,6 @@ func NewDecoder(r io.Reader, opts *DecoderOptions) *Decoder {
 		d.ownBR = true
 	}
 	d.p.init(br, opts)
-	if d.p.opt.Validate != nil {
-		vopt := d.p.opt
-		vopt.Registry, vopt.Validate = d.p.opt.Validate, nil
-		// Streamed literals are replayed as zeros and discarded.
-		vopt.OnLiteral = func(_ *LiteralInfo, lit *Literal) error { return nil }
-		vopt.MaxLiteralSize = math.MaxInt64
-		d.vp = &Parser{}
-		d.vp.init(bufio.NewReaderSize(&d.replay, 4096), &vopt)
-		d.p.rec = &d.rec
-	}
 	return d
 }
 
@@ -157,9 +132,6 @@ func (d *Decoder) Reset(r io.Reader) {
 // or as modified UTF-7 (false). See DecoderOptions.UTF8.
 func (d *Decoder) SetUTF8(on bool) {
 	d.p.opt.UTF8 = on
-	if d.vp != nil {
-		d.vp.opt.UTF8 = on
-	}
 }
 
 // ReadResponse reads the next response. At the end of the stream, on a
@@ -172,10 +144,6 @@ func (d *Decoder) ReadResponse() (*wire.Response, error) {
 		return nil, d.err
 	}
 	resp := &wire.Response{}
-	start := d.p.off
-	if d.vp != nil {
-		d.rec.buf, d.rec.lits = d.rec.buf[:0], d.rec.lits[:0]
-	}
 	err := d.p.response(resp)
 	d.p.resp = nil
 	if err == nil && len(d.p.perrs) > 0 {
@@ -187,9 +155,6 @@ func (d *Decoder) ReadResponse() (*wire.Response, error) {
 	}
 	clear(d.p.perrs)
 	d.p.perrs = d.p.perrs[:0]
-	if err == nil && d.vp != nil {
-		err = d.validate(start)
-	}
 	if err != nil {
 		d.err = err
 		return nil, err
@@ -197,92 +162,6 @@ func (d *Decoder) ReadResponse() (*wire.Response, error) {
 	d.seq++
 	resp.Seq = d.seq
 	return resp, nil
-}
-
-// validate parses the recording of the response that started at stream
-// offset start again, with the Validate registry.
-func (d *Decoder) validate(start int64) error {
-	d.replay = replayReader{rec: &d.rec}
-	vp := d.vp
-	vp.br.Reset(&d.replay)
-	vp.off = start
-	err := vp.response(&wire.Response{})
-	vp.resp = nil
-	for _, pe := range vp.perrs {
-		// Validation accepts what the parsers accept, not what a lenient
-		// decoder recovers from; a code's generic arguments are valid
-		// (see respCode).
-		if err == nil && pe.What != "code" {
-			err = pe.Err
-		}
-	}
-	clear(vp.perrs)
-	vp.perrs = vp.perrs[:0]
-	clear(d.rec.lits) // release literal contents
-	if err == io.EOF {
-		err = &LimitError{Offset: start, Err: io.ErrUnexpectedEOF}
-	}
-	return err
-}
-
-// recording holds the lines (with their CRLF) and the literals of one
-// response.
-type recording struct {
-	buf  []byte
-	lits []recLiteral
-}
-
-type recLiteral struct {
-	at   int // offset in buf
-	size int64
-	data []byte // nil when streamed: replayed as zeros
-}
-
-// replayReader yields a recording as the stream it was read from.
-type replayReader struct {
-	rec  *recording
-	pos  int   // in rec.buf
-	lit  int   // next literal
-	left int64 // octets of the current literal still to yield
-	in   bool  // yielding literal lit-1
-}
-
-func (r *replayReader) Read(b []byte) (int, error) {
-	if r.rec == nil {
-		return 0, io.EOF
-	}
-	if r.in {
-		l := &r.rec.lits[r.lit-1]
-		n := int(min(int64(len(b)), r.left))
-		if l.data != nil {
-			copy(b, l.data[l.size-r.left:])
-		} else {
-			clear(b[:n])
-		}
-		r.left -= int64(n)
-		if r.left == 0 {
-			r.in = false
-		}
-		return n, nil
-	}
-	end := len(r.rec.buf)
-	if r.lit < len(r.rec.lits) {
-		end = r.rec.lits[r.lit].at
-		if r.pos == end {
-			r.in, r.left = true, r.rec.lits[r.lit].size
-			r.lit++
-			if r.left == 0 {
-				r.in = false
-			}
-			return r.Read(b)
-		}
-	}
-	if r.pos == end {
-		return 0, io.EOF
-	}
-	n := copy(b, r.rec.buf[r.pos:end])
-	r.pos += n
-	return n, nil
 }
 
 // response reads one response (RFC 9051 §9, "response-data",

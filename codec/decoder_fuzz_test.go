@@ -110,28 +110,19 @@ func FuzzDecodeResponse(f *testing.F) {
 			}
 		}
 		decodeForFuzz(bytes.NewReader(in), fuzzOpts(empty, true))
-		// Generic trees validated by the base parsers accept exactly what
-		// the base parsers accept, and give the same trees as without
-		// validation.
-		generic, gerr := decodeForFuzz(bytes.NewReader(in), fuzzOpts(empty, false))
-		vopts := fuzzOpts(empty, false)
-		vopts.Validate = base
-		validated, verr := decodeForFuzz(bytes.NewReader(in), vopts)
-		// Validation accepts what the parsers accept: a lenient typed
-		// decoding that recovered from a parser's failure does not count.
+		// Generic trees accept whatever the base parsers accept, so that
+		// a tool that prints generic trees and validates them with the
+		// base parsers (imapc decode) accepts exactly what typed decoding
+		// accepts without recovering from a parser failure.
+		_, gerr := decodeForFuzz(bytes.NewReader(in), fuzzOpts(empty, false))
 		lhard := lerr
 		if lhard == "" {
 			if pe := hardParseErr(lenient); pe != nil {
 				lhard = pe.Error()
 			}
 		}
-		if (verr == "") != (lhard == "") {
-			t.Fatalf("validated generic decoding: error %q; typed decoding: %q", verr, lhard)
-		}
-		if verr == "" && gerr == "" {
-			if diff := cmp.Diff(generic, validated, decCmpOpts); diff != "" {
-				t.Fatalf("validation changed the trees:\n%s", diff)
-			}
+		if lhard == "" && gerr != "" {
+			t.Fatalf("generic decoding: error %q; typed decoding accepts", gerr)
 		}
 		// Streaming every literal gives the same responses, less the
 		// literal contents.

@@ -85,9 +85,6 @@ func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err 
 			return nil, 0, false, false, err
 		}
 	}
-	if p.rec != nil {
-		p.rec.lits = append(p.rec.lits, recLiteral{at: len(p.rec.buf), size: size, data: data})
-	}
 	if err := p.readLine(); err != nil {
 		if err == io.EOF {
 			err = &LimitError{Offset: p.off, Err: io.ErrUnexpectedEOF}

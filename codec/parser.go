@@ -90,8 +90,6 @@ type Parser struct {
 
 	onSyncLiteral func(size int64) error // command decoder only
 
-	rec *recording // the lines and literals of the response, for Validate
-
 	perrs []*ParseError // parser failures recovered from in this response
 }
 
@@ -204,9 +202,6 @@ func (p *Parser) readLine() error {
 		return p.errAt(len(b)-1, "CRLF")
 	}
 	p.line = b[:len(b)-2]
-	if p.rec != nil {
-		p.rec.buf = append(p.rec.buf, b...)
-	}
 	return nil
 }
 

@@ -106,19 +106,19 @@ func TestServerQuirks(t *testing.T) {
 			}
 			// Generic trees validated by the base parsers: accepted
 			// leniently, rejected strictly.
-			if _, err := decodeStream([]byte(tt.in), &DecoderOptions{Registry: NewRegistry(), Validate: NewBaseRegistry()}); err != nil {
+			if _, err := validatedDecode([]byte(tt.in), DecoderOptions{}); err != nil {
 				t.Errorf("lenient validated Decode(%q) = %v", tt.in, err)
 			}
 			off := int64(strings.Index(tt.in, tt.at))
-			for _, reg := range []*Registry{nil, NewRegistry()} {
-				opts := &DecoderOptions{Strict: true, Registry: reg}
-				if reg != nil {
-					opts.Validate = NewBaseRegistry()
+			for _, validated := range []bool{false, true} {
+				if validated {
+					_, err = validatedDecode([]byte(tt.in), DecoderOptions{Strict: true})
+				} else {
+					_, err = decodeStream([]byte(tt.in), &DecoderOptions{Strict: true})
 				}
-				_, err = decodeStream([]byte(tt.in), opts)
 				var se *SyntaxError
 				if !errors.As(err, &se) || se.Offset != off || !strings.Contains(se.Expected, tt.want) {
-					t.Errorf("strict Decode(%q) (validated %v) = %v; want a *SyntaxError at %d expecting %s", tt.in, reg != nil, err, off, tt.want)
+					t.Errorf("strict Decode(%q) (validated %v) = %v; want a *SyntaxError at %d expecting %s", tt.in, validated, err, off, tt.want)
 				}
 			}
 		})
@@ -190,7 +190,7 @@ func TestFlagOpenBracket(t *testing.T) {
 		if g := generic[0].Data.([]wire.Value); len(g) != 1 || len(g[0].List) != 1 || g[0].List[0].Str != "[" {
 			t.Errorf("generic FLAGS = %#v", g)
 		}
-		if _, err := decodeStream([]byte(in), &DecoderOptions{Strict: strict, Registry: NewRegistry(), Validate: NewBaseRegistry()}); err != nil {
+		if _, err := validatedDecode([]byte(in), DecoderOptions{Strict: strict}); err != nil {
 			t.Errorf("validated strict=%v: %v", strict, err)
 		}
 		var out strings.Builder
