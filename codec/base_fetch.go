@@ -371,6 +371,9 @@ func (p *Parser) itemWithoutValue() bool {
 			}
 		}
 	}
+	for i < len(p.line) && p.line[i] == ' ' {
+		i++ // "(UID 1 FLAGS )"
+	}
 	if i < len(p.line) && p.line[i] == ')' {
 		p.pos = i
 		return true
