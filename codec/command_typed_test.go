@@ -268,7 +268,8 @@ func FuzzTypedCommand(f *testing.F) {
 				if err != nil {
 					t.Fatalf("%q encoded as %q does not parse: %v", in, b.String(), err)
 				}
-				if diff := cmp.Diff(c, c2, setEq, cmpopts.EquateEmpty()); diff != "" {
+				// A literal holding NUL goes out as a literal8 (RFC 3516).
+				if diff := cmp.Diff(c, c2, setEq, cmpopts.EquateEmpty(), cmpopts.IgnoreFields(wire.Value{}, "Form")); diff != "" {
 					t.Fatalf("%q encoded as %q parses differently:\n%s", in, b.String(), diff)
 				}
 			}
