@@ -5,6 +5,7 @@ go 1.26
 require (
 	github.com/imapkit/imapkit/client v0.0.0
 	github.com/imapkit/imapkit/codec v0.0.0
+	github.com/imapkit/imapkit/conformance v0.0.0
 	github.com/imapkit/imapkit/seqset v0.0.0
 	github.com/imapkit/imapkit/transport v0.0.0
 	github.com/imapkit/imapkit/utf7 v0.0.0
@@ -19,6 +20,7 @@ require (
 replace (
 	github.com/imapkit/imapkit/client => ../client
 	github.com/imapkit/imapkit/codec => ../codec
+	github.com/imapkit/imapkit/conformance => ../conformance
 	github.com/imapkit/imapkit/seqset => ../seqset
 	github.com/imapkit/imapkit/transport => ../transport
 	github.com/imapkit/imapkit/utf7 => ../utf7

@@ -2,6 +2,19 @@ module github.com/imapkit/imapkit/conformance
 
 go 1.26
 
+require (
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
+	github.com/google/go-cmp v0.7.0
+	github.com/imapkit/imapkit/client v0.0.0
+	github.com/imapkit/imapkit/codec v0.0.0
+	github.com/imapkit/imapkit/seqset v0.0.0
+	github.com/imapkit/imapkit/transport v0.0.0
+	github.com/imapkit/imapkit/utf7 v0.0.0
+	github.com/imapkit/imapkit/wire v0.0.0
+)
+
+require github.com/klauspost/compress v1.20.4 // indirect
+
 replace (
 	github.com/imapkit/imapkit/client => ../client
 	github.com/imapkit/imapkit/codec => ../codec
