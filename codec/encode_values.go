@@ -155,12 +155,10 @@ func validAtom(s string) bool {
 				return false
 			}
 		case c == '[':
-			// A section, or else an ordinary ATOM-CHAR (the flag "["), as
-			// the decoders read them (sectionEnd).
-			if j, _ := sectionEnd(s, i); j >= 0 {
+			// A section after a name, or else an ordinary ATOM-CHAR (the
+			// flag "["), as the decoders read them (genericAtom).
+			if j, _ := sectionEnd(s, i); j >= 0 && i > 0 && wire.IsAtomChar(s[i-1]) {
 				inSection = true
-			} else if !wire.IsAtomChar(c) {
-				return false
 			}
 		case octetClass[c]&clAtomTok == 0:
 			return false

@@ -666,6 +666,13 @@ func FuzzResponseRoundTrip(f *testing.F) {
 				continue
 			}
 			r2, err := NewDecoder(bytes.NewReader(buf.Bytes()), opts).ReadResponse()
+			if err != nil && hardParseErr([]*wire.Response{r1}) != nil {
+				// The first decoding recovered from a parser's failure; the
+				// canonical form of its generic tree may put a string in a
+				// literal, after which the same failure cannot be
+				// recovered from (see the package documentation).
+				continue
+			}
 			if err != nil {
 				t.Fatalf("%q re-encoded as %q, which does not decode: %v", in, buf.Bytes(), err)
 			}
