@@ -23,7 +23,12 @@
 //
 // The decoder reads lines into a reusable buffer (bufio.Reader.ReadSlice)
 // and allocates only for the values it returns; many short strings of a
-// response share one allocation. A literal up to
+// response share one allocation: strings up to 512 octets are cut from
+// 8 KiB chunks (an arena), and small slices (flags, parameters,
+// addresses) from shared slabs. A string or slice that a caller keeps
+// pins its whole chunk: keeping one flag of a response for the life of a
+// program keeps up to 8 KiB alive. Copy what is kept for long
+// (strings.Clone, slices.Clone) when that matters. A literal up to
 // DecoderOptions.StreamThreshold is read into its value; a larger one goes
 // to DecoderOptions.OnLiteral, when set, as an io.Reader over the stream
 // ([Literal]), so that memory does not depend on literal sizes. A
