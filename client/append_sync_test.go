@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
+
+	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/wire"
 )
 
 // Issue 9 item 16, at the byte level: without LITERAL+, an APPEND (any
@@ -142,5 +146,88 @@ func BenchmarkAppendWithoutLiteralPlus(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/append")
 		})
+	}
+}
+
+// BenchmarkLiveAppendSync is BenchmarkAppendWithoutLiteralPlus against
+// a real server without LITERAL+ (Courier): IMAPKIT_SYNC_ADDR (host:port,
+// cleartext), IMAPKIT_SYNC_USER, IMAPKIT_SYNC_PASS. Run by hand; it
+// skips when they are not set.
+func BenchmarkLiveAppendSync(b *testing.B) {
+	addr, user, pass := os.Getenv("IMAPKIT_SYNC_ADDR"), os.Getenv("IMAPKIT_SYNC_USER"), os.Getenv("IMAPKIT_SYNC_PASS")
+	if addr == "" {
+		b.Skip("IMAPKIT_SYNC_ADDR not set")
+	}
+	ctx := context.Background()
+	c, err := Dial(ctx, "imap://"+addr, &Options{InsecureAuth: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, user, pass); err != nil {
+		b.Fatal(err)
+	}
+	if c.hasCap("LITERAL+") {
+		b.Skip("the server has LITERAL+")
+	}
+	mbox := fmt.Sprintf("INBOX.imapkit-sync-append-%d", os.Getpid()) // Courier names live under INBOX.
+	if err := c.Create(ctx, mbox); err != nil {
+		b.Fatal(err)
+	}
+	defer c.Delete(ctx, mbox)
+	const n = 50
+	msg := testMessage(1, strings.Repeat("x", 1000))
+	for _, mode := range []string{"sequential", "pipelined"} {
+		b.Run(mode, func(b *testing.B) {
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for range n {
+					do := func() {
+						if _, err := c.Append(ctx, mbox, strings.NewReader(msg), int64(len(msg)), nil); err != nil {
+							b.Error(err)
+						}
+					}
+					if mode == "sequential" {
+						do()
+					} else {
+						wg.Go(do)
+					}
+				}
+				wg.Wait()
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/append")
+		})
+	}
+}
+
+// needsSyncLiteral decides as the encoder does, without consuming bodies.
+func TestNeedsSyncLiteral(t *testing.T) {
+	c, _ := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1] hi", nil)
+	body := strings.NewReader("hello")
+	for _, tc := range []struct {
+		name  string
+		args  []wire.Value
+		caps  codec.EncoderOptions
+		wants bool
+	}{
+		{"atoms", []wire.Value{wire.Atom("INBOX")}, codec.EncoderOptions{}, false},
+		{"body", []wire.Value{wire.Atom("INBOX"), {Kind: wire.KindString, Body: body, Size: 5}}, codec.EncoderOptions{}, true},
+		{"body LITERAL+", []wire.Value{{Kind: wire.KindString, Body: body, Size: 5}}, codec.EncoderOptions{LiteralPlus: true}, false},
+		{"small body LITERAL-", []wire.Value{{Kind: wire.KindString, Body: body, Size: 5}}, codec.EncoderOptions{LiteralMinus: true}, false},
+		{"big body LITERAL-", []wire.Value{{Kind: wire.KindString, Body: body, Size: 5000}}, codec.EncoderOptions{LiteralMinus: true}, true},
+		{"8-bit string", []wire.Value{wire.String("sécret")}, codec.EncoderOptions{}, true},
+		{"long string LITERAL-", []wire.Value{wire.String(strings.Repeat("a", 5000))}, codec.EncoderOptions{LiteralMinus: true}, true},
+		{"long quoted-able string, LITERAL-", []wire.Value{wire.String(strings.Repeat("a", 2000))}, codec.EncoderOptions{LiteralMinus: true}, false},
+		{"nested", []wire.Value{wire.List(wire.String("a\r\nb"))}, codec.EncoderOptions{}, true},
+	} {
+		c.mu.Lock()
+		c.encOpts = tc.caps
+		c.mu.Unlock()
+		if got := c.needsSyncLiteral(tc.args); got != tc.wants {
+			t.Errorf("%s: needsSyncLiteral = %v; want %v", tc.name, got, tc.wants)
+		}
+	}
+	if body.Len() != 5 {
+		t.Errorf("the dry run consumed %d octets of a body", 5-body.Len())
 	}
 }
