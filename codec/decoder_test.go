@@ -699,25 +699,72 @@ func TestStickyError(t *testing.T) {
 var _ = bytes.Equal
 var _ = errors.Is
 
-// validatedDecode decodes in to generic trees and fails where the base
-// parsers fail (as imapc decode validates): a typed decoding error, or a
-// parser failure that a lenient decoder recovered from (but a code's,
-// whose generic form is valid IMAP).
+// validatedDecode decodes in to generic trees with a ValidatingDecoder
+// that checks them with the base parsers (as imapc decode does).
 func validatedDecode(in []byte, opts DecoderOptions) ([]*wire.Response, error) {
-	gopts := opts
-	gopts.Registry = NewRegistry()
-	generic, gerr := decodeStream(in, &gopts)
-	typed, terr := decodeStream(in, &opts)
-	if pe := hardParseErr(typed); pe != nil && (terr == nil || len(typed) < len(generic)) {
-		var perr *ParseError
-		if errors.As(pe, &perr) {
-			return generic, perr.Err
+	opts.Registry = NewRegistry()
+	d := NewValidatingDecoder(bytes.NewReader(in), &opts, NewBaseRegistry())
+	defer d.Close()
+	var out []*wire.Response
+	for {
+		r, err := d.ReadResponse()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+}
+
+// TestValidatingDecoder: generic trees, but the base parsers reject what
+// they reject (recovered parser failures included, codes excepted), at
+// the right offset, after the responses before; streamed literals reach
+// OnLiteral once.
+func TestValidatingDecoder(t *testing.T) {
+	bad := []struct{ in, at string }{
+		{"* 1 FETCH (UID abc)\r\n", "abc"},
+		{"* 1 FETCH\r\n", "\r\n"},
+		{"* 1 FETCH (BODY[] {3}\r\nabc FLAGS x)\r\n", "x)\r\n"},
+		{"* LIST (\\Noselect) \"/\"\r\n", "\r\n"},
+		{"* 2 EXISTS 5\r\n", "5\r\n"},
+		{"* STATUS INBOX (MESSAGES x)\r\n", "x)"},
+	}
+	for _, tt := range bad {
+		in := "* OK [UIDNEXT soon] generic code\r\n" + tt.in
+		rs, err := validatedDecode([]byte(in), DecoderOptions{})
+		var se *SyntaxError
+		if !errors.As(err, &se) || se.Offset != int64(strings.Index(in, tt.in)+strings.Index(tt.in, tt.at)) || len(rs) != 1 {
+			t.Errorf("validated Decode(%q) = %d responses, %v; want one and a syntax error at %q", in, len(rs), err, tt.at)
+		}
+		if _, err := decodeStream([]byte(in), &DecoderOptions{Registry: NewRegistry()}); err != nil {
+			t.Errorf("Decode(%q) without the check = %v", in, err)
 		}
 	}
-	if terr != nil && (gerr == nil || len(typed) <= len(generic)) {
-		return generic, terr
+	in := "* 1 FETCH (UID 1 BODY[] {5}\r\nhello BODY[TEXT] {70000}\r\n" + strings.Repeat("x", 70000) + ")\r\n* LIST () \"/\" {8}\r\nCaf&AOk-\r\nA1 OK done\r\n"
+	calls := 0
+	d := NewValidatingDecoder(strings.NewReader(in), &DecoderOptions{Registry: NewRegistry(), OnLiteral: func(*LiteralInfo, *Literal) error {
+		calls++
+		return nil
+	}}, NewBaseRegistry())
+	n := 0
+	for {
+		_, err := d.ReadResponse()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
 	}
-	return generic, gerr
+	if n != 3 || calls != 1 {
+		t.Errorf("%d responses, %d OnLiteral calls; want 3 and 1", n, calls)
+	}
+	if err := d.Close(); err != nil || d.Close() != nil {
+		t.Errorf("Close = %v", err)
+	}
 }
 
 func TestRFC3501_6_4_3_Expunge(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"io"
 	"os"
 	"strconv"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/imapkit/imapkit/codec"
@@ -125,10 +124,8 @@ func decodeStream(r io.Reader, w io.Writer, strict bool) error {
 	out := bufio.NewWriterSize(w, 64<<10)
 	j := &jsonWriter{h: sha256.New()}
 	// Malformed FETCH, LIST, ... are errors, not odd trees: a second
-	// decoder with the base parsers reads the same bytes.
-	v := startValidator(strict)
-	defer v.stop()
-	dec := codec.NewDecoder(io.TeeReader(r, v.pw), &codec.DecoderOptions{
+	// decoder with the base parsers checks the same bytes.
+	dec := codec.NewValidatingDecoder(r, &codec.DecoderOptions{
 		Registry:        codec.NewRegistry(),
 		StreamThreshold: literalLimit,
 		Strict:          strict,
@@ -146,12 +143,10 @@ func decodeStream(r io.Reader, w io.Writer, strict bool) error {
 			j.streamed = append(j.streamed, s)
 			return nil
 		},
-	})
-	for n := 0; ; n++ {
+	}, codec.NewBaseRegistry())
+	defer dec.Close()
+	for {
 		resp, err := dec.ReadResponse()
-		if err == nil {
-			err = v.result(n)
-		}
 		if err != nil {
 			if err == io.EOF {
 				return out.Flush()
@@ -172,106 +167,6 @@ func decodeStream(r io.Reader, w io.Writer, strict bool) error {
 			}
 		}
 	}
-}
-
-// validator decodes the stream a second time, with the base protocol's
-// parsers, on a goroutine of its own, so that decode fails where they
-// fail although it prints generic trees. It reads the bytes the printing
-// decoder reads, through a pipe (io.Pipe hands each write over whole, so
-// by the time the printing decoder has a response, the validator has
-// all of its bytes), and keeps one verdict per response until decode
-// asks for it.
-type validator struct {
-	pw   *io.PipeWriter
-	done chan struct{}
-
-	mu      sync.Mutex
-	cond    *sync.Cond
-	base    int     // index of verdicts[0]
-	verdict []error // per response, from base on
-	ended   bool    // no more verdicts
-}
-
-func startValidator(strict bool) *validator {
-	pr, pw := io.Pipe()
-	v := &validator{pw: pw, done: make(chan struct{})}
-	v.cond = sync.NewCond(&v.mu)
-	go v.run(pr, strict)
-	return v
-}
-
-func (v *validator) run(pr *io.PipeReader, strict bool) {
-	defer close(v.done)
-	dec := codec.NewDecoder(pr, &codec.DecoderOptions{
-		Strict:          strict,
-		StreamThreshold: literalLimit,
-		OnLiteral:       func(*codec.LiteralInfo, *codec.Literal) error { return nil }, // discarded
-	})
-	for {
-		resp, err := dec.ReadResponse()
-		if err == io.EOF {
-			break
-		}
-		if err == nil {
-			err = recoveredError(resp)
-		}
-		v.mu.Lock()
-		v.verdict = append(v.verdict, err)
-		v.cond.Broadcast()
-		v.mu.Unlock()
-		if err != nil {
-			break
-		}
-	}
-	// Keep reading, so that the printing decoder never waits on the pipe.
-	io.Copy(io.Discard, pr)
-	v.mu.Lock()
-	v.ended = true
-	v.cond.Broadcast()
-	v.mu.Unlock()
-}
-
-// result waits for the verdict on response n (counted from 0, asked in
-// order) and forgets the verdicts before it.
-func (v *validator) result(n int) error {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	for n-v.base >= len(v.verdict) && !v.ended {
-		v.cond.Wait()
-	}
-	if n-v.base >= len(v.verdict) {
-		return nil // the validator stopped at an error reported before
-	}
-	err := v.verdict[n-v.base]
-	v.verdict = v.verdict[n-v.base+1:]
-	v.base = n + 1
-	return err
-}
-
-// stop ends the validator and waits for its goroutine.
-func (v *validator) stop() {
-	v.pw.Close()
-	<-v.done
-}
-
-// recoveredError returns the error of a base parser that the decoder
-// recovered from on resp (its data or a FETCH item; a response code's
-// generic form is valid IMAP), or nil.
-func recoveredError(resp *wire.Response) error {
-	pe := resp.ParseErr
-	if fd, ok := resp.Data.(*wire.FetchData); ok && pe == nil {
-		for _, it := range fd.Items {
-			if it.ParseErr != nil {
-				pe = it.ParseErr
-				break
-			}
-		}
-	}
-	var perr *codec.ParseError
-	if errors.As(pe, &perr) {
-		return perr.Err
-	}
-	return pe
 }
 
 // offsetError makes sure err names a byte offset: the decoder's syntax
