@@ -13,6 +13,10 @@
 // is registered, so that an unknown extension never breaks the stream.
 // Response codes and FETCH items are dispatched the same way.
 //
+// A [ValidatingDecoder] is for tools that print generic trees: each
+// response is also checked by the base parsers, on a goroutine of its
+// own, apart from the decoder.
+//
 // Parsers are kept in a [Registry] that belongs to one decoder (one
 // connection). The base protocol installs itself with [RegisterBase] like
 // any extension; an extension adds its own with [Registry.Data],
