@@ -47,6 +47,7 @@ func (ss *session) cmdSelect(c *command) error {
 	ss.mbox = mb
 	ss.readOnly = c.name == "EXAMINE"
 	ss.view = slices.Clone(mb.msgs)
+	ss.expungePending = false
 	ss.seenUID = mb.uidNext - 1
 	ss.saved = nil
 	mb.sessions[ss] = struct{}{}

@@ -58,8 +58,9 @@ type session struct {
 	seenUID  uint32     // highest UID put in view
 	saved    []uint32   // SEARCHRES saved result, as UIDs (RFC 5182)
 
-	pendingFlags map[*message]struct{} // guarded by srv.mu
-	notify       chan struct{}
+	pendingFlags   map[*message]struct{} // guarded by srv.mu
+	expungePending bool                  // guarded by srv.mu: view holds expunged messages
+	notify         chan struct{}
 
 	okCode *wire.Code // code of the tagged OK of the current command
 	okText string
@@ -452,7 +453,8 @@ func (ss *session) sync(allowExpunge bool) {
 	var updates []flagUpdate
 	ss.srv.mu.Lock()
 	mb := ss.mbox
-	if allowExpunge {
+	if allowExpunge && ss.expungePending {
+		ss.expungePending = false
 		kept := ss.view[:0]
 		removed := uint32(0)
 		for i, m := range ss.view {

@@ -173,6 +173,9 @@ func (mb *mailbox) expunge(del func(*message) bool, origin *session) []*message 
 	mb.msgs = kept
 	if len(gone) > 0 {
 		mb.nextModSeq()
+		for s := range mb.sessions {
+			s.expungePending = true
+		}
 		mb.notify(origin, nil)
 	}
 	return gone
