@@ -156,10 +156,11 @@ func (ss *session) cmdExpunge(c *command) error {
 
 // snapshot is what FETCH and STORE read of a message under the lock.
 type snapshot struct {
-	seq    uint32
-	m      *message
-	flags  []string
-	modSeq uint64
+	seq     uint32
+	m       *message
+	flags   []string
+	modSeq  uint64
+	seenSet bool // FETCH set \Seen just now
 }
 
 // cmdFetch does FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9), with
@@ -225,19 +226,17 @@ func (ss *session) cmdFetch(c *command) error {
 		if hasCS && m.modSeq <= changedSince {
 			continue
 		}
+		seenSet := false
 		if setSeen && !m.expunged && !hasFlag(m.flags, `\Seen`) {
 			m.flags = append(slices.Clone(m.flags), `\Seen`)
 			m.modSeq = ss.mbox.nextModSeq()
 			ss.mbox.notify(ss, m)
+			seenSet = true
 		}
-		snaps = append(snaps, snapshot{uint32(i + 1), m, slices.Clone(m.flags), m.modSeq})
+		snaps = append(snaps, snapshot{uint32(i + 1), m, slices.Clone(m.flags), m.modSeq, seenSet})
 	}
 	srv.mu.Unlock()
 
-	if setSeen {
-		// RFC 9051 §6.4.5: \Seen set implicitly shows in FLAGS.
-		want["FLAGS"] = true
-	}
 	for _, sn := range snaps {
 		fd, extra, err := ss.fetchData(sn, items, want)
 		if err != nil {
@@ -266,7 +265,8 @@ func (ss *session) fetchData(sn snapshot, items []fetchItem, want map[string]boo
 		fd.Has |= wire.FetchUID
 		fd.UID = m.uid
 	}
-	if want["FLAGS"] {
+	// RFC 9051 §6.4.5: \Seen set by this FETCH shows in FLAGS.
+	if want["FLAGS"] || sn.seenSet {
 		fd.Has |= wire.FetchFlags
 		fd.Flags = sn.flags
 		if fd.Flags == nil {
@@ -474,7 +474,7 @@ func (ss *session) cmdStore(c *command) error {
 			mb.notify(ss, m)
 		}
 		if !silent || changed && ss.condstore && hasUS {
-			snaps = append(snaps, snapshot{uint32(i + 1), m, slices.Clone(m.flags), m.modSeq})
+			snaps = append(snaps, snapshot{seq: uint32(i + 1), m: m, flags: slices.Clone(m.flags), modSeq: m.modSeq})
 		}
 	}
 	newFlags := len(mb.keywords) != nkw
