@@ -40,7 +40,7 @@ func (c *Conn) Authenticate(ctx context.Context, mech sasl.Client) error {
 	}
 	cmd, err := c.start(ctx, Spec{
 		Name: "AUTHENTICATE", Args: args, States: notAuth, Alone: true,
-		Claim: claimName("CAPABILITY"), onDone: authenticated,
+		Claim: claimName("CAPABILITY"), onDone: authenticated, expectCont: true,
 	}, func(cmd *Command) error {
 		return c.saslExchange(ctx, cmd, mech, ir, sentIR)
 	})
@@ -81,6 +81,13 @@ func (c *Conn) saslExchange(ctx context.Context, cmd *Command, mech sasl.Client,
 			}
 			return err
 		}
+		select {
+		case <-cmd.done:
+			// The server completed the command along with its "+": an
+			// answer now would be read as a command.
+			return nil
+		default:
+		}
 		var out []byte
 		if first && !sentIR && ir != nil {
 			// The server's first challenge is empty; answer it with the
@@ -89,17 +96,17 @@ func (c *Conn) saslExchange(ctx context.Context, cmd *Command, mech sasl.Client,
 		} else {
 			challenge, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(resp.Text))
 			if derr != nil {
-				c.writeLine([]byte("*")) // cancel (RFC 9051 §6.2.2)
+				c.writeLine(ctx, cmd, []byte("*"), true) // cancel (RFC 9051 §6.2.2)
 				continue
 			}
 			out, err = mech.Next(challenge)
 			if err != nil {
-				c.writeLine([]byte("*"))
+				c.writeLine(ctx, cmd, []byte("*"), true)
 				continue
 			}
 		}
 		first = false
-		if err := c.writeLine([]byte(base64.StdEncoding.EncodeToString(out))); err != nil {
+		if err := c.writeLine(ctx, cmd, []byte(base64.StdEncoding.EncodeToString(out)), true); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -104,7 +105,10 @@ func (c *Conn) simple(ctx context.Context, spec Spec) error {
 }
 
 // Logout sends LOGOUT (RFC 9051 §6.1.3), waits for the server's BYE and
-// completion, and closes the connection.
+// completion, and closes the connection. A server that closes the
+// connection after its BYE without the tagged OK has logged out too: that
+// returns nil. Afterwards Err returns ErrClosed, whatever the order in
+// which the server's BYE, its OK and the end of the stream arrived.
 func (c *Conn) Logout(ctx context.Context) error {
 	cmd, err := c.Start(ctx, Spec{Name: "LOGOUT", Alone: true})
 	if err != nil {
@@ -112,6 +116,13 @@ func (c *Conn) Logout(ctx context.Context) error {
 		return err
 	}
 	_, err = cmd.Wait(ctx)
+	c.mu.Lock()
+	bye := c.bye != nil
+	c.mu.Unlock()
+	var ce *ConnError
+	if bye && errors.As(err, &ce) {
+		err = nil
+	}
 	c.Close()
 	return err
 }

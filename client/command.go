@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/wire"
@@ -59,7 +60,20 @@ type Spec struct {
 	Name string
 	Args []wire.Value
 	// Claim reports whether an untagged response belongs to this command.
-	// It runs on the reader goroutine and must be quick and must not block.
+	// The commands in flight are asked oldest first, each at most once
+	// per response; the first that claims it gets it. Claim runs on the
+	// reader goroutine, without any lock of the connection held: it must
+	// be quick and must not block or wait for a command, but it may read
+	// the connection's state (State, Mailbox, Caps once known) and may
+	// call Close. It may keep state between calls (e.g. what it already
+	// claimed): calls never overlap.
+	//
+	// When the response carries a literal that is streamed (above the
+	// stream threshold), Claim is called when the first such literal
+	// arrives, with the response parsed up to it: for FETCH, Data is the
+	// *wire.FetchData with the items that precede the literal. The
+	// decision then holds for the whole response.
+	//
 	// Nil claims nothing: every untagged response goes to the unclaimed
 	// queue.
 	Claim func(*wire.Response) bool
@@ -85,9 +99,12 @@ type Spec struct {
 	// internal hooks, run on the reader goroutine (library code only).
 	onDone func(c *Conn, resp *wire.Response) // state change on completion, any status
 	onOK   func(c *Conn) error                // after OK, before the next read (STARTTLS, COMPRESS)
-	// onCont answers continuation requests beyond literals (AUTHENTICATE,
-	// IDLE): it runs on the sender's goroutine.
-	onCont func(resp *wire.Response) ([]byte, error)
+	// expectCont: the server answers the command line itself with "+"
+	// (AUTHENTICATE, IDLE).
+	expectCont bool
+	// claimsByUID: Claim needs a FETCH's UID to decide (UID FETCH, UID
+	// STORE); a streamed literal that precedes the UID is buffered.
+	claimsByUID bool
 }
 
 func (s *Spec) class() gateClass {
@@ -131,6 +148,10 @@ type Command struct {
 	done      chan struct{}
 	final     *wire.Response
 	err       error
+	limitErr  error // a literal of a response it claimed was too large
+
+	syncLit bool        // sends a synchronizing literal (gate)
+	quiet   atomic.Bool // the server may stay silent (an IDLE that idles)
 }
 
 func newCommand(c *Conn, spec Spec) *Command {
@@ -178,6 +199,12 @@ func (cmd *Command) push(resp *wire.Response, size int64) bool {
 	if cmd.deferred {
 		cmd.mu.Unlock()
 		return false
+	}
+	if cmd.abandoned {
+		// Nobody will read it: it is claimed (so that it reaches no
+		// other command) and dropped.
+		cmd.mu.Unlock()
+		return true
 	}
 	cmd.queue = append(cmd.queue, queued{resp: resp, size: size})
 	cmd.queuedB += size
@@ -272,9 +299,13 @@ func (cmd *Command) next(ctx context.Context) (*wire.Response, error) {
 	}
 }
 
-// abandon stops streaming literals to a consumer that went away: pending
-// literals are released (the decoder skips them) and later ones are
-// buffered.
+// abandon is what happens when the command's consumer goes away (a loop
+// over Responses or Messages left early, a context that ended during
+// Wait): the command keeps running to its completion, which Wait, Err and
+// Done still report, but its responses are from now on claimed and
+// dropped, and its streamed literals skipped by the decoder, so that an
+// abandoned download costs no memory and never stalls the reader. What was
+// queued is dropped too.
 func (cmd *Command) abandon() {
 	cmd.mu.Lock()
 	cmd.abandoned = true
@@ -283,28 +314,53 @@ func (cmd *Command) abandon() {
 	case cmd.space <- struct{}{}:
 	default:
 	}
-	q := cmd.queue
-	cmd.queue = slices.DeleteFunc(q, func(e queued) bool {
+	for _, e := range cmd.queue {
 		if e.lit != nil {
 			release(e.lit)
-			return true
 		}
-		return false
-	})
+	}
+	clear(cmd.queue)
+	cmd.queue, cmd.queuedB = nil, 0
 	cmd.mu.Unlock()
+}
+
+func (cmd *Command) isAbandoned() bool {
+	cmd.mu.Lock()
+	defer cmd.mu.Unlock()
+	return cmd.abandoned
+}
+
+// failLimit records that a literal of a response the command claimed was
+// too large to buffer and was skipped: the command ends with err.
+func (cmd *Command) failLimit(err error) {
+	cmd.mu.Lock()
+	if cmd.limitErr == nil {
+		cmd.limitErr = err
+	}
+	cmd.mu.Unlock()
+}
+
+func (cmd *Command) limitError() error {
+	cmd.mu.Lock()
+	defer cmd.mu.Unlock()
+	return cmd.limitErr
 }
 
 // Responses iterates over the untagged responses the command claimed, as
 // they arrive, until it completes. A streamed literal is handed to
 // Spec.Literal while iterating. The final pair carries a nil response and
 // the completion's error (a *StatusError for NO or BAD), if any; ctx ends
-// the iteration early with ctx's error, leaving the command running.
+// the iteration early with ctx's error.
 //
 // While a consumer iterates, at most 1024 responses or 16 MiB of them wait
 // on the command's queue; beyond that the connection's reader waits for
-// the consumer, so a command of any size streams in bounded memory. The loop body must
-// therefore not wait for another command on the same connection to
-// complete: start it, and wait for it after the loop.
+// the consumer, so a command of any size streams in bounded memory. The
+// loop body must therefore not wait for another command on the same
+// connection to complete: start it, and wait for it after the loop.
+//
+// Leaving the loop early (break), or ctx ending, abandons the command:
+// it runs on to its completion, but its further responses are dropped and
+// its literals skipped as they arrive.
 func (cmd *Command) Responses(ctx context.Context) iter.Seq2[*wire.Response, error] {
 	return func(yield func(*wire.Response, error) bool) {
 		cmd.mu.Lock()
@@ -332,6 +388,7 @@ func (cmd *Command) Responses(ctx context.Context) iter.Seq2[*wire.Response, err
 				return
 			}
 			if !yield(resp, nil) {
+				cmd.abandon()
 				return
 			}
 		}
@@ -340,7 +397,10 @@ func (cmd *Command) Responses(ctx context.Context) iter.Seq2[*wire.Response, err
 
 // Wait waits for the command to complete and returns its tagged response.
 // The error is a *StatusError unless the status was OK, a *ConnError if
-// the connection ended first, or ctx's error. Claimed responses stay on
+// the connection ended first, or ctx's error (the command is then
+// abandoned: see Responses). A command that claimed a response with a
+// literal above Options.MaxLiteralSize that it did not stream fails with
+// an error wrapping a *codec.LimitError (codec.ErrLiteralTooLarge). Claimed responses stay on
 // the queue for Responses or Collect; streamed literals are consumed.
 func (cmd *Command) Wait(ctx context.Context) (*wire.Response, error) {
 	return cmd.WaitStatus(ctx, wire.StatusOK)

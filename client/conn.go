@@ -2,16 +2,20 @@ package client
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/transport"
@@ -26,16 +30,19 @@ import (
 // and mailbox state, and offers the response to the commands in flight,
 // oldest first; the first whose Spec.Claim accepts it gets it on its own
 // queue. Responses nobody claims go to the unclaimed queue (Unclaimed)
-// and to Options.Unilateral. The reader never runs user code.
+// and to Options.Unilateral. Of user code, the reader runs only
+// Spec.Claim, without holding any lock of the connection.
 type Conn struct {
 	opts Options
 	reg  *Registry
 
-	// sendMu orders command starts: a command holds it from admission
-	// until its last byte (and its continuations) are written.
-	sendMu sync.Mutex
-	// wmu guards the write side: netConn writes, bw and enc.
-	wmu     sync.Mutex
+	// sendSem orders command starts: a command holds it from admission
+	// until its last byte (and its continuations) are written. A channel
+	// rather than a mutex, so that waiting for it honours contexts.
+	sendSem chan struct{}
+	// wsem guards the write side: netConn writes, bw, enc and writing.
+	wsem    chan struct{}
+	writing *Command // the command whose bytes are being written
 	netConn net.Conn // the top layer, traced
 	rawConn net.Conn // the top layer without the trace
 	tracer  *transport.Tracer
@@ -44,8 +51,17 @@ type Conn struct {
 	host    string
 
 	// read side, owned by the reader goroutine.
-	br  *bufio.Reader
-	dec *codec.Decoder
+	br        *bufio.Reader
+	dec       *codec.Decoder
+	readConn  net.Conn   // what br reads from (through readWatch)
+	claimBuf  []*Command // reused snapshot of inflight
+	litResp   *wire.Response
+	litCmd    *Command // who claimed litResp at its first streamed literal
+	litClaim  bool     // litCmd is the decision for litResp
+	litErr    error    // a literal of litResp too large to buffer was dropped
+	inClaim   atomic.Bool
+	writingB  atomic.Bool // a command's bytes are going out (the server may be silent)
+	strayCont atomic.Uint64
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every change the gate waits for
@@ -55,14 +71,20 @@ type Conn struct {
 	capsKnown bool
 	enabled   map[string]bool
 	isTLS     bool
+	tlsConn   tlsStater
 	inflight  []*Command
+	starting  int // calls of start not yet returned
 	tagSeq    uint64
 	mbox      *Mailbox
+	prevMbox  *Mailbox // the mailbox a SELECT in flight replaces
 	selecting bool
-	contCmd   *Command
+	idler     *idleRun // the IDLE run by Idle, which other commands interrupt
+	armed     *Command // the command a "+" is delivered to
 	contCh    chan *wire.Response
+	closeConn net.Conn  // closed by fail
 	err       error     // why the connection ended
 	bye       *ByeError // the server's BYE, once received
+	loggedOut bool      // Logout sent LOGOUT
 	greeting  *wire.Response
 	encOpts   codec.EncoderOptions
 
@@ -76,15 +98,33 @@ type Conn struct {
 	dropped   uint64
 }
 
+// tlsStater is a connection that can report its TLS state (*tls.Conn).
+type tlsStater interface {
+	ConnectionState() tls.ConnectionState
+}
+
 // New starts a client on an established connection (plain, TLS, or any
 // transport from the transport module) and waits for the server's
-// greeting. A greeting of PREAUTH starts in the authenticated state; BYE
-// is an error.
+// greeting, for at most Options.ConnectTimeout. A greeting of PREAUTH
+// starts in the authenticated state (refused with ErrTLSRequired on a
+// cleartext connection under Options.RequireTLS); BYE is an error.
 func New(ctx context.Context, conn net.Conn, opts *Options) (*Conn, error) {
+	c := newConn(conn, opts)
+	ctx, cancel := c.opts.connectContext(ctx)
+	defer cancel()
+	if err := c.waitGreeting(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func newConn(conn net.Conn, opts *Options) *Conn {
 	c := &Conn{
 		changed:    make(chan struct{}),
 		closing:    make(chan struct{}),
 		readerDone: make(chan struct{}),
+		sendSem:    make(chan struct{}, 1),
+		wsem:       make(chan struct{}, 1),
 		contCh:     make(chan *wire.Response, 1),
 		unclaimCh:  make(chan struct{}, 1),
 		caps:       map[string]bool{},
@@ -98,31 +138,55 @@ func New(ctx context.Context, conn net.Conn, opts *Options) (*Conn, error) {
 		ext(c.reg)
 	}
 	c.reg.frozen = true
-	if tc, ok := conn.(*tls.Conn); ok {
+	if tc, ok := conn.(tlsStater); ok {
 		c.isTLS = true
+		c.tlsConn = tc
 		c.host = tc.ConnectionState().ServerName
 	}
 	c.events.start(c.opts.Unilateral, c.opts.MailboxUpdate)
 	c.setConn(conn)
+	return c
+}
 
+// waitGreeting starts the reader and waits for the greeting.
+func (c *Conn) waitGreeting(ctx context.Context) error {
 	greeting := make(chan error, 1)
 	go c.readLoop(greeting)
 	select {
 	case err := <-greeting:
+		if err == nil && c.opts.RequireTLS && !c.IsTLS() && c.State() == StateAuthenticated {
+			// RFC 9051 §6.2.1: no STARTTLS after PREAUTH, so a cleartext
+			// PREAUTH can never become a protected connection (the
+			// PREAUTH stripping of CVE-2020-12398).
+			err = fmt.Errorf("client: %s greeted with PREAUTH on a connection without TLS: %w", c.hostName(), ErrTLSRequired)
+		}
 		if err != nil {
 			c.Close()
-			return nil, err
+			return err
 		}
-		return c, nil
+		return nil
 	case <-ctx.Done():
 		c.Close()
-		return nil, ctx.Err()
+		err := ctx.Err()
+		if errors.Is(err, context.DeadlineExceeded) {
+			err = fmt.Errorf("%w (%w)", ErrTimeout, err)
+		}
+		return fmt.Errorf("client: waiting for the greeting from %s: %w", c.hostName(), err)
 	}
 }
 
+func (c *Conn) hostName() string {
+	if c.host != "" {
+		return c.host
+	}
+	if c.rawConn != nil && c.rawConn.RemoteAddr() != nil {
+		return c.rawConn.RemoteAddr().String()
+	}
+	return "the server"
+}
+
 // setConn installs conn as the transport (at start, after STARTTLS and
-// after COMPRESS). buffered, when not nil, is the read buffer that still
-// holds bytes read from the old layer.
+// after COMPRESS).
 func (c *Conn) setConn(conn net.Conn) {
 	c.rawConn = conn
 	if c.opts.Trace != nil {
@@ -131,20 +195,24 @@ func (c *Conn) setConn(conn net.Conn) {
 		}
 		conn = c.tracer.Wrap(conn)
 	}
-	c.wmu.Lock()
+	c.wsem <- struct{}{}
 	c.netConn = conn
 	if c.bw == nil {
-		c.bw = bufio.NewWriterSize(conn, 32<<10)
+		c.bw = bufio.NewWriterSize(armWriter{c}, 32<<10)
 	} else {
-		c.bw.Reset(conn)
+		c.bw.Reset(armWriter{c})
 	}
 	c.enc = codec.NewEncoder(c.bw, nil)
-	c.wmu.Unlock()
+	<-c.wsem
+	c.mu.Lock()
+	c.closeConn = conn
+	c.readConn = conn
+	c.mu.Unlock()
 	if c.br == nil {
-		c.br = bufio.NewReaderSize(conn, 64<<10)
+		c.br = bufio.NewReaderSize(readWatch{c}, 64<<10)
 		c.dec = codec.NewDecoder(c.br, c.decoderOptions())
 	} else {
-		c.br.Reset(conn)
+		c.br.Reset(readWatch{c})
 		c.dec.Reset(c.br)
 	}
 }
@@ -178,7 +246,22 @@ func (c *Conn) IsTLS() bool {
 	return c.isTLS
 }
 
-// Err returns why the connection ended, or nil while it is up.
+// TLSConnectionState returns the state of the connection's TLS layer
+// (implicit TLS or STARTTLS), for channel binding or certificate
+// inspection, and false when the connection is cleartext.
+func (c *Conn) TLSConnectionState() (tls.ConnectionState, bool) {
+	c.mu.Lock()
+	tc := c.tlsConn
+	c.mu.Unlock()
+	if tc == nil {
+		return tls.ConnectionState{}, false
+	}
+	return tc.ConnectionState(), true
+}
+
+// Err returns why the connection ended, or nil while it is up. After
+// Close, and after Logout however the server ended the conversation, it
+// is ErrClosed.
 func (c *Conn) Err() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -186,15 +269,21 @@ func (c *Conn) Err() error {
 }
 
 // Close closes the connection at once, without LOGOUT. Every command in
-// flight ends with a *ConnError whose cause is ErrClosed.
+// flight ends with a *ConnError whose cause is ErrClosed. It returns
+// promptly in every state: writes and reads in progress fail as the
+// network connection closes. It waits for the reader goroutine to end,
+// except when called from a Spec.Claim (on the reader goroutine).
 func (c *Conn) Close() error {
 	c.fail(ErrClosed)
-	<-c.readerDone
+	if !c.inClaim.Load() {
+		<-c.readerDone
+	}
 	c.events.stop()
 	return nil
 }
 
-// fail ends the connection with cause err (the first cause wins).
+// fail ends the connection with cause err (the first cause wins). It takes
+// no lock that a writer may hold, so it may be called from anywhere.
 func (c *Conn) fail(err error) {
 	c.mu.Lock()
 	if c.err != nil {
@@ -205,14 +294,14 @@ func (c *Conn) fail(err error) {
 	c.state = StateLogout
 	cmds := c.inflight
 	c.inflight = nil
+	c.armed = nil
+	nc := c.closeConn
 	c.broadcastLocked()
 	c.mu.Unlock()
 	close(c.closing)
-	c.wmu.Lock()
-	if c.netConn != nil {
-		c.netConn.Close()
+	if nc != nil {
+		nc.Close()
 	}
-	c.wmu.Unlock()
 	cerr := &ConnError{Err: err}
 	for _, cmd := range cmds {
 		cmd.finish(nil, cerr)
@@ -234,19 +323,36 @@ func (c *Conn) broadcastLocked() {
 // Start sends a command described by spec and returns its handle at once,
 // as soon as the command is on the wire. It waits first where RFC 9051
 // §5.5 forbids sending the command now (a sequence-number command while
-// another may cause EXPUNGE; a command that must be alone). This is the
-// raw path: any command, any arguments, its responses as value trees.
+// another may cause EXPUNGE; a command that must be alone), and ends an
+// IDLE run by Idle to let the command through. This is the raw path: any
+// command, any arguments, its responses as value trees.
+//
+// ctx bounds the wait and the writing. A context that ends while the
+// command is partly written (or while the server has yet to answer one of
+// its synchronizing literals) closes the connection, which cannot be
+// kept in step.
 func (c *Conn) Start(ctx context.Context, spec Spec) (*Command, error) {
 	return c.start(ctx, spec, nil)
 }
 
 // start is Start with afterWrite, which runs while the command still owns
-// the wire (AUTHENTICATE's exchange, IDLE's "+").
+// the wire (AUTHENTICATE's exchange).
 func (c *Conn) start(ctx context.Context, spec Spec, afterWrite func(cmd *Command) error) (*Command, error) {
 	spec = c.reg.modify(c, spec)
 	cmd := newCommand(c, spec)
-	c.sendMu.Lock()
-	defer c.sendMu.Unlock()
+	c.mu.Lock()
+	c.starting++
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.starting--
+		c.broadcastLocked()
+		c.mu.Unlock()
+	}()
+	if err := c.acquire(ctx, c.sendSem); err != nil {
+		return nil, err
+	}
+	defer func() { <-c.sendSem }()
 	if err := c.admit(ctx, cmd); err != nil {
 		return nil, err
 	}
@@ -257,17 +363,47 @@ func (c *Conn) start(ctx context.Context, spec Spec, afterWrite func(cmd *Comman
 	if afterWrite != nil {
 		err = afterWrite(cmd)
 	}
-	c.mu.Lock()
-	if c.contCmd == cmd {
-		c.contCmd = nil
+	if !cmd.spec.expectCont {
+		c.disarm(cmd)
 	}
-	c.mu.Unlock()
 	return cmd, err
+}
+
+// acquire takes a semaphore, or returns ctx's error or the connection's.
+func (c *Conn) acquire(ctx context.Context, sem chan struct{}) error {
+	select {
+	case sem <- struct{}{}:
+		return nil
+	default:
+	}
+	select {
+	case sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-c.closing:
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.connErr()
+	}
+}
+
+// tlsFree are the commands RequireTLS lets through before TLS is up.
+func tlsFree(name string) bool {
+	switch name {
+	case "CAPABILITY", "NOOP", "LOGOUT", "STARTTLS":
+		return true
+	}
+	return false
 }
 
 // admit waits until cmd may be sent, then assigns its tag and puts it in
 // flight.
 func (c *Conn) admit(ctx context.Context, cmd *Command) error {
+	if !c.hasTLSOrFree(cmd) {
+		return fmt.Errorf("client: %s before TLS: %w", cmd.spec.Name, ErrTLSRequired)
+	}
+	cmd.syncLit = c.needsSyncLiteral(cmd.spec.Args)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for {
@@ -276,11 +412,19 @@ func (c *Conn) admit(ctx context.Context, cmd *Command) error {
 		}
 		// The gate first: a command queued behind LOGIN or SELECT is
 		// judged in the state those leave behind.
-		if c.gateOpen(cmd.class) {
+		if c.gateOpen(cmd) {
 			if !c.stateAllows(cmd.spec.States) {
 				return &StateError{Command: cmd.spec.Name, State: c.state, Want: cmd.spec.States}
 			}
+			if c.opts.RequireTLS && !c.isTLS && !tlsFree(cmd.spec.Name) {
+				return fmt.Errorf("client: %s before TLS: %w", cmd.spec.Name, ErrTLSRequired)
+			}
 			break
+		}
+		if c.idler != nil {
+			// A command issued during IDLE ends it; Idle resumes once
+			// the connection is quiet again.
+			c.idler.interrupt()
 		}
 		ch := c.changed
 		c.mu.Unlock()
@@ -295,12 +439,25 @@ func (c *Conn) admit(ctx context.Context, cmd *Command) error {
 	c.tagSeq++
 	cmd.tag = "A" + strconv.FormatUint(c.tagSeq, 10)
 	c.inflight = append(c.inflight, cmd)
-	c.contCmd = cmd
 	if isSelect(cmd.spec.Name) {
 		c.selecting = true
+		if c.state == StateSelected && c.mbox != nil {
+			c.prevMbox = c.mbox
+		}
 		c.mbox = &Mailbox{}
 	}
+	if cmd.spec.Name == "LOGOUT" {
+		c.loggedOut = true
+	}
+	c.armDeadlineLocked()
 	return nil
+}
+
+func (c *Conn) hasTLSOrFree(cmd *Command) bool {
+	if !c.opts.RequireTLS || tlsFree(cmd.spec.Name) {
+		return true
+	}
+	return c.IsTLS()
 }
 
 func isSelect(name string) bool { return name == "SELECT" || name == "EXAMINE" }
@@ -320,9 +477,21 @@ func (c *Conn) stateAllows(want []State) bool {
 	return false
 }
 
-// gateOpen applies RFC 9051 §5.5 to a command of class k against the
-// commands in flight.
-func (c *Conn) gateOpen(k gateClass) bool {
+// gateOpen applies RFC 9051 §5.5 to cmd against the commands in flight.
+//
+// A command with a synchronizing literal also waits until no command is in
+// flight. Pipelined behind another, its line reaches the server while the
+// server's previous answer is not yet acknowledged; a server that leaves
+// Nagle's algorithm on (Courier) then holds its "+" until the client's
+// delayed ACK, about 40 ms per command, which made pipelined APPENDs
+// without LITERAL+ a hundred times slower than sequential ones. Alone, the
+// line carries the ACK and the "+" leaves at once: never slower than
+// sequential, which is all a synchronizing literal allows anyway.
+func (c *Conn) gateOpen(cmd *Command) bool {
+	k := cmd.class
+	if cmd.syncLit && len(c.inflight) > 0 {
+		return false
+	}
 	for _, f := range c.inflight {
 		if f.class.mustBeAlone() {
 			return false
@@ -337,20 +506,96 @@ func (c *Conn) gateOpen(k gateClass) bool {
 	return true
 }
 
-// write encodes cmd onto the wire, negotiating synchronizing literals.
-func (c *Conn) write(ctx context.Context, cmd *Command) error {
-	wc := wire.Command{Tag: cmd.tag, Name: cmd.spec.Name, Args: cmd.spec.Args}
-	cont := func() error { _, err := c.awaitContinuation(ctx, cmd); return err }
+// needsSyncLiteral reports whether the encoder will send args with a
+// synchronizing literal, by a dry run that writes nothing (the encoder
+// checks every argument first and stops before writing at a synchronizing
+// literal without a cont function). Literal bodies are replaced by empty
+// readers of the same size, so that no caller's reader is consumed.
+func (c *Conn) needsSyncLiteral(args []wire.Value) bool {
 	c.mu.Lock()
 	eo := c.encOpts
 	c.mu.Unlock()
-	c.wmu.Lock()
+	if eo.LiteralPlus || !hasString(args, 0) {
+		return false
+	}
+	e := codec.NewEncoder(io.Discard, &eo)
+	err := e.WriteCommand(&wire.Command{Tag: "X", Name: "X", Args: stripBodies(args, 0)}, nil)
+	return errors.Is(err, codec.ErrNoContinuation)
+}
+
+func hasString(vs []wire.Value, depth int) bool {
+	for i := range vs {
+		switch vs[i].Kind {
+		case wire.KindString:
+			return true
+		case wire.KindList:
+			if depth < 64 && hasString(vs[i].List, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func stripBodies(vs []wire.Value, depth int) []wire.Value {
+	out := slices.Clone(vs)
+	for i := range out {
+		switch {
+		case out[i].Body != nil:
+			out[i].Body = strings.NewReader("")
+		case out[i].Kind == wire.KindList && depth < 64:
+			out[i].List = stripBodies(out[i].List, depth+1)
+		case out[i].Kind == wire.KindString && len(out[i].Str) > 1<<10:
+			// Only the form matters: keep the octets that decide it
+			// (any CR, LF, 8-bit...) but not a copy of megabytes.
+			if !needsLiteralOctets(out[i].Str) {
+				out[i].Str = strings.Repeat("a", 1<<10+1)
+			}
+		}
+	}
+	return out
+}
+
+// needsLiteralOctets reports octets that force a literal whatever the
+// length, so that stripBodies keeps such strings as they are.
+func needsLiteralOctets(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b == '\r' || b == '\n' || b == 0 || b >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// write encodes cmd onto the wire, negotiating synchronizing literals. ctx
+// bounds the writing (a write deadline) and the waits for "+".
+func (c *Conn) write(ctx context.Context, cmd *Command) error {
+	wc := wire.Command{Tag: cmd.tag, Name: cmd.spec.Name, Args: cmd.spec.Args}
+	cont := func() error {
+		c.writingB.Store(false)
+		_, err := c.awaitContinuation(ctx, cmd)
+		c.writingB.Store(true)
+		return err
+	}
+	c.mu.Lock()
+	eo := c.encOpts
+	c.mu.Unlock()
+	if err := c.acquire(ctx, c.wsem); err != nil {
+		c.retract(cmd, err)
+		return err
+	}
+	stop := c.guardWrite(ctx)
+	c.writing = cmd
+	c.writingB.Store(true)
 	c.enc.SetOptions(&eo)
 	err := c.enc.WriteCommand(&wc, cont)
-	c.wmu.Unlock()
+	c.writingB.Store(false)
+	c.writing = nil
+	stop()
+	<-c.wsem
 	if err != nil {
 		var se *StatusError
-		if errors.As(err, &se) || errors.Is(err, ctx.Err()) && ctx.Err() != nil {
+		if errors.As(err, &se) {
 			return err
 		}
 		var ee *codec.EncodeError
@@ -360,11 +605,54 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 			c.retract(cmd, err)
 			return err
 		}
-		if cmd.Err() != nil {
-			return cmd.Err()
+		if cerr := cmd.Err(); cerr != nil {
+			return cerr
 		}
-		c.fail(fmt.Errorf("writing %s: %w", cmd.spec.Name, err))
+		if cerr := writeCtxErr(ctx, err); cerr != nil {
+			c.fail(fmt.Errorf("writing %s %s: %w", cmd.tag, cmd.spec.Name, cerr))
+			return cerr
+		}
+		c.fail(fmt.Errorf("writing %s %s: %w", cmd.tag, cmd.spec.Name, err))
 		return c.Err()
+	}
+	return nil
+}
+
+// aLongTimeAgo is a deadline in the past: it makes a blocked write return.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// guardWrite bounds the writes that follow by ctx (its deadline, and its
+// cancellation through a deadline in the past); the returned function
+// lifts the bound. The caller holds wsem.
+func (c *Conn) guardWrite(ctx context.Context) func() {
+	nc := c.netConn
+	dl, _ := ctx.Deadline()
+	nc.SetWriteDeadline(dl)
+	if ctx.Done() == nil {
+		return func() {}
+	}
+	fired := make(chan struct{})
+	stopf := context.AfterFunc(ctx, func() {
+		nc.SetWriteDeadline(aLongTimeAgo)
+		close(fired)
+	})
+	return func() {
+		if !stopf() {
+			<-fired
+		}
+		nc.SetWriteDeadline(time.Time{})
+	}
+}
+
+// writeCtxErr returns ctx's error when ctx caused the write error err
+// (the write deadline may pass a moment before ctx notices its own), or
+// nil.
+func writeCtxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if dl, ok := ctx.Deadline(); ok && errors.Is(err, os.ErrDeadlineExceeded) && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
 	}
 	return nil
 }
@@ -375,16 +663,70 @@ func (c *Conn) retract(cmd *Command, err error) {
 	if i := slices.Index(c.inflight, cmd); i >= 0 {
 		c.inflight = slices.Delete(c.inflight, i, i+1)
 	}
-	if c.contCmd == cmd {
-		c.contCmd = nil
+	if c.armed == cmd {
+		c.armed = nil
 	}
 	if isSelect(cmd.spec.Name) {
 		c.selecting = false
-		c.mbox = nil
+		c.mbox = c.prevMbox
+		c.prevMbox = nil
 	}
 	c.broadcastLocked()
 	c.mu.Unlock()
 	cmd.finish(nil, err)
+}
+
+// armWriter is what the buffered writer writes to: before the bytes that
+// solicit a continuation request leave (a line ending in a synchronizing
+// literal's "{n}", or any line of a command that expects "+"), it makes
+// the writing command the one a "+" is delivered to. Arming before the
+// write means a "+" can never arrive before its command is ready for it,
+// and a "+" that arrives while nobody is armed is dropped.
+type armWriter struct{ c *Conn }
+
+func (w armWriter) Write(p []byte) (int, error) {
+	c := w.c
+	if cmd := c.writing; cmd != nil && (cmd.spec.expectCont || endsWithSyncLiteral(p)) {
+		c.arm(cmd)
+	}
+	return c.netConn.Write(p)
+}
+
+// endsWithSyncLiteral reports whether p ends with "{n}" CRLF.
+func endsWithSyncLiteral(p []byte) bool {
+	if !bytes.HasSuffix(p, []byte("}\r\n")) {
+		return false
+	}
+	p = p[:len(p)-3]
+	i := len(p)
+	for i > 0 && p[i-1] >= '0' && p[i-1] <= '9' {
+		i--
+	}
+	return i < len(p) && i > 0 && p[i-1] == '{'
+}
+
+// arm makes cmd the receiver of the next "+", forgetting any earlier one.
+func (c *Conn) arm(cmd *Command) {
+	c.mu.Lock()
+	c.armed = cmd
+	select {
+	case <-c.contCh:
+	default:
+	}
+	c.mu.Unlock()
+}
+
+// disarm stops delivering "+" to cmd and drops one it did not take.
+func (c *Conn) disarm(cmd *Command) {
+	c.mu.Lock()
+	if c.armed == cmd {
+		c.armed = nil
+	}
+	select {
+	case <-c.contCh:
+	default:
+	}
+	c.mu.Unlock()
 }
 
 // awaitContinuation waits for the server's "+" to cmd. A completion of cmd
@@ -401,24 +743,49 @@ func (c *Conn) awaitContinuation(ctx context.Context, cmd *Command) (*wire.Respo
 		}
 		return nil, &ProtocolError{Msg: cmd.spec.Name + " completed while a continuation was awaited"}
 	case <-c.closing:
+		c.mu.Lock()
+		defer c.mu.Unlock()
 		return nil, c.connErr()
 	case <-ctx.Done():
-		c.fail(fmt.Errorf("%s cancelled while the server awaited a continuation: %w", cmd.spec.Name, ctx.Err()))
+		c.fail(fmt.Errorf("%s %s cancelled while the server awaited a continuation: %w", cmd.tag, cmd.spec.Name, ctx.Err()))
 		return nil, ctx.Err()
 	}
 }
 
-// writeLine writes one continuation line (SASL response, IDLE's DONE).
-func (c *Conn) writeLine(b []byte) error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if _, err := c.bw.Write(b); err != nil {
+// writeLine writes one continuation line of cmd (SASL response, IDLE's
+// DONE), bounded by ctx; arm says whether the server answers it with "+".
+// A write that fails or times out ends the connection.
+func (c *Conn) writeLine(ctx context.Context, cmd *Command, b []byte, arm bool) error {
+	if err := c.acquire(ctx, c.wsem); err != nil {
 		return err
 	}
-	if _, err := c.bw.WriteString("\r\n"); err != nil {
+	stop := c.guardWrite(ctx)
+	if arm {
+		c.writing = cmd
+	}
+	c.writingB.Store(true)
+	_, err := c.bw.Write(b)
+	if err == nil {
+		_, err = c.bw.WriteString("\r\n")
+	}
+	if err == nil {
+		err = c.bw.Flush()
+	}
+	c.writingB.Store(false)
+	c.writing = nil
+	stop()
+	<-c.wsem
+	if err != nil {
+		if cerr := writeCtxErr(ctx, err); cerr != nil {
+			err = cerr
+		}
+		c.fail(fmt.Errorf("writing a continuation line of %s %s: %w", cmd.tag, cmd.spec.Name, err))
 		return err
 	}
-	return c.bw.Flush()
+	if !arm {
+		c.armDeadline()
+	}
+	return nil
 }
 
 // readLoop is the reader goroutine.
@@ -430,9 +797,12 @@ func (c *Conn) readLoop(greeting chan<- error) {
 		resp, err := c.dec.ReadResponse()
 		if err != nil {
 			c.mu.Lock()
-			bye := c.bye
+			bye, loggedOut := c.bye, c.loggedOut
 			c.mu.Unlock()
 			switch {
+			case loggedOut && (bye != nil || errors.Is(err, io.EOF)):
+				// The end Logout asked for.
+				err = ErrClosed
 			case bye != nil:
 				err = bye
 			case errors.Is(err, io.EOF):
@@ -440,7 +810,9 @@ func (c *Conn) readLoop(greeting chan<- error) {
 			}
 			c.fail(err)
 			if first {
+				c.mu.Lock()
 				greeting <- c.connErr()
+				c.mu.Unlock()
 			}
 			return
 		}
@@ -481,16 +853,21 @@ func (c *Conn) handleGreeting(resp *wire.Response) error {
 func (c *Conn) handle(resp *wire.Response, size int64) error {
 	switch resp.Kind {
 	case wire.ContinueResponse:
+		// A "+" goes to the command armed for it, once; one nobody is
+		// waiting for is dropped (it shows in the trace), never kept for a
+		// later literal, which it would release before the server asked.
 		c.mu.Lock()
-		waiting := c.contCmd != nil
-		c.mu.Unlock()
-		if !waiting {
-			return &ProtocolError{Msg: "continuation request while no command was being sent", Resp: resp}
+		cmd := c.armed
+		if cmd != nil {
+			c.armed = nil
+			select {
+			case c.contCh <- resp:
+			default:
+			}
 		}
-		select {
-		case c.contCh <- resp:
-		default:
-			return &ProtocolError{Msg: "continuation request before the previous one was answered", Resp: resp}
+		c.mu.Unlock()
+		if cmd == nil {
+			c.strayCont.Add(1)
 		}
 		return nil
 	case wire.DoneResponse:
@@ -515,25 +892,51 @@ func (c *Conn) handle(resp *wire.Response, size int64) error {
 // dispatch offers an untagged response to the commands in flight, oldest
 // first, then to the unclaimed queue.
 func (c *Conn) dispatch(resp *wire.Response, size int64) {
-	if cmd := c.claimer(resp); cmd != nil && cmd.push(resp, size) {
-		return
+	var cmd *Command
+	if resp == c.litResp && c.litClaim {
+		cmd = c.litCmd // decided at its first streamed literal
+	} else {
+		cmd = c.claimer(resp)
+	}
+	litErr := c.litErr
+	if resp == c.litResp {
+		c.litResp, c.litCmd, c.litClaim, c.litErr = nil, nil, false, nil
+	}
+	if cmd != nil {
+		if litErr != nil {
+			cmd.failLimit(litErr)
+		}
+		if cmd.push(resp, size) {
+			return
+		}
 	}
 	c.unclaimed(resp)
 }
 
+// claimer returns the command in flight that claims resp, or nil. It runs
+// on the reader goroutine and calls the Claim functions without holding
+// c.mu, so a Claim may call the connection's methods that do not wait for
+// the reader (State, Mailbox, Caps without a round trip, Close).
 func (c *Conn) claimer(resp *wire.Response) *Command {
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	cmds := append(c.claimBuf[:0], c.inflight...)
+	c.mu.Unlock()
+	defer func() {
+		clear(cmds)
+		c.claimBuf = cmds[:0]
+	}()
 	// A response that names its command (ESEARCH's TAG correlator, RFC
 	// 4731 §3.1) belongs to that command.
 	if d, ok := resp.Data.(*wire.ESearchData); ok && d.Tag != "" {
-		for _, cmd := range c.inflight {
+		for _, cmd := range cmds {
 			if cmd.tag == d.Tag {
 				return cmd
 			}
 		}
 	}
-	for _, cmd := range c.inflight {
+	c.inClaim.Store(true)
+	defer c.inClaim.Store(false)
+	for _, cmd := range cmds {
 		if cmd.spec.Claim != nil && cmd.spec.Claim(resp) {
 			return cmd
 		}
@@ -570,16 +973,23 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	}
 
 	c.mu.Lock()
-	c.inflight = append(c.inflight[:idx], c.inflight[idx+1:]...)
-	if c.contCmd == cmd {
-		c.contCmd = nil
+	c.inflight = slices.Delete(c.inflight, idx, idx+1)
+	if c.armed == cmd {
+		c.armed = nil
 	}
 	if isSelect(cmd.spec.Name) {
 		c.selecting = false
 	}
+	if len(c.inflight) == 0 {
+		c.armDeadlineLocked()
+	}
 	c.broadcastLocked()
 	c.mu.Unlock()
-	cmd.finish(resp, upgradeErr)
+	err := upgradeErr
+	if err == nil {
+		err = cmd.limitError()
+	}
+	cmd.finish(resp, err)
 	return upgradeErr
 }
 
@@ -692,6 +1102,14 @@ func (c *Conn) applyCodeLocked(resp *wire.Response) []MailboxEvent {
 	case "CLOSED":
 		// RFC 7162 §3.2.11: the previously selected mailbox is closed; what
 		// follows belongs to the one being selected.
+		if c.prevMbox != nil {
+			old := c.prevMbox
+			c.prevMbox = nil
+			for i := range ev {
+				ev[i].Mailbox = m.clone()
+			}
+			return append(ev, MailboxEvent{Kind: EventClosed, Mailbox: old})
+		}
 	}
 	for i := range ev {
 		ev[i].Mailbox = m.clone()
@@ -718,20 +1136,147 @@ func (c *Conn) updateEncoderLocked() {
 }
 
 func (c *Conn) decoderOptions() *codec.DecoderOptions {
+	max := c.opts.maxLiteralSize()
 	return &codec.DecoderOptions{
-		Registry:        c.reg.codec,
-		MaxLiteralSize:  c.opts.maxLiteralSize(),
-		StreamThreshold: c.opts.streamThreshold(),
+		Registry:       c.reg.codec,
+		MaxLiteralSize: max,
+		// Literals above MaxLiteralSize come to onLiteral too, which
+		// drains them so that only their command fails.
+		StreamThreshold: min(c.opts.streamThreshold(), max),
 		OnLiteral:       c.onLiteral,
 	}
 }
 
 // onLiteral runs on the reader goroutine when a literal above the stream
-// threshold arrives: the command that claims the response streams it, or
-// the decoder buffers it (up to MaxLiteralSize).
+// threshold (or above MaxLiteralSize) arrives. The command that claims the
+// response streams it; a command that abandoned its responses has it
+// skipped; otherwise the decoder buffers it, up to MaxLiteralSize. A
+// larger one is skipped and fails only the command it belongs to.
+//
+// The claim is decided at the response's first streamed literal with what
+// has been parsed so far (the FETCH items before the literal), and holds
+// for the whole response. A FETCH whose UID is not yet known while a UID
+// FETCH or UID STORE is in flight is not decided yet: its literal is
+// buffered (the UID precedes the body in every real server).
 func (c *Conn) onLiteral(info *codec.LiteralInfo, lit *codec.Literal) error {
-	if cmd := c.claimer(info.Response); cmd != nil && cmd.pushLiteral(info, lit) {
+	resp := info.Response
+	max := c.opts.maxLiteralSize()
+	fits := info.Size <= max
+	if resp != c.litResp {
+		c.litResp, c.litCmd, c.litClaim, c.litErr = resp, nil, false, nil
+	}
+	if !c.litClaim {
+		if resp.Name == "FETCH" && !fetchUIDKnown(resp) && c.uidClaimInFlight() {
+			if fits {
+				return codec.ErrBufferLiteral
+			}
+			c.litErr = c.literalTooLarge(info)
+			return nil
+		}
+		c.litCmd, c.litClaim = c.claimer(resp), true
+	}
+	cmd := c.litCmd
+	if cmd != nil && cmd.isAbandoned() {
+		return nil // skipped by the decoder
+	}
+	if info.Size > c.opts.streamThreshold() && cmd != nil && cmd.pushLiteral(info, lit) {
 		return nil
 	}
-	return codec.ErrBufferLiteral
+	if fits {
+		return codec.ErrBufferLiteral
+	}
+	c.litErr = c.literalTooLarge(info)
+	return nil
+}
+
+func (c *Conn) literalTooLarge(info *codec.LiteralInfo) error {
+	what := "a literal"
+	if info.Item != "" {
+		what = info.Item
+	}
+	return fmt.Errorf("client: %s of %d octets in * %s skipped, above MaxLiteralSize %d: %w",
+		what, info.Size, info.Response.Name, c.opts.maxLiteralSize(),
+		&codec.LimitError{Offset: c.dec.Offset(), Err: codec.ErrLiteralTooLarge})
+}
+
+// fetchUIDKnown reports whether the FETCH being parsed has its UID item.
+func fetchUIDKnown(resp *wire.Response) bool {
+	d, ok := resp.Data.(*wire.FetchData)
+	return ok && d.Has&wire.FetchUID != 0
+}
+
+// uidClaimInFlight reports a command in flight that claims FETCH
+// responses by UID.
+func (c *Conn) uidClaimInFlight() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, cmd := range c.inflight {
+		if cmd.spec.claimsByUID {
+			return true
+		}
+	}
+	return false
+}
+
+// readWatch is what the read buffer reads from: it applies
+// Options.InactivityTimeout. While a command awaits the server (anything
+// in flight but an IDLE that is idling, and no command's bytes going out),
+// each read has a deadline of the timeout; when it passes, the connection
+// ends with ErrTimeout naming what was awaited.
+type readWatch struct{ c *Conn }
+
+func (r readWatch) Read(p []byte) (int, error) {
+	c := r.c
+	d := c.opts.inactivityTimeout()
+	for {
+		if d > 0 {
+			c.armDeadline()
+		}
+		c.mu.Lock()
+		rc := c.readConn
+		c.mu.Unlock()
+		n, err := rc.Read(p)
+		if n == 0 && d > 0 && errors.Is(err, os.ErrDeadlineExceeded) {
+			if what := c.awaited(); what != "" && !c.writingB.Load() {
+				return 0, fmt.Errorf("client: no data from %s for %v while waiting for %s: %w", c.hostName(), d, what, ErrTimeout)
+			}
+			continue // nothing awaited any more: read on without a deadline
+		}
+		return n, err
+	}
+}
+
+// armDeadline sets the read deadline for what is awaited now.
+func (c *Conn) armDeadline() {
+	c.mu.Lock()
+	c.armDeadlineLocked()
+	c.mu.Unlock()
+}
+
+func (c *Conn) armDeadlineLocked() {
+	d := c.opts.inactivityTimeout()
+	if d <= 0 || c.readConn == nil {
+		return
+	}
+	var dl time.Time
+	if c.awaitedLocked() != "" {
+		dl = time.Now().Add(d)
+	}
+	c.readConn.SetReadDeadline(dl)
+}
+
+// awaited names the oldest command that awaits the server, or "".
+func (c *Conn) awaited() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.awaitedLocked()
+}
+
+func (c *Conn) awaitedLocked() string {
+	for _, cmd := range c.inflight {
+		if !cmd.quiet.Load() {
+			return "the completion of " + cmd.tag + " " + cmd.spec.Name
+		}
+	}
+	return ""
 }

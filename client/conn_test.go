@@ -179,7 +179,7 @@ func TestPipelinedFetchClaiming(t *testing.T) {
 	s.expect("A3 UID FETCH 3 (UID FLAGS)")
 	s.send(`* 3 FETCH (UID 3 FLAGS (\Seen))`,
 		`* 1 FETCH (UID 1 FLAGS ())`,
-		`* 2 FETCH (FLAGS (\Deleted))`, // no UID: unilateral flag change, claimed by the oldest
+		`* 2 FETCH (FLAGS (\Deleted))`, // no UID: unilateral flag change, claimed by neither
 		`* 2 FETCH (UID 2 FLAGS (\Flagged))`,
 		"A3 OK done", "A2 OK done")
 	r1, err := f1.Collect(ctx)
@@ -196,11 +196,20 @@ func TestPipelinedFetchClaiming(t *testing.T) {
 		}
 		return out
 	}
-	if got := uids(r1); !slices.Equal(got, []uint32{1, 0, 2}) {
-		t.Errorf("first UID FETCH got UIDs %v; want [1 0 2]", got)
+	if got := uids(r1); !slices.Equal(got, []uint32{1, 2}) {
+		t.Errorf("first UID FETCH got UIDs %v; want [1 2]", got)
 	}
 	if got := uids(r2); !slices.Equal(got, []uint32{3}) {
 		t.Errorf("second UID FETCH got UIDs %v; want [3]", got)
+	}
+	// Issue 9 item 2: the FETCH without a UID is an unsolicited flag
+	// update, for the unclaimed queue.
+	u, err := c.Unclaimed(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d, ok := u.Data.(*wire.FetchData); !ok || d.Seq != 2 || d.Has&wire.FetchUID != 0 || !slices.Equal(d.Flags, []string{`\Deleted`}) {
+		t.Errorf("unclaimed = %+v; want the FLAGS-only FETCH of message 2", u)
 	}
 }
 
@@ -248,7 +257,6 @@ func TestProtocolErrors(t *testing.T) {
 		name, send, want string
 	}{
 		{"unknown tag", "Z9 OK what", "unknown tag"},
-		{"unexpected continuation", "+ go ahead", "continuation request"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

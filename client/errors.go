@@ -86,7 +86,8 @@ func (e *StateError) Error() string {
 }
 
 var (
-	// ErrClosed is the cause of a ConnError after Close or Logout.
+	// ErrClosed is the cause of a ConnError after Close or Logout, and
+	// what Conn.Err returns then.
 	ErrClosed = errors.New("connection closed")
 	// ErrLoginDisabled is returned by Login while the server advertises
 	// LOGINDISABLED (RFC 9051 §6.2.3).
@@ -94,6 +95,13 @@ var (
 	// ErrInsecureAuth is returned when credentials would cross the wire
 	// without TLS and Options.InsecureAuth is not set.
 	ErrInsecureAuth = errors.New("client: refusing to send credentials without TLS (set Options.InsecureAuth to allow)")
+	// ErrTimeout is wrapped by the errors of Options.ConnectTimeout and
+	// Options.InactivityTimeout: the server did not answer in time.
+	ErrTimeout = errors.New("client: timed out")
+	// ErrTLSRequired is returned under Options.RequireTLS for a command
+	// that would run without TLS, a cleartext PREAUTH greeting, or an
+	// imap:// server that does not offer STARTTLS.
+	ErrTLSRequired = errors.New("client: TLS required")
 	// ErrNotSupported is returned for a command the server does not
 	// advertise.
 	ErrNotSupported = errors.New("client: not supported by the server")

@@ -139,6 +139,7 @@ func (c *Conn) fetch(ctx context.Context, uid bool, set seqset.Set, items *Fetch
 		UsesSeqNums: !uid,
 		NoExpunge:   !uid,
 		Claim:       claimFetch(uid, set),
+		claimsByUID: uid,
 	}
 	if opts != nil && opts.Literal != nil {
 		fn := opts.Literal
@@ -153,25 +154,38 @@ func (c *Conn) fetch(ctx context.Context, uid bool, set seqset.Set, items *Fetch
 	return &FetchCommand{cmd}, nil
 }
 
-// claimFetch claims the FETCH responses of the messages a FETCH asked for:
-// by sequence number, or by UID once the UID item has been parsed. A
-// response whose data is still being parsed (a streamed literal) is
-// claimed by the first FETCH in flight that could own it.
+// claimFetch claims the FETCH responses of the messages a FETCH or STORE
+// asked for, each message at most once per command: by sequence number,
+// or, for the UID forms, by the UID the response carries (RFC 9051 §6.4.9:
+// the server always sends it), so that a FETCH without a UID (an
+// unsolicited flag change) is never taken for a fetched message. When two
+// commands in flight ask for the same message (Dovecot runs pipelined
+// FETCHes in parallel and answers each), the first response goes to the
+// older command and the next to the next command that asked.
+//
+// The claim runs on the reader goroutine only, which makes its record of
+// claimed messages safe without a lock. For a streamed literal it sees the
+// items parsed so far; the UID forms are asked only once the UID is known
+// (Conn.onLiteral).
 func claimFetch(uid bool, set seqset.Set) func(*wire.Response) bool {
 	dynamic := set.Dynamic()
+	var seen seqset.Set
 	return func(r *wire.Response) bool {
 		if r.Kind != wire.DataResponse || r.Name != "FETCH" {
 			return false
 		}
-		if dynamic {
-			return true
+		key := r.Num
+		if uid {
+			d, ok := r.Data.(*wire.FetchData)
+			if !ok || d.Has&wire.FetchUID == 0 {
+				return false
+			}
+			key = d.UID
 		}
-		if !uid {
-			return set.Contains(r.Num)
+		if !dynamic && !set.Contains(key) || seen.Contains(key) {
+			return false
 		}
-		if d, ok := r.Data.(*wire.FetchData); ok && d.Has&wire.FetchUID != 0 {
-			return set.Contains(d.UID)
-		}
+		seen.Add(key)
 		return true
 	}
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"strings"
 
 	"github.com/imapkit/imapkit/wire"
 )
@@ -122,7 +123,7 @@ func (c *Conn) Status(ctx context.Context, mailbox string, items []string) (*wir
 	}
 	cmd, err := c.Start(ctx, Spec{
 		Name: "STATUS", Args: []wire.Value{arg, atomList(items)}, States: authState,
-		Claim: claimName("STATUS"),
+		Claim: claimStatus(mailbox, arg.Text()),
 	})
 	if err != nil {
 		return nil, err
@@ -155,4 +156,28 @@ func (c *Conn) Namespace(ctx context.Context) (*wire.NamespaceData, error) {
 		}
 	}
 	return out, nil
+}
+
+// claimStatus claims the STATUS response of one mailbox, once: the name
+// decoded by the codec (UTF-8) or, from a server whose name did not
+// decode, as sent; INBOX in any case (RFC 9051 §5.1). Pipelined STATUS
+// commands, and the STATUS responses a LIST-STATUS or NOTIFY brings, thus
+// reach the command that asked for that mailbox.
+func claimStatus(name, sent string) func(*wire.Response) bool {
+	inbox := strings.EqualFold(name, "INBOX")
+	done := false
+	return func(r *wire.Response) bool {
+		if done || r.Kind != wire.DataResponse || r.Name != "STATUS" {
+			return false
+		}
+		d, ok := r.Data.(*wire.StatusData)
+		if !ok {
+			return false
+		}
+		if d.Mailbox == name || d.Mailbox == sent || inbox && strings.EqualFold(d.Mailbox, "INBOX") {
+			done = true
+			return true
+		}
+		return false
+	}
 }

@@ -55,8 +55,13 @@ const (
 	// EventAccess: the access mode changed mid-session (READ-ONLY ↔
 	// READ-WRITE).
 	EventAccess
-	// EventClosed: the mailbox was closed (CLOSE, UNSELECT, [CLOSED],
-	// or a failed SELECT).
+	// EventClosed: the selected mailbox was closed, and Mailbox is its
+	// last state. It fires once per closed mailbox: on the OK of CLOSE or
+	// UNSELECT; on a SELECT or EXAMINE while a mailbox is selected, at
+	// the [CLOSED] response code (RFC 7162 §3.2.11) when the server sends
+	// one, else at the command's completion, whether it succeeded or
+	// failed (a failed SELECT leaves no mailbox selected, RFC 9051
+	// §6.3.2).
 	EventClosed
 	// EventModSeq: HIGHESTMODSEQ advanced.
 	EventModSeq

@@ -1,8 +1,10 @@
 package client
 
 import (
+	"context"
 	"crypto/tls"
 	"io"
+	"time"
 
 	"github.com/imapkit/imapkit/transport"
 	"github.com/imapkit/imapkit/wire"
@@ -30,12 +32,38 @@ type Options struct {
 	// command's Spec.Literal as it arrives instead of being buffered.
 	// Zero means 64 KiB.
 	StreamThreshold int64
-	// MaxLiteralSize is the largest literal buffered in memory; a larger
-	// one that no command streams ends the connection. Zero means 64 MiB.
+	// MaxLiteralSize is the largest literal buffered in memory. A larger
+	// one that its command does not stream is skipped, and fails that
+	// command only (an error wrapping a *codec.LimitError); the
+	// connection and the other commands go on. Zero means 64 MiB.
 	MaxLiteralSize int64
 	// UnclaimedQueueSize bounds the queue of unclaimed responses read with
 	// Conn.Unclaimed; the oldest are dropped when it is full. Zero means 1024.
 	UnclaimedQueueSize int
+
+	// ConnectTimeout bounds the dial, the TLS handshake and the wait for
+	// the greeting (and, in Dial, the STARTTLS that RequireTLS runs): a
+	// server that accepts the connection but never greets, or greets a
+	// byte a second, fails with an error wrapping ErrTimeout that names
+	// the step and the host ("waiting for the greeting from HOST"). Zero
+	// means 30 s; negative means no bound other than the context's.
+	ConnectTimeout time.Duration
+	// InactivityTimeout ends the connection when, while a command awaits
+	// the server (any command in flight but an IDLE that is idling), no
+	// byte arrives from the server for this long: every command in
+	// flight fails with a *ConnError wrapping ErrTimeout that names what
+	// was awaited. Time the client spends sending a command does not
+	// count. Zero means 2 minutes; negative means none.
+	InactivityTimeout time.Duration
+	// RequireTLS refuses to use the connection without TLS: until it is
+	// protected (implicit TLS, or StartTLS), every command but
+	// CAPABILITY, NOOP, LOGOUT and STARTTLS fails with ErrTLSRequired,
+	// and a PREAUTH greeting on a cleartext connection fails New and Dial
+	// with ErrTLSRequired (STARTTLS is not allowed after PREAUTH, RFC
+	// 9051 §6.2.1, so it could never be protected). Dial of an imap://
+	// address runs STARTTLS itself right after the greeting
+	// (ErrTLSRequired when the server does not offer it).
+	RequireTLS bool
 
 	// Unilateral, when set, is called with every response no command
 	// claimed, in arrival order, on a goroutine of its own (never the
@@ -66,4 +94,24 @@ func (o *Options) unclaimedQueueSize() int {
 		return o.UnclaimedQueueSize
 	}
 	return 1024
+}
+
+func (o *Options) connectContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	switch {
+	case o.ConnectTimeout < 0:
+		return context.WithCancel(ctx)
+	case o.ConnectTimeout == 0:
+		return context.WithTimeout(ctx, 30*time.Second)
+	}
+	return context.WithTimeout(ctx, o.ConnectTimeout)
+}
+
+func (o *Options) inactivityTimeout() time.Duration {
+	switch {
+	case o.InactivityTimeout < 0:
+		return 0
+	case o.InactivityTimeout == 0:
+		return 2 * time.Minute
+	}
+	return o.InactivityTimeout
 }

@@ -63,8 +63,17 @@ func (c *Conn) Select(ctx context.Context, name string, opts *SelectOptions) (*M
 // selectDone applies the completion of a SELECT or EXAMINE, whether sent by
 // Select or through the raw path (reader goroutine): on OK the mailbox is
 // selected; on NO or BAD none is (RFC 9051 §6.3.2).
+//
+// The mailbox selected before, if any, is closed either way (RFC 9051
+// §6.3.2: SELECT deselects first); unless the server said so with
+// [CLOSED] already, EventClosed reports it now.
 func (c *Conn) selectDone(cmd *Command, resp *wire.Response) {
 	c.mu.Lock()
+	prev := c.prevMbox
+	c.prevMbox = nil
+	if prev != nil {
+		defer c.events.mailbox([]MailboxEvent{{Kind: EventClosed, Mailbox: prev}})
+	}
 	defer c.mu.Unlock()
 	if resp.Status != wire.StatusOK || c.mbox == nil {
 		c.mbox = nil

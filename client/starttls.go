@@ -32,6 +32,7 @@ func (c *Conn) StartTLS(ctx context.Context) error {
 			c.swapLayer(tc)
 			c.mu.Lock()
 			c.isTLS = true
+			c.tlsConn = tc
 			c.mu.Unlock()
 			c.forgetCaps()
 			return nil

@@ -56,7 +56,7 @@ func (c *Conn) store(ctx context.Context, uid bool, set seqset.Set, flags *Store
 	cmd, err := c.Start(ctx, Spec{
 		Name: name, Args: flags.args(set), States: selected,
 		UsesSeqNums: !uid, NoExpunge: !uid,
-		Claim: claimFetch(uid, set),
+		Claim: claimFetch(uid, set), claimsByUID: uid,
 	})
 	if err != nil {
 		return nil, err

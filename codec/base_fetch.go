@@ -18,6 +18,9 @@ func parseFetch(p *Parser, resp *wire.Response) (any, error) {
 		return nil, p.SyntaxError("message number before FETCH")
 	}
 	f := &wire.FetchData{Seq: resp.Num}
+	// What is parsed so far shows to OnLiteral (LiteralInfo.Response), so
+	// that a client can route a streamed literal by the UID before it.
+	resp.Data = f
 	if err := p.open(); err != nil {
 		return nil, err
 	}

@@ -10,7 +10,8 @@ import (
 // LiteralInfo says where a streamed literal sits.
 type LiteralInfo struct {
 	// Response is the response being read, filled in as far as the
-	// decoder got: Tag, Kind, Name and Num are set.
+	// decoder got: Tag, Kind, Name and Num are set; for FETCH, Data is
+	// the *wire.FetchData with the items that precede the literal.
 	Response *wire.Response
 	// Item is the FETCH item the literal belongs to, with its section
 	// and origin as sent (e.g. "BODY[1.2]<0>"), or "" outside FETCH.

@@ -5,8 +5,8 @@ go 1.26
 require (
 	github.com/emersion/go-imap/v2 v2.0.0-beta.8
 	github.com/imapkit/imapkit/client v0.0.0
+	github.com/imapkit/imapkit/conformance v0.0.0
 	github.com/imapkit/imapkit/seqset v0.0.0
-	github.com/imapkit/imapkit/wire v0.0.0
 )
 
 require (
@@ -15,12 +15,15 @@ require (
 	github.com/imapkit/imapkit/codec v0.0.0 // indirect
 	github.com/imapkit/imapkit/transport v0.0.0 // indirect
 	github.com/imapkit/imapkit/utf7 v0.0.0 // indirect
+	github.com/imapkit/imapkit/wire v0.0.0 // indirect
 	github.com/klauspost/compress v1.20.4 // indirect
 )
 
 replace (
 	github.com/imapkit/imapkit/client => ../client
 	github.com/imapkit/imapkit/codec => ../codec
+	github.com/imapkit/imapkit/conformance => ../conformance
+	github.com/imapkit/imapkit/conformance/scripted => ../conformance/scripted
 	github.com/imapkit/imapkit/seqset => ../seqset
 	github.com/imapkit/imapkit/transport => ../transport
 	github.com/imapkit/imapkit/utf7 => ../utf7

@@ -27,8 +27,13 @@ const (
 //
 //   - in LOGIN (RFC 9051 §6.2.3) everything after the user name, and the
 //     user name too if it is a literal: "A1 LOGIN alice ****";
-//   - in AUTHENTICATE (§6.2.2) the SASL-IR initial response (RFC 4959), and
-//     every line the client sends until the server's tagged response.
+//   - in AUTHENTICATE (§6.2.2) the SASL-IR initial response (RFC 4959),
+//     every line the client sends until the server's tagged response, and
+//     a line without a space right after it (the answer to a challenge
+//     that the server completed the command without waiting for);
+//   - after a client line that announces a synchronizing literal, the
+//     command's tagged NO or BAD (instead of "+") means the literal will
+//     not come: what the client sends next is read as a new command.
 //
 // A literal of more than MaxLiteral bytes is shown as "{N bytes}" in place
 // of its content; a smaller one is shown as it is, its lines being lines of
@@ -59,7 +64,11 @@ type Tracer struct {
 	client  traceDir
 	server  traceDir
 	authTag []byte // tag of the AUTHENTICATE in progress, if any
-	out     []byte // reused output buffer
+	// authEnded: the AUTHENTICATE just completed; a client line that
+	// answers a challenge the server sent before completing may still
+	// follow, and is hidden too.
+	authEnded bool
+	out       []byte // reused output buffer
 }
 
 // traceDir is the state of one direction.
@@ -72,6 +81,11 @@ type traceDir struct {
 	litShow bool  // the literal's content is shown
 	cont    bool  // the current line continues a command/response after a literal
 	secret  bool  // the rest of the current command is hidden
+	// client side only: the current command's tag, and whether its last
+	// line announced a synchronizing literal the server has not yet
+	// answered with "+".
+	tag       []byte
+	awaitCont bool
 }
 
 // Trace returns conn with a trace of the conversation written to w: see
@@ -187,10 +201,22 @@ func (t *Tracer) record(client bool, p []byte) {
 
 // endLine handles the end of a line on the wire.
 func (t *Tracer) endLine(client bool, d *traceDir) {
-	size, isLit := literalSuffix(bytes.TrimSuffix(d.seg[:d.segLen], []byte("\r")))
+	seg := bytes.TrimSuffix(d.seg[:d.segLen], []byte("\r"))
+	size, isLit := literalSuffix(seg)
 	d.segLen = 0
+	if client && !d.cont {
+		tag, _, _ := bytes.Cut(d.line, []byte(" "))
+		d.tag = append(d.tag[:0], tag...)
+	}
+	if !client && !d.cont {
+		t.serverLine(d.line)
+	}
+	late := client && !d.cont && t.authEnded && bytes.IndexByte(d.line, ' ') < 0
+	if client && !d.cont {
+		t.authEnded = false
+	}
 	switch {
-	case client && !d.cont && t.authTag != nil:
+	case client && !d.cont && (t.authTag != nil || late):
 		// A line of the client's side of the SASL exchange.
 		d.setLine(redacted)
 		t.emitLine(client, d)
@@ -200,6 +226,7 @@ func (t *Tracer) endLine(client bool, d *traceDir) {
 	case !client && !d.cont && t.authTag != nil:
 		if bytes.HasPrefix(d.line, t.authTag) && len(d.line) > len(t.authTag) && d.line[len(t.authTag)] == ' ' {
 			t.authTag = nil
+			t.authEnded = true
 		}
 		t.emitLine(client, d)
 	case d.secret:
@@ -208,6 +235,9 @@ func (t *Tracer) endLine(client bool, d *traceDir) {
 		t.emitLine(client, d)
 	}
 	d.cont = isLit
+	if client {
+		d.awaitCont = isLit && !bytes.HasSuffix(seg, []byte("+}"))
+	}
 	if !isLit {
 		d.secret = false
 		return
@@ -218,6 +248,29 @@ func (t *Tracer) endLine(client bool, d *traceDir) {
 		d.line = strconv.AppendInt(append(d.line, '{'), size, 10)
 		d.line = append(d.line, " bytes}"...)
 	}
+}
+
+// serverLine follows the server's answer to a synchronizing literal of
+// the client: "+" lets the literal come; the command's own tagged response
+// instead (RFC 9051 §7.5: the server may refuse the literal with NO or
+// BAD) means that the literal will never come, so the client's next bytes
+// are the next command, whose credentials must be recognized as such.
+// Another command's completion changes nothing.
+func (t *Tracer) serverLine(line []byte) {
+	c := &t.client
+	if !c.awaitCont {
+		return
+	}
+	if len(line) > 0 && line[0] == '+' {
+		c.awaitCont = false
+		return
+	}
+	if len(c.tag) == 0 || !bytes.HasPrefix(line, c.tag) || len(line) == len(c.tag) || line[len(c.tag)] != ' ' {
+		return
+	}
+	c.awaitCont = false
+	c.lit, c.cont, c.secret = 0, false, false
+	c.line, c.elided = c.line[:0], 0
 }
 
 // commandLine hides the credentials of the first line of a command.

@@ -105,6 +105,54 @@ func TestTrace(t *testing.T) {
 			want: "C: A5 AUTHENTICATE XOAUTH2\nS: + \nC: ****\nS: A5 BAD cancelled\nC: A6 NOOP\n",
 		},
 		{
+			// Issue 9 item 13: Courier refuses ID's literal with NO; the
+			// literal never comes and the next LOGIN is a command.
+			name: "literal refused, then LOGIN",
+			events: []event{
+				C("A1 ID (\"name\" {7}\r\n"), S("A1 NO ID literal refused\r\n"),
+				C("A2 LOGIN alice s3cret\r\n"), S("A2 OK\r\n"),
+			},
+			want: "C: A1 ID (\"name\" {7}\nS: A1 NO ID literal refused\nC: A2 LOGIN alice ****\nS: A2 OK\n",
+		},
+		{
+			name: "literal refused with BAD, then AUTHENTICATE",
+			events: []event{
+				C("A1 X {400}\r\n"), S("A1 BAD no\r\n"),
+				C("A2 AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA==\r\n"), S("A2 OK\r\n"),
+			},
+			want: "C: A1 X {400}\nS: A1 BAD no\nC: A2 AUTHENTICATE PLAIN ****\nS: A2 OK\n",
+		},
+		{
+			// Another command's completion while the literal awaits "+"
+			// does not end the literal: the password still follows.
+			name: "other completion while a literal awaits +",
+			events: []event{
+				C("A2 LOGIN alice {6}\r\n"), S("A1 OK fetch done\r\n"), S("+ go\r\n"),
+				C("s3cret\r\n"), S("A2 OK\r\n"),
+			},
+			want: "C: A2 LOGIN alice ****\nS: A1 OK fetch done\nS: + go\nS: A2 OK\n",
+		},
+		{
+			// After "+", a NO of the same command does not cancel the
+			// literal the client is already sending.
+			name: "NO after + keeps the literal",
+			events: []event{
+				C("A2 LOGIN alice {6}\r\n"), S("+ go\r\n"), S("A2 NO hmm\r\n"),
+				C("s3cret\r\n"), C("A3 NOOP\r\n"),
+			},
+			want: "C: A2 LOGIN alice ****\nS: + go\nS: A2 NO hmm\nC: A3 NOOP\n",
+		},
+		{
+			// A hostile server sends "+" and completes the command at once;
+			// the client's answer to the "+" is still a SASL line.
+			name: "AUTHENTICATE answer after the completion",
+			events: []event{
+				C("A1 AUTHENTICATE PLAIN\r\n"), S("+ \r\nA1 NO refused\r\n"),
+				C("AHVzZXIAczNjcmV0\r\n"), C("A2 NOOP\r\n"), C("DONE\r\n"),
+			},
+			want: "C: A1 AUTHENTICATE PLAIN\nS: + \nS: A1 NO refused\nC: ****\nC: A2 NOOP\nC: DONE\n",
+		},
+		{
 			name:   "small literal shown",
 			events: []event{S("* 1 FETCH (BODY[HEADER] {12}\r\nHello\r\nWorld)\r\n* 2 EXISTS\r\n")},
 			want:   "S: * 1 FETCH (BODY[HEADER] {12}\nS: Hello\nS: World)\nS: * 2 EXISTS\n",

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/utf7"
@@ -385,6 +386,17 @@ func (ss *session) mailboxName(a *args) (string, error) {
 		return "", a.err
 	}
 	if ss.utf8 || ss.rev2 {
+		return name, nil
+	}
+	// Modified UTF-7 is ASCII, so an 8-bit name cannot be one. A server
+	// that advertises IMAP4rev2 "MUST accept [UTF-8] text in
+	// quoted-strings" (RFC 9051 §4.3.1), so a valid UTF-8 name is taken as
+	// it is even before ENABLE IMAP4rev2: go-imap's client sends one
+	// (docs/INTEROP.md).
+	if !isASCII(name) {
+		if !utf8.ValidString(name) {
+			return "", no("CANNOT", "mailbox name %q is neither modified UTF-7 nor UTF-8", name)
+		}
 		return name, nil
 	}
 	dec, err := utf7.Decode(name)
