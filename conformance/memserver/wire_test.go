@@ -141,3 +141,37 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("long line: %q", l)
 	}
 }
+
+// TestCloseEndsSessions: Close returns with sessions in IDLE and in the
+// middle of a literal, and their connections end.
+func TestCloseEndsSessions(t *testing.T) {
+	srv := New(&Options{Users: map[string]string{testUser: testPass}})
+	l, err := netListen(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	a := dialRaw(t, l.Addr().String())
+	a.cmd("a1", `LOGIN alice "secret pass"`)
+	a.cmd("a2", "SELECT INBOX")
+	a.send("a3 IDLE")
+	if line := a.line(); !strings.HasPrefix(line, "+ ") {
+		t.Fatalf("IDLE: %q", line)
+	}
+	b := dialRaw(t, l.Addr().String())
+	b.cmd("b1", `LOGIN alice "secret pass"`)
+	b.send("b2 APPEND INBOX {100}")
+	if line := b.line(); !strings.HasPrefix(line, "+ ") {
+		t.Fatalf("APPEND: %q", line)
+	}
+	srv.Close()
+	if err := <-done; err != ErrServerClosed {
+		t.Errorf("Serve = %v", err)
+	}
+	for _, c := range []*rawConn{a, b} {
+		if _, err := c.br.ReadString('\n'); err == nil {
+			t.Error("connection still open after Close")
+		}
+	}
+}
