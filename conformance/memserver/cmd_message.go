@@ -83,6 +83,14 @@ func (ss *session) cmdAppend(c *command) error {
 			m.date = d
 			v = c.next("message")
 		}
+		if v.Kind == wire.KindAtom && strings.EqualFold(v.Str, "UTF8") {
+			// RFC 6855 §4: UTF8 (literal8), a message with UTF-8 headers.
+			l := c.list("UTF8 message")
+			if len(l) != 1 {
+				return bad("APPEND UTF8: expected one literal8 in parentheses")
+			}
+			v = l[0]
+		}
 		if c.err != nil {
 			return c.err
 		}

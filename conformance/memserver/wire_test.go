@@ -97,6 +97,16 @@ func TestLiterals(t *testing.T) {
 			t.Errorf("continuation for a {n+} literal: %q", ls)
 		}
 	}
+	// RFC 6855 §4: APPEND with UTF8 (~{n}).
+	utf := "Subject: café\r\n\r\nx\r\n"
+	a.send("a3 APPEND INBOX UTF8 (~{" + strconv.Itoa(len(utf)) + "+}\r\n" + utf + ")")
+	if ls := a.until("a3 "); !strings.HasPrefix(ls[len(ls)-1], "a3 OK [APPENDUID ") {
+		t.Errorf("APPEND UTF8: %q", ls)
+	}
+	a.cmd("a4", "SELECT INBOX")
+	if ls := a.cmd("a5", "SEARCH SUBJECT café"); !slices.Contains(ls, "* SEARCH 2") {
+		t.Errorf("SEARCH for the UTF8 message: %q", ls)
+	}
 }
 
 func TestBadInput(t *testing.T) {
