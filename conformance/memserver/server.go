@@ -258,8 +258,10 @@ func (s *Server) untrack(c net.Conn) {
 	s.connMu.Unlock()
 }
 
-// Close stops the listeners, closes every connection and waits for the
-// sessions to end.
+// Close stops the listeners and ends every session: each gets
+// "* BYE" (RFC 9051 §7.1.5) once its reading side is shut down, and a
+// connection that has not ended within a few seconds (a client that
+// does not read) is closed. Close returns when all sessions have ended.
 func (s *Server) Close() error {
 	s.connMu.Lock()
 	s.closed = true
@@ -267,11 +269,39 @@ func (s *Server) Close() error {
 		l.Close()
 	}
 	for c := range s.conns {
+		if cr, ok := c.(interface{ CloseRead() error }); ok && cr.CloseRead() == nil {
+			continue
+		}
 		c.Close()
 	}
 	s.connMu.Unlock()
-	s.wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		s.connMu.Lock()
+		for c := range s.conns {
+			c.Close()
+		}
+		s.connMu.Unlock()
+		<-done
+	}
 	return nil
+}
+
+// closeGrace is how long Close lets sessions say BYE.
+const closeGrace = 3 * time.Second
+
+func (s *Server) closing() bool {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	return s.closed
 }
 
 func (s *Server) log(level slog.Level, msg string, args ...any) {

@@ -177,7 +177,15 @@ func (ss *session) peekTag() string {
 // fatal ends the session after a decoder or connection error, telling
 // the client why when the connection still works.
 func (ss *session) fatal(err error) {
-	if errors.Is(err, io.EOF) || ss.werr != nil {
+	if ss.werr != nil {
+		return
+	}
+	if ss.srv.closing() {
+		ss.status(wire.StatusBye, nil, "server shutting down")
+		ss.flush()
+		return
+	}
+	if errors.Is(err, io.EOF) {
 		return
 	}
 	var ne net.Error

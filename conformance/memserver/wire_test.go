@@ -153,7 +153,7 @@ func TestBadInput(t *testing.T) {
 }
 
 // TestCloseEndsSessions: Close returns with sessions in IDLE and in the
-// middle of a literal, and their connections end.
+// middle of a literal, which get BYE (RFC 9051 §7.1.5) and are closed.
 func TestCloseEndsSessions(t *testing.T) {
 	srv := New(&Options{Users: map[string]string{testUser: testPass}})
 	l, err := netListen(t)
@@ -180,6 +180,9 @@ func TestCloseEndsSessions(t *testing.T) {
 		t.Errorf("Serve = %v", err)
 	}
 	for _, c := range []*rawConn{a, b} {
+		if l, _ := c.br.ReadString('\n'); !strings.HasPrefix(l, "* BYE ") {
+			t.Errorf("after Close: %q; want * BYE", l)
+		}
 		if _, err := c.br.ReadString('\n'); err == nil {
 			t.Error("connection still open after Close")
 		}
