@@ -224,7 +224,7 @@ func (s *Server) serve(l net.Listener, implicitTLS bool) error {
 		go func() {
 			defer s.wg.Done()
 			defer s.untrack(c)
-			s.serveConn(c, implicitTLS)
+			s.serveConn(c, implicitTLS, nil)
 		}()
 	}
 }
@@ -238,7 +238,30 @@ func (s *Server) ServeConn(c net.Conn) {
 	}
 	defer s.wg.Done()
 	defer s.untrack(c)
-	s.serveConn(c, false)
+	s.serveConn(c, false, nil)
+}
+
+// ServePreauth serves one connection whose client is already known to
+// be userName, as a server run as a subprocess over its standard input
+// and output is: the greeting is PREAUTH (RFC 9051 §7.1.4) and the
+// session starts in the authenticated state. It returns when the
+// session ends.
+func (s *Server) ServePreauth(c net.Conn, userName string) error {
+	s.mu.Lock()
+	u := s.users[userName]
+	s.mu.Unlock()
+	if u == nil {
+		c.Close()
+		return fmt.Errorf("memserver: no user %q", userName)
+	}
+	if !s.track(c) {
+		c.Close()
+		return ErrServerClosed
+	}
+	defer s.wg.Done()
+	defer s.untrack(c)
+	s.serveConn(c, false, u)
+	return nil
 }
 
 func (s *Server) track(c net.Conn) bool {

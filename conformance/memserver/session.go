@@ -67,7 +67,7 @@ type session struct {
 	okText string
 }
 
-func (srv *Server) serveConn(c net.Conn, implicitTLS bool) {
+func (srv *Server) serveConn(c net.Conn, implicitTLS bool, preauth *user) {
 	srv.connMu.Lock()
 	srv.connSeq++
 	id := srv.connSeq
@@ -104,7 +104,12 @@ func (srv *Server) serveConn(c net.Conn, implicitTLS bool) {
 		MaxListItems:   10000,
 	})
 	ss.enc = codec.NewResponseEncoder(ss.conn, nil)
-	ss.status(wire.StatusOK, &wire.Code{Name: "CAPABILITY", Data: ss.caps()}, "imapkit memserver ready")
+	if preauth != nil {
+		ss.user, ss.state = preauth, stateAuth
+		ss.status(wire.StatusPreauth, &wire.Code{Name: "CAPABILITY", Data: ss.caps()}, "logged in as "+preauth.name)
+	} else {
+		ss.status(wire.StatusOK, &wire.Code{Name: "CAPABILITY", Data: ss.caps()}, "imapkit memserver ready")
+	}
 	ss.flush()
 	ss.loop()
 }
@@ -438,7 +443,13 @@ func (ss *session) caps() []string {
 			c = append(c, "LOGINDISABLED")
 		}
 	}
-	c = append(c, "LITERAL+", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
+	c = append(c, "LITERAL+", "ID", "ENABLE", "IDLE")
+	if ss.state == stateNotAuth {
+		// The rest after login, as most servers do: a client must read
+		// the capabilities again (RFC 9051 §6.2.3 [CAPABILITY] code).
+		return c
+	}
+	c = append(c, "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
 		"CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "ESEARCH", "SEARCHRES",
 		"CONDSTORE", "BINARY", "STATUS=SIZE", "MULTIAPPEND", "UTF8=ACCEPT")
 	if !ss.compressed {

@@ -1,6 +1,9 @@
 package memserver
 
 import (
+	"bufio"
+	"bytes"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -187,4 +190,22 @@ func TestCloseEndsSessions(t *testing.T) {
 			t.Error("connection still open after Close")
 		}
 	}
+}
+
+// TestPreauth: ServePreauth greets with PREAUTH and starts authenticated.
+func TestPreauth(t *testing.T) {
+	srv := New(&Options{Users: map[string]string{testUser: testPass}})
+	defer srv.Close()
+	if err := srv.ServePreauth(&pipeConn{r: bytes.NewReader(nil)}, "nobody"); err == nil {
+		t.Error("ServePreauth of an unknown user succeeded")
+	}
+	cc, sc := net.Pipe()
+	defer cc.Close()
+	go srv.ServePreauth(sc, testUser)
+	r := &rawConn{t: t, c: cc, br: bufio.NewReader(cc)}
+	if l := r.line(); !strings.HasPrefix(l, "* PREAUTH [CAPABILITY IMAP4rev1 ") {
+		t.Fatalf("greeting %q", l)
+	}
+	r.cmd("a1", "SELECT INBOX")
+	r.cmd("a2", "LOGOUT")
 }
