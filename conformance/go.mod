@@ -7,6 +7,7 @@ require (
 	github.com/google/go-cmp v0.7.0
 	github.com/imapkit/imapkit/client v0.0.0
 	github.com/imapkit/imapkit/codec v0.0.0
+	github.com/imapkit/imapkit/conformance/scripted v0.0.0
 	github.com/imapkit/imapkit/seqset v0.0.0
 	github.com/imapkit/imapkit/transport v0.0.0
 	github.com/imapkit/imapkit/utf7 v0.0.0
