@@ -115,7 +115,7 @@ func (ss *session) cmdAppend(c *command) error {
 	}
 	var total int64
 	for _, m := range msgs {
-		total += int64(len(m.raw))
+		total += msgCost(len(m.raw))
 	}
 	if err := srv.checkQuota(ss.user, total); err != nil {
 		return err
@@ -542,7 +542,7 @@ func (ss *session) cmdCopy(c *command) error {
 	if !move || dst.owner != ss.mbox.owner {
 		var total int64
 		for _, i := range idx {
-			total += int64(len(ss.view[i].raw))
+			total += msgCost(len(ss.view[i].raw))
 		}
 		if err := srv.checkQuota(ss.user, total); err != nil {
 			srv.mu.Unlock()

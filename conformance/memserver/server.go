@@ -40,9 +40,10 @@ type Options struct {
 	// MaxLiteralSize bounds one literal, hence one APPENDed message;
 	// default 32 MiB. A larger literal ends the connection with BYE.
 	MaxLiteralSize int64
-	// MaxUserBytes bounds the octets of all the messages of one user;
-	// APPEND, COPY and MOVE beyond it fail with NO [OVERQUOTA]. Default
-	// 1 GiB; < 0 means no limit. Seed is not bounded.
+	// MaxUserBytes bounds the octets of all the messages of one user,
+	// each counted with 512 octets of overhead; APPEND, COPY and MOVE
+	// beyond it fail with NO [OVERQUOTA]. Default 1 GiB; < 0 means no
+	// limit. Seed is not bounded.
 	MaxUserBytes int64
 	// IdleTimeout ends a connection on which the client sent nothing for
 	// this long (RFC 9051 §5.4 autologout); 0 means 30 minutes, < 0 none.
