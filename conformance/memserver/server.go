@@ -45,6 +45,9 @@ type Options struct {
 	// beyond it fail with NO [OVERQUOTA]. Default 1 GiB; < 0 means no
 	// limit. Seed is not bounded.
 	MaxUserBytes int64
+	// MaxConnections bounds the connections served at once; one more is
+	// told "* BYE" and closed. Default 1000; < 0 means no limit.
+	MaxConnections int
 	// IdleTimeout ends a connection on which the client sent nothing for
 	// this long (RFC 9051 §5.4 autologout); 0 means 30 minutes, < 0 none.
 	IdleTimeout time.Duration
@@ -84,6 +87,9 @@ func New(opts *Options) *Server {
 	}
 	if s.opts.MaxLiteralSize <= 0 {
 		s.opts.MaxLiteralSize = 32 << 20
+	}
+	if s.opts.MaxConnections == 0 {
+		s.opts.MaxConnections = 1000
 	}
 	if s.opts.MaxUserBytes == 0 {
 		s.opts.MaxUserBytes = 1 << 30
@@ -218,6 +224,14 @@ func (s *Server) serve(l net.Listener, implicitTLS bool) error {
 			return err
 		}
 		delay = 0
+		if s.full() {
+			go func() {
+				c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+				c.Write([]byte("* BYE too many connections\r\n"))
+				c.Close()
+			}()
+			continue
+		}
 		if !s.track(c) {
 			c.Close()
 			return ErrServerClosed
@@ -263,6 +277,13 @@ func (s *Server) ServePreauth(c net.Conn, userName string) error {
 	defer s.untrack(c)
 	s.serveConn(c, false, u)
 	return nil
+}
+
+// full reports whether MaxConnections are being served.
+func (s *Server) full() bool {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	return s.opts.MaxConnections > 0 && len(s.conns) >= s.opts.MaxConnections
 }
 
 func (s *Server) track(c net.Conn) bool {

@@ -209,3 +209,19 @@ func TestPreauth(t *testing.T) {
 	r.cmd("a1", "SELECT INBOX")
 	r.cmd("a2", "LOGOUT")
 }
+
+// TestMaxConnections: a connection beyond the limit gets BYE.
+func TestMaxConnections(t *testing.T) {
+	_, addr := startServer(t, &Options{MaxConnections: 1})
+	a := dialRaw(t, addr)
+	a.cmd("a1", "NOOP")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	l, _ := bufio.NewReader(c).ReadString('\n')
+	if l != "* BYE too many connections\r\n" {
+		t.Errorf("second connection: %q", l)
+	}
+}
