@@ -32,7 +32,20 @@
 // to the run, so that scripts do not collide with existing mail.
 //
 // [Run] runs scripts from a Go test; [Base] is the suite of the base
-// protocol and the extensions imapkit's server implements.
+// protocol and the extensions imapkit's server implements. A third party
+// checks its server with a test of its own:
+//
+//	func TestIMAPConformance(t *testing.T) {
+//		addr := startMyServer(t) // host:port, a user "u" with password "p"
+//		serversuite.Run(t, serversuite.Config{Addr: addr, User: "u", Password: "p"}, serversuite.Base)
+//	}
+//
+// Each script is a subtest, skipped when the server lacks a capability
+// it Requires (the capabilities before and after login count). Scripts
+// create mailboxes named after a random prefix and delete them, passed
+// or failed, so the suite may run against an account in use. imapkit
+// runs it against its in-memory server in every test run and against
+// Dovecot when IMAPKIT_DOVECOT_ADDR is set.
 package serversuite
 
 import (
