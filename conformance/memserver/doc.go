@@ -40,9 +40,10 @@
 //
 // # Commands
 //
-// Arguments are read from the codec's generic value trees through one
-// small seam (args.go), to be replaced by the codec's typed command
-// decoding when it exists. [Server.Seed] and [Server.SeedSample] fill
+// SELECT, EXAMINE and STATUS are read with the codec's typed command
+// parsers; the other commands' arguments are read from the codec's
+// generic value trees through one small seam (args.go), to move to the
+// typed parsers one by one. [Server.Seed] and [Server.SeedSample] fill
 // mailboxes; the sample is the mail of "imapc serve".
 //
 // Not implemented: QRESYNC, NOTIFY, ACLs, quotas, \Recent (never set),

@@ -280,6 +280,7 @@ type command struct {
 	tag  string
 	name string // without UID
 	uid  bool
+	wc   *wire.Command
 	args
 }
 
@@ -332,7 +333,7 @@ func init() {
 var uidCommands = map[string]bool{"FETCH": true, "STORE": true, "SEARCH": true, "COPY": true, "MOVE": true, "EXPUNGE": true}
 
 func (ss *session) run(wc *wire.Command) {
-	c := &command{tag: wc.Tag, name: wc.Name, args: args{v: wc.Args}}
+	c := &command{tag: wc.Tag, name: wc.Name, wc: wc, args: args{v: wc.Args}}
 	if rest, ok := strings.CutPrefix(c.name, "UID "); ok {
 		if !uidCommands[rest] {
 			ss.done(c.tag, wire.StatusBad, nil, "unknown command UID "+rest)
@@ -417,6 +418,26 @@ func (ss *session) mailboxName(a *args) (string, error) {
 		return "", no("CANNOT", "mailbox name %q is not modified UTF-7", name)
 	}
 	return dec, nil
+}
+
+// typedUTF8 is the utf8 argument of the codec's typed command parsers
+// for c, whose first argument is a mailbox name: UTF-8 once enabled, and
+// also before for a valid UTF-8 name, as mailboxName takes it.
+func (ss *session) typedUTF8(c *command) bool {
+	if ss.utf8 || ss.rev2 {
+		return true
+	}
+	if len(c.wc.Args) > 0 {
+		t := c.wc.Args[0].Text()
+		return !isASCII(t) && utf8.ValidString(t)
+	}
+	return false
+}
+
+// typedError turns an error of the codec's typed command parsers into a
+// tagged BAD.
+func typedError(err error) error {
+	return bad("%v", err)
 }
 
 // authAllowed reports whether credentials may be sent now.
