@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -387,40 +388,20 @@ func partial(data []byte, it fetchItem) []byte {
 // cmdStore does STORE and UID STORE (RFC 9051 §6.4.6), with
 // UNCHANGEDSINCE (RFC 7162 §3.1.3).
 func (ss *session) cmdStore(c *command) error {
-	set := c.seqSet("sequence set")
-	var unchangedSince uint64
-	hasUS := false
-	if v, ok := c.peek(); ok && v.Kind == wire.KindList {
-		mods := c.list("")
-		for i := 0; i < len(mods); i++ {
-			switch strings.ToUpper(mods[i].Text()) {
-			case "UNCHANGEDSINCE":
-				if i+1 >= len(mods) {
-					return bad("UNCHANGEDSINCE needs a mod-sequence")
-				}
-				i++
-				unchangedSince, hasUS = c.toNumber(mods[i], "UNCHANGEDSINCE"), true
-			default:
-				return bad("unknown STORE modifier %s", mods[i].GoString())
-			}
-		}
+	sc, err := codec.ParseStore(c.wc)
+	if err != nil {
+		return typedError(err)
 	}
-	item := c.atom("store item")
-	var flagVals []wire.Value
-	if v, ok := c.peek(); ok && v.Kind == wire.KindList {
-		flagVals = c.list("flags")
-	} else {
-		for c.more() {
-			flagVals = append(flagVals, c.next("flag"))
-		}
+	set := sc.Set
+	unchangedSince, hasUS := sc.UnchangedSince, sc.HasUnchangedSince
+	item := map[byte]string{0: "FLAGS", '+': "+FLAGS", '-': "-FLAGS"}[sc.Op]
+	silent := sc.Silent
+	if item == "" {
+		return bad("unknown STORE operation")
 	}
-	if err := c.end(); err != nil {
-		return err
-	}
-	silent := strings.HasSuffix(item, ".SILENT")
-	item = strings.TrimSuffix(item, ".SILENT")
-	if item != "FLAGS" && item != "+FLAGS" && item != "-FLAGS" {
-		return bad("unknown STORE item %s", item)
+	flagVals := make([]wire.Value, len(sc.Flags))
+	for i, f := range sc.Flags {
+		flagVals[i] = wire.Atom(f)
 	}
 	flags, rerr := flagValues(flagVals)
 	if rerr != nil {

@@ -40,7 +40,7 @@
 //
 // # Commands
 //
-// SELECT, EXAMINE and STATUS are read with the codec's typed command
+// SELECT, EXAMINE, STATUS and STORE are read with the codec's typed command
 // parsers; the other commands' arguments are read from the codec's
 // generic value trees through one small seam (args.go), to move to the
 // typed parsers one by one. [Server.Seed] and [Server.SeedSample] fill
