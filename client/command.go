@@ -105,6 +105,10 @@ type Spec struct {
 	// expectCont: the server answers the command line itself with "+"
 	// (AUTHENTICATE, IDLE).
 	expectCont bool
+	// detachedWrite: once admitted, the command line is written whatever
+	// happens to ctx (bounded by the inactivity timeout instead), so that
+	// a ctx ending at that moment cannot cut the line short (Idle).
+	detachedWrite bool
 	// claimsByUID: Claim needs a FETCH's UID to decide (UID FETCH, UID
 	// STORE); a streamed literal that precedes the UID is buffered.
 	claimsByUID bool

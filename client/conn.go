@@ -356,6 +356,11 @@ func (c *Conn) start(ctx context.Context, spec Spec, afterWrite func(cmd *Comman
 	if err := c.admit(ctx, cmd); err != nil {
 		return nil, err
 	}
+	if spec.detachedWrite {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), c.doneTimeout())
+		defer cancel()
+	}
 	if err := c.write(ctx, cmd); err != nil {
 		return cmd, err
 	}

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -29,7 +30,15 @@ func (r *idleRun) interrupt() { r.once.Do(func() { close(r.stop) }) }
 // arrive. When ctx ends it sends DONE, waits for the completion (bounded
 // by Options.InactivityTimeout) and returns nil; the connection stays
 // usable. A ctx that ends before the server accepted the IDLE returns at
-// once too: DONE follows the server's "+" in the background.
+// once too: DONE follows the server's "+" in the background. A ctx that
+// ends before IDLE was sent (already ended, or while Idle waits to
+// re-issue it after another command) returns nil and sends nothing; an
+// IDLE line being written is finished, not cut short, and then ended.
+//
+// So Idle returns nil whenever it stops because ctx ended, at any moment.
+// It returns an error only when the server refuses or ends the IDLE by
+// itself (a *StatusError), or the connection fails (a *ConnError, also
+// when no completion follows DONE within the timeout).
 //
 // A command started from another goroutine (or from a handler) while Idle
 // runs ends the IDLE: Idle sends DONE, the command runs, and Idle issues a
@@ -77,8 +86,13 @@ func (c *Conn) waitQuiet(ctx context.Context) error {
 // idleOnce runs one IDLE until ctx ends, restart passes, another command
 // interrupts it, or the server ends it.
 func (c *Conn) idleOnce(ctx context.Context, restart time.Duration) error {
+	if ctx.Err() != nil {
+		return nil // ended before IDLE was sent: nothing to stop
+	}
 	run := &idleRun{stop: make(chan struct{})}
-	cmd, err := c.start(ctx, Spec{Name: "IDLE", States: authState, Alone: true, expectCont: true}, func(cmd *Command) error {
+	// detachedWrite: a ctx ending while the IDLE line is written must not
+	// cut it short (that ends the connection); DONE follows instead.
+	cmd, err := c.start(ctx, Spec{Name: "IDLE", States: authState, Alone: true, expectCont: true, detachedWrite: true}, func(cmd *Command) error {
 		c.mu.Lock()
 		run.cmd = cmd
 		c.idler = run
@@ -88,6 +102,8 @@ func (c *Conn) idleOnce(ctx context.Context, restart time.Duration) error {
 	if err != nil {
 		if cmd != nil {
 			c.endIdler(run)
+		} else if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil // ended while waiting to send IDLE: nothing was sent
 		}
 		return err
 	}

@@ -118,8 +118,9 @@ func Example_idleInterrupted() {
 	_, ok := st.Get(wire.StatusUIDNext)
 	fmt.Println("STATUS while idling:", ok)
 
-	stopIdle() // see "Known issue" below
-	<-idled
+	stopIdle()
+	fmt.Println("Idle returned:", <-idled)
 	// Output:
 	// STATUS while idling: true
+	// Idle returned: <nil>
 }
