@@ -56,8 +56,11 @@
 //
 // Claiming is exact: FETCH and STORE claim each message they asked for
 // once (the UID forms by the UID the response carries, so an unsolicited
-// flag change is never taken for a fetched message), STATUS claims its
-// own mailbox, and single-response commands one response; two pipelined
+// flag change is never taken for a fetched message), and again only for a
+// further response carrying an item they asked for and have not yet
+// received for it (a server may split one message's data, RFC 9051
+// §7.5.2); STATUS claims its own mailbox, and single-response commands one
+// response; two pipelined
 // commands that ask for the same message each get their own answer.
 //
 // Nothing waits for ever: every wait and every write is bounded by its

@@ -4,7 +4,9 @@ import (
 	"context"
 	"io"
 	"iter"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/seqset"
@@ -138,7 +140,7 @@ func (c *Conn) fetch(ctx context.Context, uid bool, set seqset.Set, items *Fetch
 		States:      selected,
 		UsesSeqNums: !uid,
 		NoExpunge:   !uid,
-		Claim:       claimFetch(uid, set),
+		Claim:       claimFetchWant(uid, set, wantOf(&it)),
 		claimsByUID: uid,
 	}
 	if opts != nil && opts.Literal != nil {
@@ -155,37 +157,204 @@ func (c *Conn) fetch(ctx context.Context, uid bool, set seqset.Set, items *Fetch
 }
 
 // claimFetch claims the FETCH responses of the messages a FETCH or STORE
-// asked for, each message at most once per command: by sequence number,
-// or, for the UID forms, by the UID the response carries (RFC 9051 §6.4.9:
-// the server always sends it), so that a FETCH without a UID (an
-// unsolicited flag change) is never taken for a fetched message. When two
-// commands in flight ask for the same message (Dovecot runs pipelined
-// FETCHes in parallel and answers each), the first response goes to the
-// older command and the next to the next command that asked.
+// asked for: by sequence number, or, for the UID forms, by the UID the
+// response carries (RFC 9051 §6.4.9: the server always sends it), so that
+// a FETCH without a UID (an unsolicited flag change) is never taken for a
+// fetched message.
+//
+// A command claims the first response for each message, and a further
+// response for that message only when it carries an item the command
+// asked for and has not yet received for it: a server may split one
+// message's data over several FETCH responses (RFC 9051 §7.5.2), and the
+// parts all belong to the command. A response carrying only items the
+// command already got goes on: when two commands in flight ask for the
+// same message (Dovecot runs pipelined FETCHes in parallel and answers
+// each), the first response goes to the older command and the next to
+// the next command that asked; an unsolicited flag change goes to the
+// unclaimed queue.
 //
 // The claim runs on the reader goroutine only, which makes its record of
 // claimed messages safe without a lock. For a streamed literal it sees the
-// items parsed so far; the UID forms are asked only once the UID is known
-// (Conn.onLiteral).
+// items parsed so far (not the section being streamed); the UID forms are
+// asked only once the UID is known (Conn.onLiteral). So a further part of
+// a message whose streamed section comes first is claimed once complete:
+// buffered (up to MaxLiteralSize), not streamed.
 func claimFetch(uid bool, set seqset.Set) func(*wire.Response) bool {
+	// STORE: the FETCH responses echo FLAGS (with UID for UID STORE, and
+	// MODSEQ with UNCHANGEDSINCE, RFC 7162 §3.1.3).
+	return claimFetchWant(uid, set, &fetchWant{base: wire.FetchFlags | wire.FetchUID, items: map[string]bool{"MODSEQ": true}})
+}
+
+// fetchWant is what a FETCH or STORE asked for, by the categories a FETCH
+// response reports (wire.FetchData).
+type fetchWant struct {
+	base     wire.FetchAttrs
+	sections bool            // BODY[...], BINARY[...], RFC822, RFC822.HEADER, RFC822.TEXT
+	binSize  bool            // BINARY.SIZE[...]
+	items    map[string]bool // other items by name (without section)
+	anyItem  bool            // an Extra value not understood: any other item
+}
+
+// wantOf returns what items asks for.
+func wantOf(it *FetchItems) *fetchWant {
+	w := &fetchWant{items: map[string]bool{}}
+	set := func(on bool, a wire.FetchAttrs) {
+		if on {
+			w.base |= a
+		}
+	}
+	set(it.UID, wire.FetchUID)
+	set(it.Flags, wire.FetchFlags)
+	set(it.InternalDate, wire.FetchInternalDate)
+	set(it.RFC822Size, wire.FetchRFC822Size)
+	set(it.Envelope, wire.FetchEnvelope)
+	set(it.BodyStructure, wire.FetchBodyStructure)
+	w.sections = len(it.Sections) > 0
+	w.binSize = len(it.BinarySize) > 0
+	const fast = wire.FetchFlags | wire.FetchInternalDate | wire.FetchRFC822Size
+	for _, v := range it.Extra {
+		name := strings.ToUpper(v.Text())
+		switch {
+		case name == "":
+			w.anyItem = true // a list or other value: not understood
+		case name == "UID":
+			w.base |= wire.FetchUID
+		case name == "FLAGS":
+			w.base |= wire.FetchFlags
+		case name == "INTERNALDATE":
+			w.base |= wire.FetchInternalDate
+		case name == "RFC822.SIZE":
+			w.base |= wire.FetchRFC822Size
+		case name == "ENVELOPE":
+			w.base |= wire.FetchEnvelope
+		case name == "BODY":
+			w.base |= wire.FetchBody
+		case name == "BODYSTRUCTURE":
+			w.base |= wire.FetchBodyStructure
+		case name == "FAST": // RFC 9051 §6.4.5 macros
+			w.base |= fast
+		case name == "ALL":
+			w.base |= fast | wire.FetchEnvelope
+		case name == "FULL":
+			w.base |= fast | wire.FetchEnvelope | wire.FetchBody
+		case strings.HasPrefix(name, "BINARY.SIZE"):
+			w.binSize = true
+		case strings.HasPrefix(name, "BODY") || strings.HasPrefix(name, "BINARY") || strings.HasPrefix(name, "RFC822"):
+			w.sections = true
+		default:
+			if i := strings.IndexByte(name, '['); i >= 0 {
+				name = name[:i]
+			}
+			w.items[name] = true
+		}
+	}
+	if len(it.Modifiers) > 0 {
+		// CHANGEDSINCE makes the server send MODSEQ (RFC 7162 §3.1.4.1).
+		w.items["MODSEQ"] = true
+	}
+	return w
+}
+
+// fetchGot is what a command received for one message.
+type fetchGot struct {
+	has  wire.FetchAttrs
+	keys []string // sections, binary sizes and other items, as named
+}
+
+// add records the items of d.
+func (g *fetchGot) add(d *wire.FetchData) {
+	g.has |= d.Has
+	for i := range d.Sections {
+		g.keys = append(g.keys, sectionKey(&d.Sections[i]))
+	}
+	for _, b := range d.BinarySizes {
+		g.keys = append(g.keys, binSizeKey(b))
+	}
+	for _, it := range d.Items {
+		g.keys = append(g.keys, it.Name)
+	}
+}
+
+// news reports whether d carries an item w asks for that g lacks.
+func (w *fetchWant) news(g *fetchGot, d *wire.FetchData) bool {
+	if d.Has&w.base&^g.has != 0 {
+		return true
+	}
+	if w.sections {
+		for i := range d.Sections {
+			if !slices.Contains(g.keys, sectionKey(&d.Sections[i])) {
+				return true
+			}
+		}
+	}
+	if w.binSize {
+		for _, b := range d.BinarySizes {
+			if !slices.Contains(g.keys, binSizeKey(b)) {
+				return true
+			}
+		}
+	}
+	for _, it := range d.Items {
+		name := it.Name
+		if i := strings.IndexByte(name, '['); i >= 0 {
+			name = name[:i]
+		}
+		if (w.anyItem || w.items[name]) && !slices.Contains(g.keys, it.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+func sectionKey(s *wire.SectionData) string {
+	k := s.Item + "[" + s.Section.String() + "]"
+	if s.HasOrigin {
+		k += "<" + strconv.FormatUint(uint64(s.Origin), 10) + ">"
+	}
+	return k
+}
+
+func binSizeKey(b wire.BinarySize) string {
+	return "BINARY.SIZE[" + wire.Section{Part: b.Part}.String() + "]"
+}
+
+// claimFetchWant is claimFetch for a command that asked for want.
+func claimFetchWant(uid bool, set seqset.Set, want *fetchWant) func(*wire.Response) bool {
 	dynamic := set.Dynamic()
-	var seen seqset.Set
+	got := map[uint32]fetchGot{} // by value: no allocation per message
+	// The last response claimed is recorded at the next call, complete by
+	// then (it may have been claimed while parsed, at a streamed literal).
+	var last *wire.FetchData
+	var lastKey uint32
 	return func(r *wire.Response) bool {
+		if last != nil {
+			g := got[lastKey]
+			g.add(last)
+			got[lastKey] = g
+			last = nil
+		}
 		if r.Kind != wire.DataResponse || r.Name != "FETCH" {
 			return false
 		}
+		d, _ := r.Data.(*wire.FetchData)
 		key := r.Num
 		if uid {
-			d, ok := r.Data.(*wire.FetchData)
-			if !ok || d.Has&wire.FetchUID == 0 {
+			if d == nil || d.Has&wire.FetchUID == 0 {
 				return false
 			}
 			key = d.UID
 		}
-		if !dynamic && !set.Contains(key) || seen.Contains(key) {
+		if !dynamic && !set.Contains(key) {
 			return false
 		}
-		seen.Add(key)
+		if g, seen := got[key]; !seen {
+			got[key] = fetchGot{}
+		} else if d == nil || !want.news(&g, d) {
+			return false
+		}
+		if d != nil {
+			last, lastKey = d, key
+		}
 		return true
 	}
 }
