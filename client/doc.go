@@ -60,8 +60,8 @@
 // further response carrying an item they asked for and have not yet
 // received for it (a server may split one message's data, RFC 9051
 // §7.5.2); STATUS claims its own mailbox, and single-response commands one
-// response; two pipelined
-// commands that ask for the same message each get their own answer.
+// response; two pipelined commands that ask for the same message each get
+// their own answer.
 //
 // Nothing waits for ever: every wait and every write is bounded by its
 // context, Close returns promptly in any state, Options.ConnectTimeout
