@@ -16,8 +16,11 @@ import (
 // SASL-IR (RFC 4959). Mechanisms come from github.com/emersion/go-sasl
 // (sasl.NewPlainClient, sasl.NewOAuthBearerClient, sasl.NewExternalClient,
 // sasl.NewAnonymousClient, sasl.NewLoginClient) or NewXOAuth2Client; any
-// sasl.Client works. Mechanisms other than EXTERNAL and ANONYMOUS are
-// refused without TLS unless Options.InsecureAuth is set.
+// sasl.Client works. A mechanism the server does not advertise as
+// AUTH=<name> is refused with ErrNotSupported, without sending anything
+// (the capabilities are fetched first when not known yet). Mechanisms
+// other than EXTERNAL and ANONYMOUS are refused without TLS unless
+// Options.InsecureAuth is set.
 func (c *Conn) Authenticate(ctx context.Context, mech sasl.Client) error {
 	name, ir, err := mech.Start()
 	if err != nil {
@@ -26,6 +29,11 @@ func (c *Conn) Authenticate(ctx context.Context, mech sasl.Client) error {
 	name = strings.ToUpper(name)
 	if _, err := c.Caps(ctx); err != nil {
 		return err
+	}
+	// RFC 9051 §6.2.2: the client uses a mechanism the server advertises
+	// as AUTH=<mechanism>.
+	if !c.hasCap("AUTH=" + name) {
+		return fmt.Errorf("client: AUTHENTICATE %s not sent: the server does not advertise AUTH=%s: %w", name, name, ErrNotSupported)
 	}
 	if name != "EXTERNAL" && name != "ANONYMOUS" {
 		if err := c.checkCredentials(); err != nil {
