@@ -19,6 +19,7 @@ type eventQueue struct {
 	wake    chan struct{}
 	stopped bool
 	done    chan struct{}
+	dropped uint64 // events not queued: maxQueuedEvents were waiting
 }
 
 // maxQueuedEvents bounds the handler queue: a handler that never returns
@@ -41,7 +42,12 @@ func (q *eventQueue) push(e any) {
 		return
 	}
 	q.mu.Lock()
-	if q.stopped || len(q.items) >= maxQueuedEvents {
+	if q.stopped {
+		q.mu.Unlock()
+		return
+	}
+	if len(q.items) >= maxQueuedEvents {
+		q.dropped++
 		q.mu.Unlock()
 		return
 	}
@@ -166,4 +172,14 @@ func (c *Conn) Dropped() uint64 {
 	c.unclaimMu.Lock()
 	defer c.unclaimMu.Unlock()
 	return c.dropped
+}
+
+// DroppedEvents returns how many events for Options.Unilateral and
+// Options.MailboxUpdate were dropped, never delivered, because 65,536
+// were already waiting for a slow handler.
+func (c *Conn) DroppedEvents() uint64 {
+	q := &c.events
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.dropped
 }

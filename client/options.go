@@ -79,10 +79,16 @@ type Options struct {
 	// Unilateral, when set, is called with every response no command
 	// claimed, in arrival order, on a goroutine of its own (never the
 	// reader's), so it may issue commands.
+	//
+	// Events for Unilateral and MailboxUpdate wait in one queue while a
+	// handler runs; beyond 65,536 waiting, further events are dropped
+	// (never delivered) and Conn.DroppedEvents counts them: keep handlers
+	// short.
 	Unilateral func(*wire.Response)
 	// MailboxUpdate, when set, is called with every change of the
 	// selected mailbox's state, in order, on the same goroutine as
-	// Unilateral.
+	// Unilateral (except changes dropped while 65,536 events wait, see
+	// Unilateral).
 	MailboxUpdate func(MailboxEvent)
 }
 
