@@ -66,11 +66,10 @@ func (e *ByeError) Error() string {
 // ProtocolError reports a server that broke the protocol in a way the
 // decoder cannot see: a completion with an unknown tag (the connection is
 // closed), a greeting that is not an OK, PREAUTH or BYE status (New
-// fails), or
-// a command that completed with OK while its continuation request was
-// awaited (that command fails; the connection goes on). A continuation
-// request no command asked for is not reported: it is dropped and the
-// connection goes on.
+// fails), or a command that completed with OK while its continuation
+// request was awaited (that command fails; the connection goes on). A
+// continuation request no command asked for is not reported: it is
+// dropped and the connection goes on.
 type ProtocolError struct {
 	Msg  string
 	Resp *wire.Response
