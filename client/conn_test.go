@@ -465,12 +465,12 @@ func TestRawSelectTracksState(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.expect("A1 SELECT Entw&APw-rfe")
-	s.send("* 2 EXISTS", "* OK [NOMODSEQ] no modseqs", "A1 OK [READ-ONLY] done")
+	s.send("* 2 EXISTS", "* OK [UIDVALIDITY 7] uids", "A1 OK [READ-ONLY] done")
 	if _, err := cmd.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
 	m := c.Mailbox()
-	if c.State() != StateSelected || m == nil || m.Name != "Entwürfe" || m.Exists != 2 || !m.ReadOnly || !m.NoModSeq {
+	if c.State() != StateSelected || m == nil || m.Name != "Entwürfe" || m.Exists != 2 || !m.ReadOnly || m.UIDValidity != 7 {
 		t.Fatalf("after raw SELECT: state %v, mailbox %+v", c.State(), m)
 	}
 	// ENABLE is valid in the authenticated state only (RFC 9051 §6.3.1).

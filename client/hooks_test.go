@@ -1,0 +1,97 @@
+package client
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/imapkit/imapkit/wire"
+)
+
+// An extension's hooks change the mailbox and the connection state, emit
+// their own events, and run after the base protocol's, for untagged
+// data, codes, completions and continuations.
+func TestReaderHooks(t *testing.T) {
+	var mu sync.Mutex
+	var events []MailboxEvent
+	var seen []string
+	got := make(chan struct{}, 16)
+	ext := func(r *Registry) {
+		r.OnUntagged("XGONE", func(h *Hook, resp *wire.Response) {
+			m := h.Mailbox()
+			if m == nil {
+				return
+			}
+			// The base EXISTS hook ran first for earlier responses.
+			m.Exists -= min(m.Exists, resp.Num)
+			h.Emit(MailboxEvent{Kind: EventExtension, Name: "XGONE", Data: resp.Num})
+		})
+		r.OnCode("XCODE", func(h *Hook, resp *wire.Response) {
+			seen = append(seen, "code:"+resp.Tag)
+		})
+		r.OnCompletion("XLOGOUTSOFT", func(h *Hook, resp *wire.Response) {
+			name, _ := h.Command()
+			seen = append(seen, "done:"+name)
+			if resp.Status == wire.StatusOK {
+				h.SetState(StateNotAuthenticated)
+			}
+		})
+		r.OnContinuation(func(h *Hook, resp *wire.Response) {
+			name, _ := h.Command()
+			seen = append(seen, "cont:"+name+":"+resp.Text)
+		})
+	}
+	c, s := newFake(t, "* PREAUTH hi", &Options{
+		Extensions:    []Extension{ext},
+		MailboxUpdate: func(e MailboxEvent) { mu.Lock(); events = append(events, e); mu.Unlock(); got <- struct{}{} },
+	})
+	selectINBOX(t, c, s)
+	ctx := testCtx(t)
+	errc := make(chan error, 1)
+	go func() { errc <- c.Noop(ctx) }()
+	s.expect("A2 NOOP")
+	s.send("* 2 XGONE", "* OK [XCODE] hi", "+ stray", "A2 OK [XCODE] done")
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if m := c.Mailbox(); m == nil || m.Exists != 1 {
+		t.Fatalf("Mailbox after XGONE = %+v; want 1 message", m)
+	}
+	go func() {
+		cmd, err := c.Start(ctx, Spec{Name: "XLOGOUTSOFT"})
+		if err == nil {
+			_, err = cmd.Wait(ctx)
+		}
+		errc <- err
+	}()
+	s.expect("A3 XLOGOUTSOFT")
+	s.send("A3 OK [XCODE] back to the start")
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if c.State() != StateNotAuthenticated || c.Mailbox() != nil {
+		t.Fatalf("after XLOGOUTSOFT: state %v, mailbox %+v", c.State(), c.Mailbox())
+	}
+	for range 2 {
+		select {
+		case <-got:
+		case <-time.After(10 * time.Second):
+			t.Fatal("events did not arrive")
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(events) != 2 || events[0].Kind != EventExtension || events[0].Name != "XGONE" || events[0].Data != uint32(2) ||
+		events[0].Mailbox == nil || events[0].Mailbox.Exists != 1 || events[1].Kind != EventClosed {
+		t.Errorf("events = %+v", events)
+	}
+	want := []string{"code:*", "cont::stray", "code:A2", "code:A3", "done:XLOGOUTSOFT"}
+	if len(seen) != len(want) {
+		t.Fatalf("hooks saw %q; want %q", seen, want)
+	}
+	for i := range want {
+		if seen[i] != want[i] {
+			t.Fatalf("hooks saw %q; want %q", seen, want)
+		}
+	}
+}
