@@ -13,16 +13,16 @@ type Mailbox struct {
 	// Name is the mailbox name as given to Select (UTF-8).
 	Name string
 	// ReadOnly reports EXAMINE or a [READ-ONLY] response code.
-	ReadOnly      bool
-	Exists        uint32
-	Recent        uint32 // IMAP4rev1 only
-	Unseen        uint32 // the [UNSEEN n] code of IMAP4rev1: first unseen message
-	UIDValidity   uint32
-	UIDNext       uint32
+	ReadOnly    bool
+	Exists      uint32
+	Recent      uint32 // IMAP4rev1 only
+	Unseen      uint32 // the [UNSEEN n] code of IMAP4rev1: first unseen message
+	UIDValidity uint32
+	UIDNext     uint32
 	// HighestModSeq (RFC 7162 §3.1.2.1) and NoModSeq (the NOMODSEQ code,
 	// §3.1.2.2: the mailbox keeps no mod-sequences) are kept by the
 	// ext/condstore hooks (condstore.Install); they stay zero without.
-	HighestModSeq uint64
+	HighestModSeq  uint64
 	NoModSeq       bool
 	Flags          []string
 	PermanentFlags []string
