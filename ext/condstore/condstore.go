@@ -35,6 +35,9 @@
 package condstore
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/seqset"
@@ -102,13 +105,45 @@ func onFetch(h *client.Hook, resp *wire.Response) {
 	}
 }
 
-// RegisterCodec registers the same parsers into a codec registry, for a
-// proxy or a test server that uses the codec without a client.
+// RegisterCodec registers the parsers, and the encoders that write their
+// results back byte for byte, into a codec registry: a proxy or a test
+// server uses the codec without a client. (HIGHESTMODSEQ's uint64 and
+// NOMODSEQ's nil need no encoder of their own.)
 func RegisterCodec(r *codec.Registry) {
 	r.FetchItem("MODSEQ", parseModSeqItem)
 	r.Code("HIGHESTMODSEQ", parseHighestModSeq)
 	r.Code("NOMODSEQ", parseNoModSeq)
 	r.Code("MODIFIED", parseModified)
+	r.EncodeFetchItem("MODSEQ", encodeModSeqItem)
+	r.EncodeCode("MODIFIED", encodeModified)
+}
+
+// encodeModSeqItem writes "(" permsg-modsequence ")" (RFC 7162 §7).
+func encodeModSeqItem(w *codec.Writer, _ string, v any) error {
+	n, ok := v.(uint64)
+	if !ok {
+		return fmt.Errorf("condstore: MODSEQ item %T: %w", v, codec.ErrUnsupportedData)
+	}
+	w.List(func() { w.Number(n) })
+	return w.Err()
+}
+
+// encodeModified writes SP sequence-set (RFC 7162 §3.1.3).
+func encodeModified(w *codec.Writer, c *wire.Code) error {
+	switch d := c.Data.(type) {
+	case seqset.Set:
+		w.SP()
+		w.SeqSet(d)
+	case *seqset.Set:
+		if d == nil {
+			return errors.New("condstore: nil MODIFIED set")
+		}
+		w.SP()
+		w.SeqSet(*d)
+	default:
+		return fmt.Errorf("condstore: MODIFIED code %T: %w", c.Data, codec.ErrUnsupportedData)
+	}
+	return w.Err()
 }
 
 // parseModSeqItem parses the value of fetch-mod-resp, "MODSEQ" SP "("
