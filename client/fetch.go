@@ -98,6 +98,13 @@ type FetchOptions struct {
 	// Data. Memory stays bounded by the threshold whatever the mailbox's
 	// size.
 	Literal func(seq uint32, item string, size int64, r io.Reader) error
+	// Claim, when set, claims further untagged responses for this FETCH
+	// besides its FETCH responses, as a fetch modifier of an extension
+	// makes the server send them (e.g. the VANISHED (EARLIER) of RFC 7162
+	// §3.2.6). It runs on the reader goroutine under the rules of
+	// Spec.Claim. What it claims is read with Responses; Messages and
+	// Collect skip it.
+	Claim func(*wire.Response) bool
 }
 
 // FetchCommand is a FETCH in flight.
@@ -140,6 +147,10 @@ func (c *Conn) fetch(ctx context.Context, uid bool, set seqset.Set, items *Fetch
 		NoExpunge:   !uid,
 		Claim:       claimFetch(uid, set),
 		claimsByUID: uid,
+	}
+	if opts != nil && opts.Claim != nil {
+		base, more := spec.Claim, opts.Claim
+		spec.Claim = func(r *wire.Response) bool { return base(r) || more(r) }
 	}
 	if opts != nil && opts.Literal != nil {
 		fn := opts.Literal
