@@ -1,6 +1,7 @@
 package client
 
 import (
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -93,5 +94,37 @@ func TestReaderHooks(t *testing.T) {
 		if seen[i] != want[i] {
 			t.Fatalf("hooks saw %q; want %q", seen, want)
 		}
+	}
+}
+
+// Has and Require report the error of asking for the capabilities
+// instead of a plain "no"; Require names what is missing.
+func TestHasDoesNotSwallowErrors(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH hi", nil)
+	ctx := testCtx(t)
+	errc := make(chan error, 1)
+	go func() {
+		ok, err := c.Has(ctx, "MOVE")
+		if ok {
+			err = errors.New("Has reported MOVE")
+		}
+		errc <- err
+	}()
+	s.expect("A1 CAPABILITY")
+	s.send("A1 BAD not now")
+	var se *StatusError
+	if err := <-errc; !errors.As(err, &se) {
+		t.Fatalf("Has = %v; want the CAPABILITY command's StatusError", err)
+	}
+	go func() { errc <- c.Require(ctx, "MOVE", "IMAP4rev2") }()
+	s.expect("A2 CAPABILITY")
+	s.send("* CAPABILITY IMAP4rev1 UIDPLUS", "A2 OK done")
+	err := <-errc
+	var ne *NotSupportedError
+	if !errors.Is(err, ErrNotSupported) || !errors.As(err, &ne) || len(ne.Caps) != 2 {
+		t.Fatalf("Require = %v; want NotSupportedError for MOVE or IMAP4rev2", err)
+	}
+	if ok, err := c.Has(ctx, "uidplus"); !ok || err != nil {
+		t.Errorf("Has(uidplus) = %v, %v", ok, err)
 	}
 }

@@ -135,7 +135,7 @@ func TestLiveLoginAndCapabilities(t *testing.T) {
 	}
 	defer c.Close()
 	ctx := testCtx(t)
-	if !c.Has(ctx, "STARTTLS") || c.Has(ctx, "MOVE") {
+	if c.Require(ctx, "STARTTLS") != nil || c.Require(ctx, "MOVE") == nil {
 		t.Errorf("pre-login capabilities: %v", c.capList())
 	}
 	if err := c.Login(ctx, e.user, "wrong"); err == nil {
@@ -150,7 +150,7 @@ func TestLiveLoginAndCapabilities(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cap := range []string{"MOVE", "UIDPLUS", "CONDSTORE", "IDLE", "COMPRESS=DEFLATE"} {
-		if !c.Has(ctx, cap) {
+		if c.Require(ctx, cap) != nil {
 			t.Errorf("post-login capability %s missing: %v", cap, c.capList())
 		}
 	}
@@ -180,7 +180,7 @@ func TestLiveStartTLSAndImplicitTLS(t *testing.T) {
 	if !c.IsTLS() {
 		t.Fatal("not TLS after StartTLS")
 	}
-	if c.Has(ctx, "STARTTLS") {
+	if c.Require(ctx, "STARTTLS") == nil {
 		t.Error("STARTTLS still advertised: capabilities were not refreshed")
 	}
 	if err := c.Authenticate(ctx, sasl.NewPlainClient("", e.user, e.pass)); err != nil {

@@ -117,7 +117,7 @@ func TestClientAgainstGoimapServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Has(ctx, "IMAP4rev2") {
+	if c.Require(ctx, "IMAP4rev2") != nil {
 		t.Fatalf("capabilities %v lack IMAP4rev2", caps)
 	}
 	if err := c.Create(ctx, "Archive"); err != nil {

@@ -96,7 +96,12 @@ func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*cl
 	if c.State() != client.StateNotAuthenticated {
 		return c, nil // PREAUTH
 	}
-	if !c.IsTLS() && !f.noStartTLS && c.Has(ctx, "STARTTLS") {
+	hasTLS, err := c.Has(ctx, "STARTTLS")
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	if !c.IsTLS() && !f.noStartTLS && hasTLS {
 		if err := c.StartTLS(ctx); err != nil {
 			c.Close()
 			return nil, err

@@ -113,7 +113,9 @@ func runList(e *env, args []string) error {
 	}
 	defer c.Logout(ctx)
 	var opts *client.ListOptions
-	if c.Has(ctx, "LIST-STATUS") {
+	if ok, err := c.Has(ctx, "LIST-STATUS"); err != nil {
+		return err
+	} else if ok {
 		opts = &client.ListOptions{Status: []string{wire.StatusMessages, wire.StatusUnseen}}
 	}
 	res, err := c.List(ctx, "", []string{pattern}, opts)

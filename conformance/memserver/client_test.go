@@ -545,7 +545,7 @@ func TestStartTLSAndImplicitTLS(t *testing.T) {
 	srv, addr := startServer(t, &Options{TLSConfig: serverCfg})
 	ctx := testCtx(t)
 	c := dial(t, addr, &client.Options{TLSConfig: clientCfg}, false)
-	if !c.Has(ctx, "STARTTLS") {
+	if c.Require(ctx, "STARTTLS") != nil {
 		t.Fatal("no STARTTLS")
 	}
 	if err := c.StartTLS(ctx); err != nil {

@@ -22,15 +22,10 @@ var Selected = []client.State{client.StateSelected}
 // it returns an error, prefixed with pkg, that wraps
 // client.ErrNotSupported.
 func Require(ctx context.Context, c *client.Conn, pkg string, caps ...string) error {
-	if _, err := c.Caps(ctx); err != nil {
-		return err
+	if err := c.Require(ctx, caps...); err != nil {
+		return fmt.Errorf("%s: %w", pkg, err)
 	}
-	for _, name := range caps {
-		if c.Has(ctx, name) {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s: server does not advertise %s: %w", pkg, strings.Join(caps, " or "), client.ErrNotSupported)
+	return nil
 }
 
 // MailboxArg encodes a mailbox name as the client does for its own
