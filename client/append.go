@@ -107,16 +107,8 @@ func (o *AppendOptions) args(out []wire.Value) []wire.Value {
 }
 
 func appendUID(final *wire.Response) *wire.AppendUID {
-	if final == nil || final.Code == nil {
-		return nil
-	}
-	switch d := final.Code.Data.(type) {
-	case wire.AppendUID:
-		return &d
-	case *wire.AppendUID:
-		return d
-	}
-	return nil
+	au, _ := AppendUIDOf(final)
+	return au
 }
 
 // AppendCommand is an APPEND in flight.

@@ -333,11 +333,11 @@ func TestLiveMessages(t *testing.T) {
 
 	other := freshMailbox(t, c, "imapkit-messages-other")
 	cr, err := c.UIDCopy(ctx, seqset.MustParse("3:4"), other)
-	if err != nil || cr.Source.String() != "3:4" || cr.Dest.String() != "1:2" {
+	if err != nil || cr == nil || cr.Source.String() != "3:4" || cr.Dest.String() != "1:2" {
 		t.Fatalf("UID COPY = %+v, %v", cr, err)
 	}
 	mr, err := c.Move(ctx, seqset.MustParse("1"), other)
-	if err != nil || mr.Dest.String() != "3" {
+	if err != nil || mr.CopyUID == nil || mr.CopyUID.Dest.String() != "3" {
 		t.Fatalf("MOVE = %+v, %v", mr, err)
 	}
 	if n := c.Mailbox().Exists; n != 3 {

@@ -307,14 +307,14 @@ func TestClientMessageCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	cr, err := c.Copy(ctx, seqset.MustParse("1:2"), "Dest")
-	if err != nil || cr.Dest.String() != "1:2" || cr.Source.String() != "1:2" {
+	if err != nil || cr == nil || cr.Dest.String() != "1:2" || cr.Source.String() != "1:2" {
 		t.Errorf("COPY = %+v, %v", cr, err)
 	}
 	if _, err := c.Copy(ctx, seqset.MustParse("1"), "Nowhere"); err == nil || !strings.Contains(err.Error(), "TRYCREATE") {
 		t.Errorf("COPY to a missing mailbox: %v; want TRYCREATE", err)
 	}
 	mr, err := c.UIDMove(ctx, seqset.MustParse("2"), "Dest")
-	if err != nil || mr.Dest.String() != "3" {
+	if err != nil || mr.CopyUID == nil || mr.CopyUID.Dest.String() != "3" {
 		t.Errorf("UID MOVE = %+v, %v", mr, err)
 	}
 	if n := c.Mailbox().Exists; n != 3 {

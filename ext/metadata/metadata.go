@@ -364,7 +364,7 @@ func mailboxArg(c *client.Conn, mailbox string) (wire.Value, error) {
 	if mailbox == "" {
 		return wire.Quoted(""), nil
 	}
-	return extutil.MailboxArg(c, mailbox)
+	return c.MailboxArg(mailbox)
 }
 
 // GetMetadata returns the entries named entries of mailbox, "" for the

@@ -106,7 +106,7 @@ func Search(ctx context.Context, c *client.Conn, sources []Source, search *clien
 			}
 			mbs := make([]wire.Value, 0, len(s.Mailboxes))
 			for _, m := range s.Mailboxes {
-				v, err := extutil.MailboxArg(c, m)
+				v, err := c.MailboxArg(m)
 				if err != nil {
 					return nil, err
 				}

@@ -30,7 +30,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/imapkit/imapkit/client"
@@ -170,23 +169,7 @@ var ErrSelected = errors.New("qresync: ENABLE is not allowed with a mailbox sele
 // with an error wrapping client.ErrNotSupported, without sending
 // anything, when the server does not advertise QRESYNC.
 func Enable(ctx context.Context, c *client.Conn) error {
-	if c.Enabled("QRESYNC") {
-		return nil
-	}
-	if err := extutil.Require(ctx, c, "qresync", "QRESYNC"); err != nil {
-		return err
-	}
-	if c.State() == client.StateSelected {
-		return ErrSelected
-	}
-	enabled, err := c.Enable(ctx, "QRESYNC")
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(enabled, func(s string) bool { return strings.EqualFold(s, "QRESYNC") }) {
-		return fmt.Errorf("qresync: the server did not enable QRESYNC (ENABLED %v)", enabled)
-	}
-	return nil
+	return extutil.Enable(ctx, c, "qresync", "QRESYNC", ErrSelected)
 }
 
 // SeqMatch is the optional (known-sequence-set known-uid-set) pair of the

@@ -57,7 +57,7 @@ func Create(ctx context.Context, c *client.Conn, mailbox string, uses ...string)
 	if err := extutil.Require(ctx, c, "specialuse", "CREATE-SPECIAL-USE"); err != nil {
 		return err
 	}
-	mb, err := extutil.MailboxArg(c, mailbox)
+	mb, err := c.MailboxArg(mailbox)
 	if err != nil {
 		return err
 	}
