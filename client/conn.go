@@ -328,12 +328,18 @@ func (c *Conn) broadcastLocked() {
 // IDLE run by Idle to let the command through. This is the raw path: any
 // command, any arguments, its responses as value trees.
 //
+// For a command RFC 9051 defines, the pipelining fields are derived from
+// its name and need not be set: a raw "FETCH" uses sequence numbers and
+// may not run beside a command that may expunge, a raw "SELECT" is
+// alone, nil States become the command's states. A caller may make them
+// stricter, never looser. Extension commands keep what spec says.
+//
 // ctx bounds the wait and the writing. A context that ends while the
 // command is partly written (or while the server has yet to answer one of
 // its synchronizing literals) closes the connection, which cannot be
 // kept in step.
 func (c *Conn) Start(ctx context.Context, spec Spec) (*Command, error) {
-	return c.start(ctx, spec, nil)
+	return c.start(ctx, deriveSafe(spec), nil)
 }
 
 // start is Start with afterWrite, which runs while the command still owns

@@ -128,3 +128,42 @@ func TestHasDoesNotSwallowErrors(t *testing.T) {
 		t.Errorf("Has(uidplus) = %v, %v", ok, err)
 	}
 }
+
+// The raw path derives RFC 9051 §5.5 safety from the command name: a
+// raw FETCH given no pipelining fields still waits for a command in
+// flight that may cause EXPUNGE, and a raw SELECT is refused where it is
+// not valid.
+func TestStartDerivesSafeDefaults(t *testing.T) {
+	c, s := newFake(t, "* OK hi", nil)
+	ctx := testCtx(t)
+	if _, err := c.Start(ctx, Spec{Name: "select", Args: []wire.Value{wire.Atom("INBOX")}}); err == nil {
+		t.Fatal("raw SELECT before authentication was sent")
+	} else if se := (*StateError)(nil); !errors.As(err, &se) {
+		t.Fatalf("raw SELECT before authentication: %v; want StateError", err)
+	}
+	c2, s2 := newFake(t, "* PREAUTH hi", nil)
+	selectINBOX(t, c2, s2)
+	noop, err := c2.Start(ctx, Spec{Name: "NOOP"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2.expect("A2 NOOP")
+	fetched := goRun(func() (*wire.Response, error) {
+		cmd, err := c2.Start(ctx, Spec{Name: "FETCH", Args: []wire.Value{wire.Atom("1"), wire.Atom("FLAGS")}})
+		if err != nil {
+			return nil, err
+		}
+		return cmd.Wait(ctx)
+	})
+	s2.quiet(100 * time.Millisecond)
+	s2.send("* 1 EXPUNGE", "A2 OK done")
+	if _, err := noop.Wait(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s2.expect("A3 FETCH 1 FLAGS")
+	s2.send("A3 OK done")
+	if _, err := fetched(); err != nil {
+		t.Fatal(err)
+	}
+	_ = s
+}
