@@ -366,7 +366,7 @@ func TestStreamedLiteral(t *testing.T) {
 	body := strings.Repeat("0123456789", 100)
 	var got bytes.Buffer
 	var items []string
-	f, err := c.UIDFetch(ctx, seqset.MustParse("1:2"), &FetchItems{Sections: []FetchSection{{Peek: true}}},
+	f, err := c.UIDFetch(ctx, seqset.MustParse("1:2"), &FetchItems{Sections: []FetchSection{{}}},
 		&FetchOptions{Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 			items = append(items, item)
 			n, err := io.Copy(&got, r)
@@ -597,7 +597,7 @@ func TestBackPressureBytes(t *testing.T) {
 	c, s := newFake(t, "* PREAUTH hi", nil)
 	selectINBOX(t, c, s)
 	ctx := testCtx(t)
-	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{Peek: true}}}, nil)
+	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,8 +33,11 @@ type FetchItems struct {
 // FetchSection is one BODY[section]<partial> or BINARY[section] item.
 type FetchSection struct {
 	Section wire.Section
-	// Peek fetches without setting \Seen (BODY.PEEK, BINARY.PEEK).
-	Peek bool
+	// SetSeen fetches with BODY[] or BINARY[], which sets \Seen on the
+	// message (RFC 9051 §6.4.5). The zero value fetches with BODY.PEEK[]
+	// or BINARY.PEEK[], which leaves the flags alone: reading a message is
+	// not marking it read unless asked for.
+	SetSeen bool
 	// Binary asks for the decoded content (BINARY[], RFC 3516, RFC 9051).
 	Binary bool
 	// Partial, when Count > 0, fetches Count octets from Offset.
@@ -47,7 +50,7 @@ func (s FetchSection) item() string {
 	if s.Binary {
 		name = "BINARY"
 	}
-	if s.Peek {
+	if !s.SetSeen {
 		name += ".PEEK"
 	}
 	b := []byte(name)

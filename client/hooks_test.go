@@ -167,3 +167,21 @@ func TestStartDerivesSafeDefaults(t *testing.T) {
 	}
 	_ = s
 }
+
+// The zero FetchSection is BODY.PEEK[] (the safe form); SetSeen asks for
+// BODY[] (RFC 9051 §6.4.5).
+func TestFetchSectionPeekByDefault(t *testing.T) {
+	for _, tt := range []struct {
+		s    FetchSection
+		want string
+	}{
+		{FetchSection{}, "BODY.PEEK[]"},
+		{FetchSection{SetSeen: true}, "BODY[]"},
+		{FetchSection{Binary: true, Section: wire.Section{Part: []int{1}}}, "BINARY.PEEK[1]"},
+		{FetchSection{SetSeen: true, Count: 10}, "BODY[]<0.10>"},
+	} {
+		if got := tt.s.item(); got != tt.want {
+			t.Errorf("%+v: %s; want %s", tt.s, got, tt.want)
+		}
+	}
+}

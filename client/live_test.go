@@ -283,7 +283,7 @@ func TestLiveMessages(t *testing.T) {
 		t.Errorf("SELECT = %+v", m)
 	}
 	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{UID: true, Flags: true, InternalDate: true, RFC822Size: true, Envelope: true, BodyStructure: true,
-		Sections: []FetchSection{{Peek: true, Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"Subject"}}}}}, nil)
+		Sections: []FetchSection{{Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"Subject"}}}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -457,7 +457,7 @@ func TestLiveCompress(t *testing.T) {
 			if _, err := c.Select(ctx, mbox, nil); err != nil {
 				t.Fatal(err)
 			}
-			f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{Peek: true}}}, nil)
+			f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{}}}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -538,7 +538,7 @@ func TestLiveStreamLargeMailbox(t *testing.T) {
 	var streamed int64
 	var peak uint64
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	f, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{Peek: true}}}, &FetchOptions{
+	f, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{}}}, &FetchOptions{
 		Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 			n, err := io.Copy(io.Discard, r)
 			streamed += n

@@ -234,7 +234,7 @@ func fetchToDir(ctx context.Context, e *env, c *client.Conn, set seqset.Set, dir
 	// Large messages are streamed as they arrive, under a temporary name
 	// keyed by sequence number, then renamed once their UID is known.
 	seqFile := func(seq uint32) string { return filepath.Join(dir, fmt.Sprintf(".seq-%d.part", seq)) }
-	f, err := c.UIDFetch(ctx, set, &client.FetchItems{UID: true, Sections: []client.FetchSection{{Peek: true}}}, &client.FetchOptions{
+	f, err := c.UIDFetch(ctx, set, &client.FetchItems{UID: true, Sections: []client.FetchSection{{}}}, &client.FetchOptions{
 		Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 			out, err := os.Create(seqFile(seq))
 			if err != nil {

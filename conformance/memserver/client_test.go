@@ -179,11 +179,11 @@ func TestClientMessageCommands(t *testing.T) {
 	f, err := c.Fetch(ctx, seqset.MustParse("3"), &client.FetchItems{
 		UID: true, Flags: true, Envelope: true, BodyStructure: true, RFC822Size: true, InternalDate: true,
 		Sections: []client.FetchSection{
-			{Section: wire.Section{Part: []int{1}}, Peek: true},
-			{Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"Subject"}}, Peek: true},
-			{Section: wire.Section{Part: []int{3}, Specifier: wire.SectionHeader}, Peek: true},
-			{Section: wire.Section{Part: []int{2}}, Peek: true, Binary: true},
-			{Section: wire.Section{}, Peek: true, Offset: 2, Count: 4},
+			{Section: wire.Section{Part: []int{1}}},
+			{Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"Subject"}}},
+			{Section: wire.Section{Part: []int{3}, Specifier: wire.SectionHeader}},
+			{Section: wire.Section{Part: []int{2}}, Binary: true},
+			{Section: wire.Section{}, Offset: 2, Count: 4},
 		},
 		BinarySize: [][]int{{2}},
 	}, nil)
@@ -228,7 +228,7 @@ func TestClientMessageCommands(t *testing.T) {
 	}
 
 	// A FETCH of BODY[] without PEEK sets \Seen.
-	f, err = c.Fetch(ctx, seqset.MustParse("2"), &client.FetchItems{Sections: []client.FetchSection{{}}}, nil)
+	f, err = c.Fetch(ctx, seqset.MustParse("2"), &client.FetchItems{Sections: []client.FetchSection{{SetSeen: true}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -527,7 +527,7 @@ func TestCompress(t *testing.T) {
 	if _, err := c.Select(ctx, "INBOX", nil); err != nil {
 		t.Fatal(err)
 	}
-	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{UID: true, Sections: []client.FetchSection{{Peek: true}}}, nil)
+	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{UID: true, Sections: []client.FetchSection{{}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
