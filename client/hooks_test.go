@@ -2,6 +2,7 @@ package client
 
 import (
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -183,5 +184,30 @@ func TestFetchSectionPeekByDefault(t *testing.T) {
 		if got := tt.s.item(); got != tt.want {
 			t.Errorf("%+v: %s; want %s", tt.s, got, tt.want)
 		}
+	}
+}
+
+// SearchCriteria's address/subject fields and the exported Args and
+// UsesSeqNums that extension commands use (RFC 9051 §6.4.4).
+func TestSearchCriteriaArgs(t *testing.T) {
+	c := &SearchCriteria{From: []string{"alice"}, To: []string{"bob"}, Cc: []string{"c"}, Bcc: []string{"d"}, Subject: []string{"héllo"}, Body: []string{"x"}}
+	keys, nonASCII := c.Args()
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, k.Text())
+	}
+	if got := strings.Join(parts, " "); got != "FROM alice TO bob CC c BCC d SUBJECT héllo BODY x" || !nonASCII {
+		t.Errorf("Args = %q, %v", got, nonASCII)
+	}
+	var nilC *SearchCriteria
+	if keys, _ := nilC.Args(); len(keys) != 1 || keys[0].Text() != "ALL" {
+		t.Errorf("nil Args = %v; want ALL", keys)
+	}
+	if c.UsesSeqNums() {
+		t.Error("UsesSeqNums without a set")
+	}
+	nested := &SearchCriteria{Not: []SearchCriteria{{Keys: []wire.Value{wire.Raw("1:5")}}}}
+	if !nested.UsesSeqNums() {
+		t.Error("UsesSeqNums missed a raw sequence set in a NOT")
 	}
 }
