@@ -422,7 +422,7 @@ func TestIdleRenewal(t *testing.T) {
 	c, s := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi", nil)
 	ctx, cancel := context.WithCancel(testCtx(t))
 	done := make(chan error, 1)
-	go func() { done <- c.idle(ctx, 50*time.Millisecond) }()
+	go func() { done <- c.idle(ctx, 50*time.Millisecond, nil) }()
 	s.expect("A1 IDLE")
 	s.send("+ idling")
 	s.expect("DONE")

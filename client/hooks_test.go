@@ -1,6 +1,7 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -209,5 +210,34 @@ func TestSearchCriteriaArgs(t *testing.T) {
 	nested := &SearchCriteria{Not: []SearchCriteria{{Keys: []wire.Value{wire.Raw("1:5")}}}}
 	if !nested.UsesSeqNums() {
 		t.Error("UsesSeqNums missed a raw sequence set in a NOT")
+	}
+}
+
+// IdleNotify signals when the server accepted the IDLE (its "+"), not
+// before.
+func TestIdleNotifyAccepted(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi", nil)
+	selectINBOX(t, c, s)
+	ctx, cancel := context.WithCancel(testCtx(t))
+	accepted := make(chan struct{}, 4)
+	done := make(chan error, 1)
+	go func() { done <- c.IdleNotify(ctx, func() { accepted <- struct{}{} }) }()
+	s.expect("A2 IDLE")
+	select {
+	case <-accepted:
+		t.Fatal("accepted before the server's continuation")
+	default:
+	}
+	s.send("+ idling")
+	select {
+	case <-accepted:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no accepted signal after +")
+	}
+	cancel()
+	s.expect("DONE")
+	s.send("A2 OK idle done")
+	if err := <-done; err != nil {
+		t.Fatalf("IdleNotify: %v", err)
 	}
 }
