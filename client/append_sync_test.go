@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -137,6 +138,57 @@ func BenchmarkAppendWithoutLiteralPlus(b *testing.B) {
 							b.Error(err)
 						}
 					})
+				}
+				wg.Wait()
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/append")
+		})
+	}
+}
+
+// BenchmarkLiveAppendSync is BenchmarkAppendWithoutLiteralPlus against
+// a real server without LITERAL+ (Courier): IMAPKIT_SYNC_ADDR (host:port,
+// cleartext), IMAPKIT_SYNC_USER, IMAPKIT_SYNC_PASS. Run by hand; it
+// skips when they are not set.
+func BenchmarkLiveAppendSync(b *testing.B) {
+	addr, user, pass := os.Getenv("IMAPKIT_SYNC_ADDR"), os.Getenv("IMAPKIT_SYNC_USER"), os.Getenv("IMAPKIT_SYNC_PASS")
+	if addr == "" {
+		b.Skip("IMAPKIT_SYNC_ADDR not set")
+	}
+	ctx := context.Background()
+	c, err := Dial(ctx, "imap://"+addr, &Options{InsecureAuth: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, user, pass); err != nil {
+		b.Fatal(err)
+	}
+	if c.hasCap("LITERAL+") {
+		b.Skip("the server has LITERAL+")
+	}
+	mbox := fmt.Sprintf("INBOX.imapkit-sync-append-%d", os.Getpid()) // Courier names live under INBOX.
+	if err := c.Create(ctx, mbox); err != nil {
+		b.Fatal(err)
+	}
+	defer c.Delete(ctx, mbox)
+	const n = 50
+	msg := testMessage(1, strings.Repeat("x", 1000))
+	for _, mode := range []string{"sequential", "pipelined"} {
+		b.Run(mode, func(b *testing.B) {
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for range n {
+					do := func() {
+						if _, err := c.Append(ctx, mbox, strings.NewReader(msg), int64(len(msg)), nil); err != nil {
+							b.Error(err)
+						}
+					}
+					if mode == "sequential" {
+						do()
+					} else {
+						wg.Go(do)
+					}
 				}
 				wg.Wait()
 			}

@@ -9,6 +9,21 @@ import (
 	"github.com/imapkit/imapkit/wire"
 )
 
+// claimOnce is claimName for a command that gets exactly one such
+// response (CAPABILITY, NAMESPACE, ID, SEARCH): it claims the first only,
+// so that pipelined commands of the same kind each get their own.
+func claimOnce(names ...string) func(*wire.Response) bool {
+	match := claimName(names...)
+	done := false
+	return func(r *wire.Response) bool {
+		if done || !match(r) {
+			return false
+		}
+		done = true
+		return true
+	}
+}
+
 func claimName(names ...string) func(*wire.Response) bool {
 	return func(r *wire.Response) bool {
 		if r.Kind != wire.DataResponse {
@@ -27,7 +42,7 @@ func claimName(names ...string) func(*wire.Response) bool {
 // returns them as the server spelled them, sorted. Capability names are
 // case-insensitive: compare with Has.
 func (c *Conn) Capability(ctx context.Context) ([]string, error) {
-	cmd, err := c.Start(ctx, Spec{Name: "CAPABILITY", Claim: claimName("CAPABILITY")})
+	cmd, err := c.Start(ctx, Spec{Name: "CAPABILITY", Claim: claimOnce("CAPABILITY")})
 	if err != nil {
 		return nil, err
 	}

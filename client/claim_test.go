@@ -256,3 +256,54 @@ func TestStatusClaimedByMailbox(t *testing.T) {
 		t.Errorf("unclaimed = %+v, %v; want the STATUS of Other", u, err)
 	}
 }
+
+// Pipelined SEARCHes (and CAPABILITY, NAMESPACE, ID) each get their own
+// single response, not the oldest both.
+func TestPipelinedSearchesClaimOnce(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH hi", nil)
+	selectINBOX(t, c, s)
+	ctx := testCtx(t)
+	type res struct {
+		r   *SearchResult
+		err error
+	}
+	r1, r2 := make(chan res, 1), make(chan res, 1)
+	go func() { r, err := c.UIDSearch(ctx, &SearchCriteria{Flag: []string{`\Seen`}}, nil); r1 <- res{r, err} }()
+	s.line()
+	go func() {
+		r, err := c.UIDSearch(ctx, &SearchCriteria{NotFlag: []string{`\Seen`}}, nil)
+		r2 <- res{r, err}
+	}()
+	s.line()
+	s.send("* SEARCH 1 2", "* SEARCH 3", "A2 OK", "A3 OK")
+	a, b := <-r1, <-r2
+	if a.err != nil || b.err != nil {
+		t.Fatal(a.err, b.err)
+	}
+	if !slices.Equal(a.r.Nums, []uint32{1, 2}) || !slices.Equal(b.r.Nums, []uint32{3}) {
+		t.Errorf("searches got %v and %v; want [1 2] and [3]", a.r.Nums, b.r.Nums)
+	}
+}
+
+// A Claim that needs the complete response (it reads Data) and declines
+// the partial one offered at a streamed literal still gets the response:
+// the literal is then buffered and Claim asked again.
+func TestClaimAskedAgainWithCompleteResponse(t *testing.T) {
+	c, s := newFake(t, "* PREAUTH hi", &Options{StreamThreshold: 8, InsecureAuth: true})
+	ctx := testCtx(t)
+	cmd, err := c.Start(ctx, Spec{Name: "X", Claim: func(r *wire.Response) bool {
+		return r.Name == "XDATA" && r.Data != nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.expect("A1 X")
+	go s.send("* XDATA (a {20}\r\n01234567890123456789)", "A1 OK")
+	resps, _, err := cmd.Collect(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(resps) != 1 {
+		t.Fatalf("command got %d responses; want the XDATA", len(resps))
+	}
+}

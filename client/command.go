@@ -60,8 +60,8 @@ type Spec struct {
 	Name string
 	Args []wire.Value
 	// Claim reports whether an untagged response belongs to this command.
-	// The commands in flight are asked oldest first, each at most once
-	// per response; the first that claims it gets it. Claim runs on the
+	// The commands in flight are asked oldest first; the first that
+	// claims it gets it. Claim runs on the
 	// reader goroutine, without any lock of the connection held: it must
 	// be quick and must not block or wait for a command, but it may read
 	// the connection's state (State, Mailbox, Caps once known) and may
@@ -69,10 +69,13 @@ type Spec struct {
 	// claimed): calls never overlap.
 	//
 	// When the response carries a literal that is streamed (above the
-	// stream threshold), Claim is called when the first such literal
-	// arrives, with the response parsed up to it: for FETCH, Data is the
-	// *wire.FetchData with the items that precede the literal. The
-	// decision then holds for the whole response.
+	// stream threshold), Claim is first called when the first such
+	// literal arrives, with the response parsed up to it: for FETCH, Data
+	// is the *wire.FetchData with the items that precede the literal. A
+	// command that claims it then gets the whole response (and streams
+	// its literals); if none does, the literal is buffered and Claim is
+	// called again with the complete response. A Claim that keeps state
+	// should therefore record only what it claims.
 	//
 	// Nil claims nothing: every untagged response goes to the unclaimed
 	// queue.

@@ -57,7 +57,7 @@ type Conn struct {
 	claimBuf  []*Command // reused snapshot of inflight
 	litResp   *wire.Response
 	litCmd    *Command // who claimed litResp at its first streamed literal
-	litClaim  bool     // litCmd is the decision for litResp
+	litAsked  bool     // the commands were asked about litResp
 	litErr    error    // a literal of litResp too large to buffer was dropped
 	inClaim   atomic.Bool
 	writingB  atomic.Bool // a command's bytes are going out (the server may be silent)
@@ -893,14 +893,15 @@ func (c *Conn) handle(resp *wire.Response, size int64) error {
 // first, then to the unclaimed queue.
 func (c *Conn) dispatch(resp *wire.Response, size int64) {
 	var cmd *Command
-	if resp == c.litResp && c.litClaim {
-		cmd = c.litCmd // decided at its first streamed literal
+	if resp == c.litResp && c.litCmd != nil {
+		cmd = c.litCmd // claimed at its first streamed literal
 	} else {
 		cmd = c.claimer(resp)
 	}
-	litErr := c.litErr
+	var litErr error
 	if resp == c.litResp {
-		c.litResp, c.litCmd, c.litClaim, c.litErr = nil, nil, false, nil
+		litErr = c.litErr
+		c.litResp, c.litCmd, c.litAsked, c.litErr = nil, nil, false, nil
 	}
 	if cmd != nil {
 		if litErr != nil {
@@ -973,7 +974,11 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	}
 
 	c.mu.Lock()
-	c.inflight = slices.Delete(c.inflight, idx, idx+1)
+	// Re-found: the hooks ran without the lock, and Close may have emptied
+	// the list meanwhile.
+	if i := slices.Index(c.inflight, cmd); i >= 0 {
+		c.inflight = slices.Delete(c.inflight, i, i+1)
+	}
 	if c.armed == cmd {
 		c.armed = nil
 	}
@@ -1153,19 +1158,21 @@ func (c *Conn) decoderOptions() *codec.DecoderOptions {
 // skipped; otherwise the decoder buffers it, up to MaxLiteralSize. A
 // larger one is skipped and fails only the command it belongs to.
 //
-// The claim is decided at the response's first streamed literal with what
-// has been parsed so far (the FETCH items before the literal), and holds
-// for the whole response. A FETCH whose UID is not yet known while a UID
-// FETCH or UID STORE is in flight is not decided yet: its literal is
-// buffered (the UID precedes the body in every real server).
+// The commands are asked at the response's first streamed literal, with
+// what has been parsed so far (the FETCH items before the literal); a
+// command that claims it then gets the whole response. If none does, the
+// literal is buffered and they are asked again with the complete
+// response. A FETCH whose UID is not yet known while a UID FETCH or UID
+// STORE is in flight is not asked yet: its literal is buffered (the UID
+// precedes the body in every real server).
 func (c *Conn) onLiteral(info *codec.LiteralInfo, lit *codec.Literal) error {
 	resp := info.Response
 	max := c.opts.maxLiteralSize()
 	fits := info.Size <= max
 	if resp != c.litResp {
-		c.litResp, c.litCmd, c.litClaim, c.litErr = resp, nil, false, nil
+		c.litResp, c.litCmd, c.litAsked, c.litErr = resp, nil, false, nil
 	}
-	if !c.litClaim {
+	if !c.litAsked {
 		if resp.Name == "FETCH" && !fetchUIDKnown(resp) && c.uidClaimInFlight() {
 			if fits {
 				return codec.ErrBufferLiteral
@@ -1173,7 +1180,7 @@ func (c *Conn) onLiteral(info *codec.LiteralInfo, lit *codec.Literal) error {
 			c.litErr = c.literalTooLarge(info)
 			return nil
 		}
-		c.litCmd, c.litClaim = c.claimer(resp), true
+		c.litCmd, c.litAsked = c.claimer(resp), true
 	}
 	cmd := c.litCmd
 	if cmd != nil && cmd.isAbandoned() {

@@ -17,16 +17,33 @@
 // FetchOptions.Literal, so a mailbox of any size downloads in bounded
 // memory.
 //
+// Claiming is exact: FETCH and STORE claim each message they asked for
+// once (the UID forms by the UID the response carries, so an unsolicited
+// flag change is never taken for a fetched message), STATUS claims its
+// own mailbox, and single-response commands one response; two pipelined
+// commands that ask for the same message each get their own answer.
+//
+// Nothing waits for ever: every wait and every write is bounded by its
+// context, Close returns promptly in any state, Options.ConnectTimeout
+// bounds the dial and greeting, and Options.InactivityTimeout ends a
+// connection whose server falls silent while a command awaits it. A
+// command whose consumer goes away (a loop left early, a context ended)
+// is abandoned: its further responses are dropped as they arrive.
+//
 // Errors: a NO or BAD completion is a *StatusError carrying the status,
 // response code and text; a lost connection (BYE, I/O error, protocol
-// error, Close) ends every command in flight with a *ConnError; a command
-// not valid in the current state is a *StateError.
+// error, timeout, Close) ends every command in flight with a *ConnError; a
+// command not valid in the current state is a *StateError.
 //
 // Safety: Login refuses while the server advertises LOGINDISABLED, and
 // neither Login nor Authenticate sends credentials without TLS unless
-// Options.InsecureAuth is set. StartTLS refuses to parse bytes received
-// before the TLS handshake. User strings are sent as quoted strings or
-// literals chosen by the codec, so they cannot inject protocol syntax.
+// Options.InsecureAuth is set. Options.RequireTLS refuses every data
+// command until TLS is up and a cleartext PREAUTH greeting. StartTLS
+// refuses to parse bytes received before the TLS handshake. A
+// continuation request is only ever taken by the command waiting for one.
+// User strings are sent as quoted strings or literals chosen by the codec,
+// so they cannot inject protocol syntax. The wire trace (Options.Trace)
+// hides credentials.
 //
 // Extensions plug in through Options.Extensions (see Registry); the base
 // protocol's parsers are registered the same way.

@@ -52,7 +52,7 @@ func (c *Conn) ID(ctx context.Context, fields map[string]string) (map[string]str
 		}
 		arg = wire.List(l...)
 	}
-	cmd, err := c.Start(ctx, Spec{Name: "ID", Args: []wire.Value{arg}, Claim: claimName("ID")})
+	cmd, err := c.Start(ctx, Spec{Name: "ID", Args: []wire.Value{arg}, Claim: claimOnce("ID")})
 	if err != nil {
 		return nil, err
 	}

@@ -95,8 +95,10 @@ func (s *fakeServer) quiet(d time.Duration) {
 	}
 }
 
+// testCtx bounds a test's waits: a guard against hangs, generous because
+// the race detector on a loaded machine makes the megabyte tests slow.
 func testCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -387,5 +388,46 @@ func TestInactivityTimeout(t *testing.T) {
 		if d := time.Since(start); d != 45*time.Second+20*time.Second {
 			t.Errorf("timed out after %v; want 20 s after the last byte (65 s)", d)
 		}
+	})
+}
+
+// Issue 9 item 7: Close returns while the reader is in a STARTTLS
+// handshake that the server never answers, and while a consumer holds a
+// streamed literal.
+func TestCloseInAnyState(t *testing.T) {
+	t.Run("TLS handshake", func(t *testing.T) {
+		c, s := newFake(t, "* OK [CAPABILITY IMAP4rev1 STARTTLS] hi", &Options{TLSConfig: &tls.Config{ServerName: "x"}})
+		errc := make(chan error, 1)
+		go func() { errc <- c.StartTLS(context.Background()) }()
+		s.expect("A1 STARTTLS")
+		s.send("A1 OK begin TLS")
+		s.line() // the ClientHello, as far as a line goes; then silence
+		returns(t, "Close during the handshake", func() { c.Close() })
+		if err := <-errc; err == nil {
+			t.Error("StartTLS succeeded")
+		}
+	})
+	t.Run("streamed literal held", func(t *testing.T) {
+		c, s := newFake(t, "* PREAUTH hi", &Options{StreamThreshold: 8})
+		selectINBOX(t, c, s)
+		holding := make(chan struct{})
+		release := make(chan struct{})
+		f, err := c.Fetch(context.Background(), seqset.MustParse("1"), &FetchItems{Sections: []FetchSection{{Peek: true}}},
+			&FetchOptions{Literal: func(seq uint32, item string, size int64, r io.Reader) error {
+				close(holding)
+				<-release
+				return nil
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.expect("A2 FETCH 1 (BODY.PEEK[])")
+		go s.send("* 1 FETCH (BODY[] {20}\r\n01234567890123456789)", "A2 OK")
+		done := make(chan error, 1)
+		go func() { _, err := f.Collect(context.Background()); done <- err }()
+		<-holding
+		returns(t, "Close while a literal is held", func() { c.Close() })
+		close(release)
+		<-done
 	})
 }

@@ -116,6 +116,7 @@ func (c *Conn) idleOnce(ctx context.Context, restart time.Duration) error {
 		return nil
 	}
 	cmd.quiet.Store(true) // idling: the server may stay silent
+	c.armDeadline()
 	timer := time.NewTimer(restart)
 	defer timer.Stop()
 	select {
@@ -149,9 +150,15 @@ func (c *Conn) idleDone(ctx context.Context, cmd *Command) error {
 		return err
 	}
 	_, err := cmd.Wait(wctx)
-	if err != nil && wctx.Err() != nil && cmd.Err() == nil {
+	if err != nil && wctx.Err() != nil {
+		// The inactivity timeout may have ended the connection at the
+		// same moment: its error then says it.
+		if cerr := cmd.Err(); cerr != nil {
+			return cerr
+		}
 		err = fmt.Errorf("client: %s IDLE: no completion after DONE within %v: %w", cmd.tag, c.doneTimeout(), ErrTimeout)
 		c.fail(err)
+		return &ConnError{Err: err}
 	}
 	return err
 }
@@ -188,6 +195,7 @@ func (c *Conn) StartIdle(ctx context.Context) (*IdleCommand, error) {
 		return nil, err
 	}
 	cmd.quiet.Store(true)
+	c.armDeadline()
 	return &IdleCommand{c: c, cmd: cmd}, nil
 }
 

@@ -83,9 +83,12 @@ func (e liveEnv) login(t *testing.T, opts *Options) *Conn {
 	return c
 }
 
-// freshMailbox creates an empty mailbox named for the test.
+// freshMailbox creates an empty mailbox named for the test and the
+// process, so that runs of the same tests in other checkouts against the
+// shared server do not collide.
 func freshMailbox(t *testing.T, c *Conn, name string) string {
 	t.Helper()
+	name = fmt.Sprintf("%s-p%d", name, os.Getpid())
 	ctx := testCtx(t)
 	c.Delete(ctx, name) // left over from an earlier run, or absent
 	if err := c.Create(ctx, name); err != nil {

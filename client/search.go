@@ -233,7 +233,7 @@ func (c *Conn) search(ctx context.Context, uid bool, criteria *SearchCriteria, o
 		NoExpunge:   !uid,
 		// An ESEARCH with a correlator reaches the command of that tag
 		// before any Claim runs (see Conn.claimer).
-		Claim: claimName("SEARCH", "ESEARCH"),
+		Claim: claimOnce("SEARCH", "ESEARCH"),
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 
 	"github.com/imapkit/imapkit/transport"
@@ -25,7 +26,13 @@ func (c *Conn) StartTLS(ctx context.Context) error {
 		States: notAuth,
 		Alone:  true,
 		onOK: func(c *Conn) error {
-			tc, err := transport.StartTLS(ctx, c.rawConn, c.br.Buffered(), c.host, c.opts.TLSConfig)
+			// Options.ConnectTimeout bounds the handshake too.
+			hctx, cancel := c.opts.connectContext(ctx)
+			defer cancel()
+			tc, err := transport.StartTLS(hctx, c.rawConn, c.br.Buffered(), c.host, c.opts.TLSConfig)
+			if err != nil {
+				err = fmt.Errorf("client: TLS handshake with %s after STARTTLS: %w", c.hostName(), timeoutErr(err, hctx))
+			}
 			if err != nil {
 				return err
 			}

@@ -3,17 +3,20 @@ module github.com/imapkit/imapkit/ext
 go 1.26
 
 require (
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
 	github.com/imapkit/imapkit/client v0.0.0
 	github.com/imapkit/imapkit/codec v0.0.0
 	github.com/imapkit/imapkit/seqset v0.0.0
 	github.com/imapkit/imapkit/utf7 v0.0.0
 	github.com/imapkit/imapkit/wire v0.0.0
+	github.com/xdg-go/scram v1.4.0
+	golang.org/x/text v0.41.0
 )
 
 require (
-	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
 	github.com/imapkit/imapkit/transport v0.0.0 // indirect
 	github.com/klauspost/compress v1.20.4 // indirect
+	github.com/xdg-go/stringprep v1.0.4 // indirect
 )
 
 replace (
