@@ -266,15 +266,16 @@ func None(ctx context.Context, c *client.Conn) error {
 	return err
 }
 
-// BadEvents returns the events a server supports, from the BADEVENT code
-// of a refused NOTIFY (RFC 5465 §3.1).
-func BadEvents(err error) ([]string, bool) {
+// BadEvents returns the BADEVENT code of a refused NOTIFY (RFC 5465
+// §3.1): by the RFC the events the server supports (see BadEvent for
+// Dovecot's reading).
+func BadEvents(err error) (*BadEvent, bool) {
 	var se *client.StatusError
 	if !errors.As(err, &se) || se.Code == nil || se.Code.Name != CodeBadEvent {
 		return nil, false
 	}
-	ev, ok := se.Code.Data.([]string)
-	return ev, ok
+	be, ok := se.Code.Data.(*BadEvent)
+	return be, ok
 }
 
 // IsOverflow reports whether err is a NOTIFY refused with
@@ -289,48 +290,86 @@ func IsOverflow(err error) bool {
 // client.Extension.
 func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 
+// BadEvent is the typed BADEVENT code (RFC 5465 §8):
+//
+//	"BADEVENT" SP "(" event-name *(SP event-name) ")"
+//
+// RFC 5465 §3.1 says the list names the events the server supports.
+// Dovecot 2.3 sends the events it refused instead, without parentheses
+// ("[BADEVENT AnnotationChange]"); NoParens records that form (read in
+// lenient mode only), and a bare "[BADEVENT]" gives no events.
+type BadEvent struct {
+	Events   []string
+	NoParens bool
+}
+
+func parseBadEvent(p *codec.Parser, _ string) (any, error) {
+	be := &BadEvent{}
+	c, ok := p.PeekByte()
+	if !ok || c == ']' {
+		if p.Strict() {
+			return nil, p.SyntaxError(`"(" event-name`)
+		}
+		return be, nil
+	}
+	if c != '(' {
+		if p.Strict() {
+			return nil, p.SyntaxError(`"("`)
+		}
+		be.NoParens = true
+	} else {
+		p.Consume('(')
+	}
+	for {
+		if len(be.Events) >= maxEvents {
+			return nil, p.SyntaxError(fmt.Sprintf("at most %d events", maxEvents))
+		}
+		e, err := p.ReadAtom()
+		if err != nil {
+			return nil, err
+		}
+		be.Events = append(be.Events, e)
+		if be.NoParens {
+			if c, ok := p.PeekByte(); !ok || c == ']' {
+				return be, nil
+			}
+		} else if p.Consume(')') {
+			return be, nil
+		}
+		if err := p.ReadSP(); err != nil {
+			return nil, err
+		}
+	}
+}
+
 // maxEvents bounds the events of one BADEVENT code.
 const maxEvents = 256
 
 // RegisterCodec registers the same into a codec registry.
 func RegisterCodec(r *codec.Registry) {
-	r.Code(CodeBadEvent, func(p *codec.Parser, _ string) (any, error) {
-		// "BADEVENT" SP "(" event-name *(SP event-name) ")" (RFC 5465 §8).
-		var evs []string
-		if err := p.Expect('('); err != nil {
-			return nil, err
-		}
-		for {
-			if len(evs) >= maxEvents {
-				return nil, p.SyntaxError(fmt.Sprintf("at most %d events", maxEvents))
-			}
-			e, err := p.ReadAtom()
-			if err != nil {
-				return nil, err
-			}
-			evs = append(evs, e)
-			if p.Consume(')') {
-				return evs, nil
-			}
-			if err := p.ReadSP(); err != nil {
-				return nil, err
-			}
-		}
-	})
+	r.Code(CodeBadEvent, parseBadEvent)
 	r.EncodeCode(CodeBadEvent, func(w *codec.Writer, c *wire.Code) error {
-		evs, ok := c.Data.([]string)
-		if !ok || len(evs) == 0 {
+		be, ok := c.Data.(*BadEvent)
+		if !ok {
 			return fmt.Errorf("notify: BADEVENT code %T: %w", c.Data, codec.ErrUnsupportedData)
 		}
+		if len(be.Events) == 0 {
+			return nil // the bare form a lenient parse accepted
+		}
 		w.SP()
-		w.List(func() {
-			for i, e := range evs {
+		atoms := func() {
+			for i, e := range be.Events {
 				if i > 0 {
 					w.SP()
 				}
 				w.Atom(e)
 			}
-		})
+		}
+		if be.NoParens {
+			atoms()
+		} else {
+			w.List(atoms)
+		}
 		return nil
 	})
 	r.Code(CodeOverflow, func(p *codec.Parser, _ string) (any, error) {

@@ -181,9 +181,9 @@ func TestRefusals(t *testing.T) {
 	s.Expect("A1 NOTIFY SET (PERSONAL (ServerMetadataChange))")
 	s.Send("A1 NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)] Unsupported event")
 	_, err := done()
-	evs, ok := notify.BadEvents(err)
-	if !ok || len(evs) != 5 || evs[3] != notify.MailboxName {
-		t.Fatalf("BadEvents(%v) = %v, %v", err, evs, ok)
+	be, ok := notify.BadEvents(err)
+	if !ok || len(be.Events) != 5 || be.Events[3] != notify.MailboxName || be.NoParens {
+		t.Fatalf("BadEvents(%v) = %+v, %v", err, be, ok)
 	}
 	done = faketest.Go(func() (*notify.Result, error) {
 		return notify.Set(ctx, c, false, notify.Group{Filter: notify.Personal, Events: []string{notify.MessageNew, notify.MessageExpunge, notify.FlagChange}})
@@ -281,10 +281,20 @@ func TestRoundTrip(t *testing.T) {
 		"A1 NO [BADEVENT (MessageNew MessageExpunge FlagChange MailboxName SubscriptionChange)] Unsupported event",
 		"* OK [NOTIFICATIONOVERFLOW] ...A comment can go here...",
 		"A2 NO [NOTIFICATIONOVERFLOW] too many",
+		"A3 NO [BADEVENT AnnotationChange] Unsupported NOTIFY events", // Dovecot 2.3's form, lenient
+		"A4 NO [BADEVENT AnnotationChange FlagChange] x",
+		"A5 NO [BADEVENT] x",
 	)
+	for _, line := range []string{"A3 NO [BADEVENT] x", "A3 NO [BADEVENT AnnotationChange] x"} {
+		if r, err := decodetest.Decode(reg(), true, line); err == nil && r.Code != nil {
+			if _, ok := r.Code.Data.(*notify.BadEvent); ok {
+				t.Errorf("strict: %q typed", line)
+			}
+		}
+	}
 	r, err := decodetest.Decode(reg(), false, "A1 NO [BADEVENT ()] x")
 	if err == nil && r.Code != nil {
-		if _, ok := r.Code.Data.([]string); ok {
+		if _, ok := r.Code.Data.(*notify.BadEvent); ok {
 			t.Error("empty BADEVENT list typed")
 		}
 	}
