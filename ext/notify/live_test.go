@@ -150,7 +150,10 @@ func TestLiveBadEvent(t *testing.T) {
 
 type tw struct{ t *testing.T }
 
-func (w tw) Write(b []byte) (int, error) { w.t.Log(strings.TrimRight(string(b), "\r\n")); return len(b), nil }
+func (w tw) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(b), "\r\n"))
+	return len(b), nil
+}
 
 // traceWriter logs the session when IMAPKIT_TRACE is set.
 func traceWriter(t *testing.T) io.Writer {
