@@ -316,3 +316,42 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// NOTIFY SET is an implicit NOOP (RFC 5465 §3.1): changes of the selected
+// mailbox arrive before its OK, interleaved with the STATUS responses;
+// they go to the events (and the mailbox state), not to the Result.
+func TestSetInterleaved(t *testing.T) {
+	events := make(chan notify.Event, 16)
+	c, s := faketest.New(t, greeting, &client.Options{
+		Extensions: []client.Extension{notify.Install},
+		Unilateral: notify.Watch(func(e notify.Event) { events <- e }, nil),
+	})
+	s.Select(c, nil, "A1 SELECT INBOX", "* 2 EXISTS")
+	ctx := faketest.Ctx(t)
+	done := faketest.Go(func() (*notify.Result, error) {
+		return notify.Set(ctx, c, true, notify.Group{Filter: notify.Selected, Events: both},
+			notify.Group{Filter: notify.Inboxes, Events: both})
+	})
+	s.Expect("A2 NOTIFY SET STATUS (SELECTED (MessageNew MessageExpunge)) (INBOXES (MessageNew MessageExpunge))")
+	s.Send("* STATUS Other (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 3)", "* 1 EXPUNGE", "* 2 EXISTS",
+		"* STATUS Third (MESSAGES 0 UIDNEXT 1 UIDVALIDITY 3)", "A2 OK done")
+	res, err := done()
+	if err != nil || len(res.Status) != 2 {
+		t.Fatalf("Set = %+v, %v; want 2 STATUS", res, err)
+	}
+	for _, want := range []string{"expunge", "exists"} {
+		select {
+		case e := <-events:
+			switch e.(type) {
+			case *notify.Expunge, *notify.Exists:
+			default:
+				t.Fatalf("event %#v; want %s", e, want)
+			}
+		case <-ctx.Done():
+			t.Fatalf("no %s event", want)
+		}
+	}
+	if m := c.Mailbox(); m.Exists != 2 {
+		t.Errorf("Exists = %d after EXPUNGE and EXISTS; want 2", m.Exists)
+	}
+}
