@@ -227,11 +227,14 @@ func Set(ctx context.Context, c *client.Conn, status bool, groups ...Group) (*Re
 	if err != nil {
 		return nil, err
 	}
+	// Alone: the STATUS and LIST responses NOTIFY claims could belong
+	// to a STATUS or LIST pipelined with it.
 	resps, _, err := run.Collect(ctx, c, client.Spec{
 		Name:   "NOTIFY",
 		Args:   a,
 		States: authenticated,
 		Claim:  run.Data("STATUS", "LIST"),
+		Alone:  true,
 	})
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
@@ -353,5 +354,27 @@ func TestSetInterleaved(t *testing.T) {
 	}
 	if m := c.Mailbox(); m.Exists != 2 {
 		t.Errorf("Exists = %d after EXPUNGE and EXISTS; want 2", m.Exists)
+	}
+}
+
+// NOTIFY SET runs alone: a STATUS started while it runs waits, so the
+// STATUS responses NOTIFY claims are never the other command's.
+func TestSetAlone(t *testing.T) {
+	c, s := faketest.New(t, greeting, &client.Options{Extensions: []client.Extension{notify.Install}})
+	ctx := faketest.Ctx(t)
+	set := faketest.Go(func() (*notify.Result, error) {
+		return notify.Set(ctx, c, true, notify.Group{Filter: notify.Personal, Events: both})
+	})
+	s.Expect("A1 NOTIFY SET STATUS (PERSONAL (MessageNew MessageExpunge))")
+	st := faketest.Go(func() (*wire.StatusData, error) { return c.Status(ctx, "Other", []string{"MESSAGES"}) })
+	s.Quiet(100 * time.Millisecond) // STATUS is not sent while NOTIFY runs
+	s.Send("* STATUS INBOX (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 3)", "A1 OK done")
+	if res, err := set(); err != nil || len(res.Status) != 1 {
+		t.Fatalf("Set = %+v, %v", res, err)
+	}
+	s.Expect("A2 STATUS Other (MESSAGES)")
+	s.Send("* STATUS Other (MESSAGES 7)", "A2 OK done")
+	if sd, err := st(); err != nil || sd.Mailbox != "Other" {
+		t.Fatalf("Status = %+v, %v", sd, err)
 	}
 }
