@@ -9,6 +9,7 @@ import (
 	"github.com/imapkit/imapkit/ext/internal/decodetest"
 	"github.com/imapkit/imapkit/ext/internal/faketest"
 	"github.com/imapkit/imapkit/ext/messagelimit"
+	"github.com/imapkit/imapkit/ext/uidonly"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -151,4 +152,33 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte("A1 OK [MESSAGELIMIT 1000] x\r\n"))
 	r := reg()
 	f.Fuzz(func(t *testing.T, data []byte) { decodetest.Fuzz(r, data) })
+}
+
+// With UIDONLY enabled (RFC 9586, from the same authors), the partial
+// results come as UIDFETCH responses; UIDFetchAll goes on the same way.
+func TestUIDFetchAllUIDOnly(t *testing.T) {
+	c, s := faketest.New(t, "* PREAUTH [CAPABILITY IMAP4rev1 ENABLE UIDONLY MESSAGELIMIT=2] ready",
+		&client.Options{Extensions: []client.Extension{messagelimit.Install, uidonly.Install}})
+	en := faketest.Go(func() (bool, error) { return true, uidonly.Enable(faketest.Ctx(t), c) })
+	s.Expect("A1 ENABLE UIDONLY")
+	s.Send("* ENABLED UIDONLY", "A1 OK done")
+	if _, err := en(); err != nil {
+		t.Fatal(err)
+	}
+	s.Select(c, nil, "A2 SELECT INBOX", "* 3 EXISTS")
+	var got []uint32
+	done := faketest.Go(func() (bool, error) {
+		return true, messagelimit.UIDFetchAll(faketest.Ctx(t), c, seqset.MustParse("1:*"), &client.FetchItems{Flags: true},
+			func(fd *wire.FetchData) error { got = append(got, fd.UID); return nil })
+	})
+	s.Expect("A3 UID FETCH 1:* (UID FLAGS)")
+	s.Send(`* 5 UIDFETCH (FLAGS ())`, `* 8 UIDFETCH (FLAGS ())`, "A3 OK [MESSAGELIMIT 2] partial")
+	s.Expect("A4 UID FETCH 9:* (UID FLAGS)")
+	s.Send(`* 20 UIDFETCH (FLAGS (\Seen))`, "A4 OK done")
+	if _, err := done(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0] != 5 || got[1] != 8 || got[2] != 20 {
+		t.Fatalf("UIDs %v; want [5 8 20]", got)
+	}
 }
