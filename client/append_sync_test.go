@@ -12,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+
+	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/wire"
 )
 
 // Issue 9 item 16, at the byte level: without LITERAL+, an APPEND (any
@@ -194,5 +197,37 @@ func BenchmarkLiveAppendSync(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/append")
 		})
+	}
+}
+
+// needsSyncLiteral decides as the encoder does, without consuming bodies.
+func TestNeedsSyncLiteral(t *testing.T) {
+	c, _ := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1] hi", nil)
+	body := strings.NewReader("hello")
+	for _, tc := range []struct {
+		name  string
+		args  []wire.Value
+		caps  codec.EncoderOptions
+		wants bool
+	}{
+		{"atoms", []wire.Value{wire.Atom("INBOX")}, codec.EncoderOptions{}, false},
+		{"body", []wire.Value{wire.Atom("INBOX"), {Kind: wire.KindString, Body: body, Size: 5}}, codec.EncoderOptions{}, true},
+		{"body LITERAL+", []wire.Value{{Kind: wire.KindString, Body: body, Size: 5}}, codec.EncoderOptions{LiteralPlus: true}, false},
+		{"small body LITERAL-", []wire.Value{{Kind: wire.KindString, Body: body, Size: 5}}, codec.EncoderOptions{LiteralMinus: true}, false},
+		{"big body LITERAL-", []wire.Value{{Kind: wire.KindString, Body: body, Size: 5000}}, codec.EncoderOptions{LiteralMinus: true}, true},
+		{"8-bit string", []wire.Value{wire.String("sécret")}, codec.EncoderOptions{}, true},
+		{"long string LITERAL-", []wire.Value{wire.String(strings.Repeat("a", 5000))}, codec.EncoderOptions{LiteralMinus: true}, true},
+		{"long quoted-able string, LITERAL-", []wire.Value{wire.String(strings.Repeat("a", 2000))}, codec.EncoderOptions{LiteralMinus: true}, false},
+		{"nested", []wire.Value{wire.List(wire.String("a\r\nb"))}, codec.EncoderOptions{}, true},
+	} {
+		c.mu.Lock()
+		c.encOpts = tc.caps
+		c.mu.Unlock()
+		if got := c.needsSyncLiteral(tc.args); got != tc.wants {
+			t.Errorf("%s: needsSyncLiteral = %v; want %v", tc.name, got, tc.wants)
+		}
+	}
+	if body.Len() != 5 {
+		t.Errorf("the dry run consumed %d octets of a body", 5-body.Len())
 	}
 }

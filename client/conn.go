@@ -545,26 +545,17 @@ func stripBodies(vs []wire.Value, depth int) []wire.Value {
 			out[i].Body = strings.NewReader("")
 		case out[i].Kind == wire.KindList && depth < 64:
 			out[i].List = stripBodies(out[i].List, depth+1)
-		case out[i].Kind == wire.KindString && len(out[i].Str) > 1<<10:
-			// Only the form matters: keep the octets that decide it
-			// (any CR, LF, 8-bit...) but not a copy of megabytes.
-			if !needsLiteralOctets(out[i].Str) {
-				out[i].Str = strings.Repeat("a", 1<<10+1)
-			}
+		case out[i].Kind == wire.KindString && len(out[i].Str) > codec.LiteralMinusMax &&
+			(out[i].Form == wire.FormAuto || out[i].Form == wire.FormLiteral) &&
+			strings.IndexByte(out[i].Str, 0) < 0:
+			// A literal either way (longer than any quoted string): an
+			// empty body of the same size decides the same, without the
+			// dry run copying megabytes.
+			out[i] = wire.Value{Kind: wire.KindString, Form: wire.FormLiteral,
+				Body: strings.NewReader(""), Size: int64(len(out[i].Str))}
 		}
 	}
 	return out
-}
-
-// needsLiteralOctets reports octets that force a literal whatever the
-// length, so that stripBodies keeps such strings as they are.
-func needsLiteralOctets(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if b := s[i]; b == '\r' || b == '\n' || b == 0 || b >= 0x80 {
-			return true
-		}
-	}
-	return false
 }
 
 // write encodes cmd onto the wire, negotiating synchronizing literals. ctx
