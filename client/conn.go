@@ -30,8 +30,9 @@ import (
 // and mailbox state, and offers the response to the commands in flight,
 // oldest first; the first whose Spec.Claim accepts it gets it on its own
 // queue. Responses nobody claims go to the unclaimed queue (Unclaimed)
-// and to Options.Unilateral. Of user code, the reader runs only
-// Spec.Claim, without holding any lock of the connection.
+// and to Options.Unilateral. Of user code, the reader runs only the
+// registry's reader-side hooks (with the connection's lock held; see
+// UntaggedHook) and Spec.Claim (without it).
 type Conn struct {
 	opts Options
 	reg  *Registry
@@ -327,12 +328,18 @@ func (c *Conn) broadcastLocked() {
 // IDLE run by Idle to let the command through. This is the raw path: any
 // command, any arguments, its responses as value trees.
 //
+// For a command RFC 9051 defines, the pipelining fields are derived from
+// its name and need not be set: a raw "FETCH" uses sequence numbers and
+// may not run beside a command that may expunge, a raw "SELECT" is
+// alone, nil States become the command's states. A caller may make them
+// stricter, never looser. Extension commands keep what spec says.
+//
 // ctx bounds the wait and the writing. A context that ends while the
 // command is partly written (or while the server has yet to answer one of
 // its synchronizing literals) closes the connection, which cannot be
 // kept in step.
 func (c *Conn) Start(ctx context.Context, spec Spec) (*Command, error) {
-	return c.start(ctx, spec, nil)
+	return c.start(ctx, deriveSafe(spec), nil)
 }
 
 // start is Start with afterWrite, which runs while the command still owns
@@ -831,7 +838,7 @@ func (c *Conn) handleGreeting(resp *wire.Response) error {
 	if resp.Kind != wire.StatusResponse {
 		return &ProtocolError{Msg: "greeting is not a status response", Resp: resp}
 	}
-	c.applyCodeLocked(resp)
+	c.applyCodeLocked(resp, nil)
 	switch resp.Status {
 	case wire.StatusOK:
 		c.state = StateNotAuthenticated
@@ -854,6 +861,15 @@ func (c *Conn) handle(resp *wire.Response, size int64) error {
 		// later literal, which it would release before the server asked.
 		c.mu.Lock()
 		cmd := c.armed
+		if len(c.reg.continuations) > 0 {
+			h := &Hook{c: c, cmd: cmd}
+			for _, fn := range c.reg.continuations {
+				fn(h, resp)
+			}
+			if ev := h.finish(); len(ev) > 0 {
+				defer c.events.mailbox(ev)
+			}
+		}
 		if cmd != nil {
 			c.armed = nil
 			select {
@@ -955,8 +971,9 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 		return &ProtocolError{Msg: fmt.Sprintf("completion with unknown tag %q", resp.Tag), Resp: resp}
 	}
 	cmd := c.inflight[idx]
-	c.applyCodeLocked(resp)
+	events := c.applyCodeLocked(resp, cmd)
 	c.mu.Unlock()
+	c.events.mailbox(events)
 
 	if isSelect(cmd.spec.Name) {
 		c.selectDone(cmd, resp)
@@ -964,6 +981,12 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	if cmd.spec.onDone != nil {
 		cmd.spec.onDone(c, resp)
 	}
+	c.mu.Lock()
+	h := &Hook{c: c, cmd: cmd}
+	c.runCompletionLocked(h, resp)
+	events = h.finish()
+	c.mu.Unlock()
+	c.events.mailbox(events)
 	var upgradeErr error
 	if resp.Status == wire.StatusOK && cmd.spec.onOK != nil {
 		upgradeErr = cmd.spec.onOK(c)
@@ -995,127 +1018,22 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 }
 
 // applyUntagged updates connection and mailbox state from an untagged
-// response and returns the mailbox events it caused.
+// response through the registry's hooks and returns the mailbox events
+// they caused.
 func (c *Conn) applyUntagged(resp *wire.Response) []MailboxEvent {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var ev []MailboxEvent
-	if resp.Kind == wire.StatusResponse {
-		ev = c.applyCodeLocked(resp)
-		return ev
-	}
-	switch resp.Name {
-	case "CAPABILITY":
-		c.setCapsLocked(dataStrings(resp.Data))
-	case "ENABLED":
-		for _, s := range dataStrings(resp.Data) {
-			c.enabled[strings.ToUpper(s)] = true
-		}
-		// From the next response on, mailbox names are UTF-8 (RFC 6855
-		// §3); this runs on the reader goroutine, which owns the decoder.
-		if c.enabled["UTF8=ACCEPT"] || c.enabled["IMAP4REV2"] {
-			c.dec.SetUTF8(true)
-		}
-		c.updateEncoderLocked()
-	}
-	m := c.mbox
-	if m == nil {
-		return nil
-	}
-	switch resp.Name {
-	case "EXISTS":
-		m.Exists = resp.Num
-		ev = append(ev, MailboxEvent{Kind: EventExists, Num: resp.Num})
-	case "RECENT":
-		m.Recent = resp.Num
-		ev = append(ev, MailboxEvent{Kind: EventRecent, Num: resp.Num})
-	case "EXPUNGE":
-		if m.Exists > 0 {
-			m.Exists--
-		}
-		ev = append(ev, MailboxEvent{Kind: EventExpunge, Num: resp.Num})
-	case "FLAGS":
-		m.Flags = dataStrings(resp.Data)
-		ev = append(ev, MailboxEvent{Kind: EventFlags})
-	}
-	if c.selecting {
-		return nil // SELECT's own responses describe the new mailbox; no news
-	}
-	for i := range ev {
-		ev[i].Mailbox = m.clone()
-	}
-	return ev
+	h := &Hook{c: c}
+	c.runUntaggedLocked(h, resp)
+	return h.finish()
 }
 
-// applyCodeLocked applies the response code of a status response or
-// completion to the connection and mailbox state.
-func (c *Conn) applyCodeLocked(resp *wire.Response) []MailboxEvent {
-	code := resp.Code
-	if code == nil {
-		return nil
-	}
-	if code.Name == "CAPABILITY" {
-		c.setCapsLocked(codeStrings(code))
-		return nil
-	}
-	m := c.mbox
-	if m == nil || resp.Status == wire.StatusBye {
-		return nil
-	}
-	// During SELECT the codes describe the new mailbox; afterwards a
-	// changed UIDVALIDITY or access mode is news.
-	settled := !c.selecting
-	var ev []MailboxEvent
-	switch code.Name {
-	case "UIDVALIDITY":
-		if n, ok := codeUint(code); ok {
-			old := m.UIDValidity
-			m.UIDValidity = uint32(n)
-			if settled && old != 0 && old != uint32(n) {
-				ev = append(ev, MailboxEvent{Kind: EventUIDValidity, Num: uint32(n), Old: old})
-			}
-		}
-	case "UIDNEXT":
-		if n, ok := codeUint(code); ok {
-			m.UIDNext = uint32(n)
-		}
-	case "UNSEEN":
-		if n, ok := codeUint(code); ok {
-			m.Unseen = uint32(n)
-		}
-	case "HIGHESTMODSEQ":
-		if n, ok := codeUint(code); ok && n != m.HighestModSeq {
-			m.HighestModSeq = n
-			if settled {
-				ev = append(ev, MailboxEvent{Kind: EventModSeq})
-			}
-		}
-	case "NOMODSEQ":
-		m.NoModSeq = true
-	case "PERMANENTFLAGS":
-		m.PermanentFlags = codeStrings(code)
-	case "READ-ONLY", "READ-WRITE":
-		ro := code.Name == "READ-ONLY"
-		if settled && ro != m.ReadOnly {
-			ev = append(ev, MailboxEvent{Kind: EventAccess})
-		}
-		m.ReadOnly = ro
-	case "CLOSED":
-		// RFC 7162 §3.2.11: the previously selected mailbox is closed; what
-		// follows belongs to the one being selected.
-		if c.prevMbox != nil {
-			old := c.prevMbox
-			c.prevMbox = nil
-			for i := range ev {
-				ev[i].Mailbox = m.clone()
-			}
-			return append(ev, MailboxEvent{Kind: EventClosed, Mailbox: old})
-		}
-	}
-	for i := range ev {
-		ev[i].Mailbox = m.clone()
-	}
-	return ev
+// applyCodeLocked applies the response code of a completion or the
+// greeting to the connection and mailbox state.
+func (c *Conn) applyCodeLocked(resp *wire.Response, cmd *Command) []MailboxEvent {
+	h := &Hook{c: c, cmd: cmd}
+	c.runCodeLocked(h, resp)
+	return h.finish()
 }
 
 func (c *Conn) setCapsLocked(caps []string) {

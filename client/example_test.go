@@ -86,7 +86,7 @@ func ExampleFetchOptions_literal() {
 	var c *client.Conn // logged in, INBOX selected
 	ctx := context.Background()
 	f, err := c.UIDFetch(ctx, seqset.MustParse("1:*"),
-		&client.FetchItems{Sections: []client.FetchSection{{Peek: true}}},
+		&client.FetchItems{Sections: []client.FetchSection{{}}},
 		&client.FetchOptions{Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 			out, err := os.Create(fmt.Sprintf("msg-%d.eml", seq))
 			if err != nil {

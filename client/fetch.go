@@ -35,8 +35,11 @@ type FetchItems struct {
 // FetchSection is one BODY[section]<partial> or BINARY[section] item.
 type FetchSection struct {
 	Section wire.Section
-	// Peek fetches without setting \Seen (BODY.PEEK, BINARY.PEEK).
-	Peek bool
+	// SetSeen fetches with BODY[] or BINARY[], which sets \Seen on the
+	// message (RFC 9051 §6.4.5). The zero value fetches with BODY.PEEK[]
+	// or BINARY.PEEK[], which leaves the flags alone: reading a message is
+	// not marking it read unless asked for.
+	SetSeen bool
 	// Binary asks for the decoded content (BINARY[], RFC 3516, RFC 9051).
 	Binary bool
 	// Partial, when Count > 0, fetches Count octets from Offset.
@@ -49,7 +52,7 @@ func (s FetchSection) item() string {
 	if s.Binary {
 		name = "BINARY"
 	}
-	if s.Peek {
+	if !s.SetSeen {
 		name += ".PEEK"
 	}
 	b := []byte(name)
@@ -100,6 +103,13 @@ type FetchOptions struct {
 	// Data. Memory stays bounded by the threshold whatever the mailbox's
 	// size.
 	Literal func(seq uint32, item string, size int64, r io.Reader) error
+	// Claim, when set, claims further untagged responses for this FETCH
+	// besides its FETCH responses, as a fetch modifier of an extension
+	// makes the server send them (e.g. the VANISHED (EARLIER) of RFC 7162
+	// §3.2.6). It runs on the reader goroutine under the rules of
+	// Spec.Claim. What it claims is read with Responses; Messages and
+	// Collect skip it.
+	Claim func(*wire.Response) bool
 }
 
 // FetchCommand is a FETCH in flight.
@@ -142,6 +152,10 @@ func (c *Conn) fetch(ctx context.Context, uid bool, set seqset.Set, items *Fetch
 		NoExpunge:   !uid,
 		Claim:       claimFetchWant(uid, set, wantOf(&it)),
 		claimsByUID: uid,
+	}
+	if opts != nil && opts.Claim != nil {
+		base, more := spec.Claim, opts.Claim
+		spec.Claim = func(r *wire.Response) bool { return base(r) || more(r) }
 	}
 	if opts != nil && opts.Literal != nil {
 		fn := opts.Literal

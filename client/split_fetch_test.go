@@ -28,7 +28,7 @@ func TestSplitFetchClaimedByItsCommand(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, s := newFake(t, "* PREAUTH hi", nil)
 			selectINBOX(t, c, s)
-			items := &FetchItems{UID: true, Flags: true, Sections: []FetchSection{{Peek: true}}}
+			items := &FetchItems{UID: true, Flags: true, Sections: []FetchSection{{}}}
 			var f *FetchCommand
 			var err error
 			if tc.uid {

@@ -273,7 +273,7 @@ func simple(ctx context.Context, c *client.Conn, name, mailbox string, args ...w
 	if err := require(ctx, c); err != nil {
 		return err
 	}
-	mb, err := extutil.MailboxArg(c, mailbox)
+	mb, err := c.MailboxArg(mailbox)
 	if err != nil {
 		return err
 	}
@@ -287,7 +287,7 @@ func query[T any](ctx context.Context, c *client.Conn, name, resp, mailbox strin
 	if err := require(ctx, c); err != nil {
 		return zero, err
 	}
-	mb, err := extutil.MailboxArg(c, mailbox)
+	mb, err := c.MailboxArg(mailbox)
 	if err != nil {
 		return zero, err
 	}

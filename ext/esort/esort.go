@@ -30,7 +30,6 @@ import (
 	"github.com/imapkit/imapkit/ext/internal/esearch"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/ext/internal/run"
-	"github.com/imapkit/imapkit/ext/internal/searchkeys"
 	"github.com/imapkit/imapkit/ext/partial"
 	"github.com/imapkit/imapkit/ext/sort"
 	"github.com/imapkit/imapkit/seqset"
@@ -231,7 +230,7 @@ func searchCmd(ctx context.Context, c *client.Conn, uid bool, search *client.Sea
 	if err := requireContext(ctx, c, "SEARCH", opts); err != nil {
 		return nil, err
 	}
-	keys, nonASCII := searchkeys.Keys(search)
+	keys, nonASCII := search.Args()
 	args := []wire.Value{wire.Atom("RETURN"), wire.List(ret...)}
 	switch {
 	case opts != nil && opts.Charset != "":
@@ -246,7 +245,7 @@ func searchCmd(ctx context.Context, c *client.Conn, uid bool, search *client.Sea
 	}
 	return collect(ctx, c, client.Spec{
 		Name: name, Args: args, States: []client.State{client.StateSelected},
-		UsesSeqNums: !uid || searchkeys.UsesSeqNums(search), NoExpunge: !uid,
+		UsesSeqNums: !uid || search.UsesSeqNums(), NoExpunge: !uid,
 	})
 }
 

@@ -364,7 +364,7 @@ func mailboxArg(c *client.Conn, mailbox string) (wire.Value, error) {
 	if mailbox == "" {
 		return wire.Quoted(""), nil
 	}
-	return extutil.MailboxArg(c, mailbox)
+	return c.MailboxArg(mailbox)
 }
 
 // GetMetadata returns the entries named entries of mailbox, "" for the
@@ -500,8 +500,10 @@ func Enable(ctx context.Context, c *client.Conn) error {
 		return err
 	}
 	name := "METADATA"
-	if !c.Has(ctx, "METADATA") {
+	if err := c.Require(ctx, "METADATA"); errors.Is(err, client.ErrNotSupported) {
 		name = "METADATA-SERVER"
+	} else if err != nil {
+		return err
 	}
 	enabled, err := c.Enable(ctx, name)
 	if err != nil {

@@ -194,13 +194,21 @@ func Items(ctx context.Context, c *client.Conn, lazy bool) ([]wire.Value, error)
 	if err := extutil.Require(ctx, c, "preview", "PREVIEW", "PREVIEW=FUZZY", "SNIPPET=FUZZY"); err != nil {
 		return nil, err
 	}
+	preview, err := c.Has(ctx, "PREVIEW")
+	if err != nil {
+		return nil, err
+	}
+	fuzzy, err := c.Has(ctx, "PREVIEW=FUZZY")
+	if err != nil {
+		return nil, err
+	}
 	switch {
-	case c.Has(ctx, "PREVIEW"):
+	case preview:
 		if lazy {
 			return []wire.Value{wire.Atom(Item), wire.List(wire.Atom("LAZY"))}, nil
 		}
 		return []wire.Value{wire.Atom(Item)}, nil
-	case c.Has(ctx, "PREVIEW=FUZZY"):
+	case fuzzy:
 		return []wire.Value{wire.Atom(Item), wire.List(wire.Atom("FUZZY"))}, nil
 	default:
 		return []wire.Value{wire.Atom(SnippetItem), wire.List(wire.Atom("FUZZY"))}, nil

@@ -253,7 +253,7 @@ func GetQuotaRoot(ctx context.Context, c *client.Conn, mailbox string) (*RootRes
 	if err := extutil.Require(ctx, c, "quota", "QUOTA"); err != nil {
 		return nil, err
 	}
-	mb, err := extutil.MailboxArg(c, mailbox)
+	mb, err := c.MailboxArg(mailbox)
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,6 @@ import (
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/ext/internal/run"
-	"github.com/imapkit/imapkit/ext/internal/searchkeys"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -413,9 +412,9 @@ func SortArgs(ctx context.Context, c *client.Conn, criteria []Criterion, search 
 		}
 		crit = append(crit, wire.Atom(string(k)))
 	}
-	keys, nonASCII := searchkeys.Keys(search)
+	keys, nonASCII := search.Args()
 	args := append([]wire.Value{wire.List(crit...), wire.Atom(charset(c, opts, nonASCII))}, keys...)
-	return args, searchkeys.UsesSeqNums(search), nil
+	return args, search.UsesSeqNums(), nil
 }
 
 // Sort returns the sequence numbers of the messages that match search,
@@ -505,7 +504,7 @@ func threadCmd(ctx context.Context, c *client.Conn, uid bool, alg string, search
 	if err := extutil.Require(ctx, c, "sort", "THREAD="+alg); err != nil {
 		return nil, err
 	}
-	keys, nonASCII := searchkeys.Keys(search)
+	keys, nonASCII := search.Args()
 	args := append([]wire.Value{wire.Atom(alg), wire.Atom(charset(c, opts, nonASCII))}, keys...)
 	name := "THREAD"
 	if uid {
@@ -513,7 +512,7 @@ func threadCmd(ctx context.Context, c *client.Conn, uid bool, alg string, search
 	}
 	resps, _, err := run.Collect(ctx, c, client.Spec{
 		Name: name, Args: args, States: selected,
-		UsesSeqNums: !uid || searchkeys.UsesSeqNums(search),
+		UsesSeqNums: !uid || search.UsesSeqNums(),
 		NoExpunge:   !uid,
 		Claim:       run.Data("THREAD"),
 	})
