@@ -102,7 +102,22 @@ type FetchOptions struct {
 	// skipped. The section's SectionData then has Streamed set and no
 	// Data. Memory stays bounded by the threshold whatever the mailbox's
 	// size.
+	//
+	// Streaming is back-pressure: the connection's reader hands the
+	// section to the FetchCommand's consumer and waits, so a streaming
+	// FETCH nobody iterates or waits for holds the reader, and every other
+	// command waits for it (their responses are not read meanwhile).
+	// Consume the FetchCommand (iterate it or Wait); a consumer that gives
+	// up (a loop left early, an ended ctx) abandons it, and its sections
+	// are then skipped.
 	Literal func(seq uint32, item string, size int64, r io.Reader) error
+	// LiteralData is Literal that receives, instead of the sequence
+	// number, the FETCH data parsed so far for the message: Seq, and the
+	// items that precede the section in the response (the UID, when the
+	// server sent it first, as every real server does). d may be read
+	// during the call only; the items after the section are not in it
+	// yet. When both are set, LiteralData is used.
+	LiteralData func(d *wire.FetchData, item string, size int64, r io.Reader) error
 	// Claim, when set, claims further untagged responses for this FETCH
 	// besides its FETCH responses, as a fetch modifier of an extension
 	// makes the server send them (e.g. the VANISHED (EARLIER) of RFC 7162
@@ -157,7 +172,16 @@ func (c *Conn) fetch(ctx context.Context, uid bool, set seqset.Set, items *Fetch
 		base, more := spec.Claim, opts.Claim
 		spec.Claim = func(r *wire.Response) bool { return base(r) || more(r) }
 	}
-	if opts != nil && opts.Literal != nil {
+	if opts != nil && opts.LiteralData != nil {
+		fn := opts.LiteralData
+		spec.Literal = func(info *codec.LiteralInfo, r io.Reader) error {
+			d, _ := info.Response.Data.(*wire.FetchData)
+			if d == nil {
+				d = &wire.FetchData{Seq: info.Response.Num}
+			}
+			return fn(d, info.Item, info.Size, r)
+		}
+	} else if opts != nil && opts.Literal != nil {
 		fn := opts.Literal
 		spec.Literal = func(info *codec.LiteralInfo, r io.Reader) error {
 			return fn(info.Response.Num, info.Item, info.Size, r)
