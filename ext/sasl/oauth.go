@@ -175,8 +175,10 @@ func (c *CachedToken) Token(ctx context.Context, refresh bool) (string, error) {
 // advertises it, else XOAUTH2, using a token from src. When the server
 // rejects the token (a JSON error challenge, or a NO with
 // AUTHENTICATIONFAILED, RFC 5530), it asks src for a refreshed token and
-// tries once more. It fails with an error wrapping client.ErrNotSupported
-// when the server offers neither mechanism.
+// tries once more. A final rejection wraps both the server's *OAuthError
+// (when it sent one) and its NO, a *client.StatusError, for errors.As. It
+// fails with an error wrapping client.ErrNotSupported when the server
+// offers neither mechanism.
 func AuthenticateOAuth(ctx context.Context, c *client.Conn, username string, src TokenSource, opts *OAuthOptions) error {
 	mech := OAuthBearer
 	if err := requireMech(ctx, c, OAuthBearer); err != nil {
@@ -207,7 +209,7 @@ func AuthenticateOAuth(ctx context.Context, c *client.Conn, username string, src
 			return err // BAD, a lost connection: not the token's fault
 		}
 		if rej := m.Rejection(); rej != nil {
-			err = fmt.Errorf("%w (%v)", rej, err)
+			err = fmt.Errorf("%w (%w)", rej, err) // both: errors.As finds *client.StatusError too
 		} else if se.CodeName() != "AUTHENTICATIONFAILED" {
 			return err
 		}
