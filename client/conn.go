@@ -1177,7 +1177,7 @@ func (c *Conn) onLiteral(info *codec.LiteralInfo, lit *codec.Literal) error {
 	if cmd != nil && cmd.isAbandoned() {
 		return nil // skipped by the decoder
 	}
-	if info.Size > c.opts.streamThreshold() && cmd != nil && cmd.pushLiteral(info, lit) {
+	if info.Size > c.opts.streamThreshold() && cmd != nil && cmd.pushLiteral(info, lit, fits) {
 		return nil
 	}
 	if fits {
