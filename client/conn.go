@@ -134,11 +134,17 @@ func newConn(conn net.Conn, opts *Options) *Conn {
 	if opts != nil {
 		c.opts = *opts
 	}
-	c.reg = newRegistry()
-	for _, ext := range c.opts.Extensions {
-		ext(c.reg)
+	if len(c.opts.Extensions) == 0 {
+		// Nothing to register: the connections share one registry,
+		// read-only from here on (about 6 KiB less per connection).
+		c.reg = baseRegistry()
+	} else {
+		c.reg = newRegistry()
+		for _, ext := range c.opts.Extensions {
+			ext(c.reg)
+		}
+		c.reg.frozen = true
 	}
-	c.reg.frozen = true
 	if tc, ok := conn.(tlsStater); ok {
 		c.isTLS = true
 		c.tlsConn = tc
@@ -214,6 +220,13 @@ func (c *Conn) setConn(conn net.Conn) {
 	}
 }
 
+// baseRegistry is the frozen registry of connections without extensions.
+var baseRegistry = sync.OnceValue(func() *Registry {
+	r := newRegistry()
+	r.frozen = true
+	return r
+})
+
 // The read and write buffers of idle connections go back to these pools,
 // as net/http and x/net/http2 do, so that a connection that waits (in
 // IDLE, or between commands) holds neither: a process watching many
@@ -259,6 +272,7 @@ func (c *Conn) park() {
 	c.br.Reset(nil)
 	readerPool.Put(c.br)
 	c.br = nil
+	c.dec.Release()
 	n, err := readWatch{c}.Read(c.peek.b[:])
 	c.peek.n, c.peek.err = n, err
 	c.br = readerPool.Get().(*bufio.Reader)
@@ -901,7 +915,7 @@ func (c *Conn) readLoop(greeting chan<- error) {
 func (c *Conn) handleGreeting(resp *wire.Response) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.greeting = resp
+	c.greeting = detachGreeting(resp)
 	if resp.Kind != wire.StatusResponse {
 		return &ProtocolError{Msg: "greeting is not a status response", Resp: resp}
 	}
@@ -930,6 +944,12 @@ func (c *Conn) handle(resp *wire.Response, size int64) error {
 		cmd := c.armed
 		if cmd != nil {
 			c.armed = nil
+			if cmd.spec.Name == "IDLE" {
+				// Idling from now on (as Idle and StartIdle record
+				// too): set here, before the next read, so that the
+				// reader parks without its buffer (park).
+				cmd.quiet.Store(true)
+			}
 			select {
 			case c.contCh <- resp:
 			default:
@@ -1083,7 +1103,7 @@ func (c *Conn) applyUntagged(resp *wire.Response) []MailboxEvent {
 		c.setCapsLocked(dataStrings(resp.Data))
 	case "ENABLED":
 		for _, s := range dataStrings(resp.Data) {
-			c.enabled[strings.ToUpper(s)] = true
+			c.enabled[strings.Clone(strings.ToUpper(s))] = true
 		}
 		// From the next response on, mailbox names are UTF-8 (RFC 6855
 		// §3); this runs on the reader goroutine, which owns the decoder.
@@ -1109,7 +1129,7 @@ func (c *Conn) applyUntagged(resp *wire.Response) []MailboxEvent {
 		}
 		ev = append(ev, MailboxEvent{Kind: EventExpunge, Num: resp.Num})
 	case "FLAGS":
-		m.Flags = dataStrings(resp.Data)
+		m.Flags = cloneStrings(dataStrings(resp.Data))
 		ev = append(ev, MailboxEvent{Kind: EventFlags})
 	}
 	if c.selecting {
@@ -1167,7 +1187,7 @@ func (c *Conn) applyCodeLocked(resp *wire.Response) []MailboxEvent {
 	case "NOMODSEQ":
 		m.NoModSeq = true
 	case "PERMANENTFLAGS":
-		m.PermanentFlags = codeStrings(code)
+		m.PermanentFlags = cloneStrings(codeStrings(code))
 	case "READ-ONLY", "READ-WRITE":
 		ro := code.Name == "READ-ONLY"
 		if settled && ro != m.ReadOnly {
@@ -1194,12 +1214,54 @@ func (c *Conn) applyCodeLocked(resp *wire.Response) []MailboxEvent {
 
 func (c *Conn) setCapsLocked(caps []string) {
 	c.caps = make(map[string]bool, len(caps))
-	for _, s := range caps {
+	c.capNames = make([]string, len(caps))
+	for i, s := range caps {
+		// Copies: the decoder's strings pin its 8 KiB chunks, which a
+		// connection would otherwise keep for its lifetime.
+		s = strings.Clone(s)
+		c.capNames[i] = s
 		c.caps[strings.ToUpper(s)] = true
 	}
-	c.capNames = slices.Clone(caps)
 	c.capsKnown = true
 	c.updateEncoderLocked()
+}
+
+// detachGreeting returns a copy of the greeting whose strings are its
+// own (see setCapsLocked): the connection keeps it for its lifetime.
+func detachGreeting(resp *wire.Response) *wire.Response {
+	g := *resp
+	g.Text = strings.Clone(resp.Text)
+	if resp.Code != nil {
+		code := *resp.Code
+		code.Name = strings.Clone(code.Name)
+		code.Args = cloneValues(code.Args, 0)
+		if ss, ok := code.Data.([]string); ok {
+			code.Data = cloneStrings(ss)
+		}
+		g.Code = &code
+	}
+	return &g
+}
+
+func cloneValues(vs []wire.Value, depth int) []wire.Value {
+	if vs == nil || depth > 64 {
+		return vs
+	}
+	out := slices.Clone(vs)
+	for i := range out {
+		out[i].Str = strings.Clone(out[i].Str)
+		out[i].List = cloneValues(out[i].List, depth+1)
+	}
+	return out
+}
+
+// cloneStrings copies the strings a connection keeps (see setCapsLocked).
+func cloneStrings(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.Clone(s)
+	}
+	return out
 }
 
 // updateEncoderLocked tells the encoder what the server accepts.
