@@ -29,13 +29,13 @@ func rss() int64 {
 	return 0
 }
 
-// goMem returns the heap and stack memory in use after a collection.
-func goMem() int64 {
+// goMem returns the heap and the stack memory in use after a collection.
+func goMem() (heap, stack int64) {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return int64(m.HeapInuse + m.StackInuse)
+	return int64(m.HeapInuse), int64(m.StackInuse)
 }
 
 // BenchmarkIdleConns measures what a connection idling in Idle costs: n
@@ -44,13 +44,16 @@ func goMem() int64 {
 // end, so that only the client's side remains: its Conn, its reader
 // goroutine (parked without a read buffer) and the goroutine that calls
 // Idle, as a watcher would. Reported per connection: Go heap+stacks in
-// use (after GC) and the process's RSS growth.
+// use (after GC; the stacks are those of the reader goroutine and of the
+// caller of Idle) and the process's RSS growth (noisy: freed pages are
+// reused).
 func BenchmarkIdleConns(b *testing.B) {
 	for _, n := range []int{1, 100, 1000} {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
-				mem0, rss0 := goMem(), rss()
+				heap0, stack0 := goMem()
+				rss0 := rss()
 				b.StartTimer()
 				conns := make([]*Conn, n)
 				var idling sync.WaitGroup
@@ -95,7 +98,9 @@ func BenchmarkIdleConns(b *testing.B) {
 				}
 				idling.Wait()
 				b.StopTimer()
-				mem, r := goMem()-mem0, rss()-rss0
+				heap, stack := goMem()
+				heap, stack = heap-heap0, stack-stack0
+				r := rss() - rss0
 				if f := os.Getenv("IMAPKIT_IDLE_HEAPPROFILE"); f != "" {
 					// go tool pprof -sample_index=inuse_space: what the
 					// idling connections hold.
@@ -104,7 +109,8 @@ func BenchmarkIdleConns(b *testing.B) {
 						w.Close()
 					}
 				}
-				b.ReportMetric(float64(mem)/float64(n), "heap+stack-B/conn")
+				b.ReportMetric(float64(heap)/float64(n), "heap-B/conn")
+				b.ReportMetric(float64(stack)/float64(n), "stacks-B/conn")
 				b.ReportMetric(float64(r)/float64(n), "RSS-B/conn")
 				for _, c := range conns {
 					c.Close()
