@@ -1,7 +1,7 @@
 // Command demofig prints the pipelining and streaming figures of the demo
 // (scripts/demo, `make run`).
 //
-// Pipelining: it fetches the flags and size of N messages of INBOX one
+// Pipelining: it fetches the flags and size of N messages of -mailbox one
 // command at a time (send, wait for the completion, send the next) and then
 // with the N commands in flight together, over a connection whose replies
 // are delayed by -rtt (a simulated network round trip: on loopback both
@@ -13,7 +13,7 @@
 //
 // Usage:
 //
-//	IMAPC_PASSWORD=... demofig -url imap://USER@HOST:PORT -ca cert.pem [-n 100] [-rtt 10ms] [-size 32]
+//	IMAPC_PASSWORD=... demofig -url imap://USER@HOST:PORT -ca cert.pem [-mailbox INBOX] [-n 100] [-rtt 10ms] [-size 32]
 package main
 
 import (
@@ -50,6 +50,7 @@ type config struct {
 	tls             *tls.Config
 	insecure        bool
 	n               int
+	mailbox         string
 	rtt             time.Duration
 	size            int64
 }
@@ -62,6 +63,7 @@ func run(args []string, out io.Writer) error {
 	n := fs.Int("n", 100, "messages fetched, one command each")
 	rtt := fs.Duration("rtt", 10*time.Millisecond, "simulated round-trip time for the pipelining figures")
 	size := fs.Int64("size", 32, "size of the streamed message, in MiB")
+	mailbox := fs.String("mailbox", "INBOX", "mailbox whose messages are fetched for the pipelining figures")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -70,7 +72,7 @@ func run(args []string, out io.Writer) error {
 		return fmt.Errorf("-url must be imap://USER@HOST:PORT or imaps://USER@HOST:PORT, got %q", *rawURL)
 	}
 	cfg := &config{url: u.Scheme + "://" + u.Host, user: u.User.Username(), pass: os.Getenv("IMAPC_PASSWORD"),
-		insecure: *cleartext, n: *n, rtt: *rtt, size: *size << 20}
+		insecure: *cleartext, n: *n, mailbox: *mailbox, rtt: *rtt, size: *size << 20}
 	if p, ok := u.User.Password(); ok {
 		cfg.pass = p
 	}
@@ -115,7 +117,7 @@ func connect(ctx context.Context, cfg *config, dialer *delayDialer) (*client.Con
 	return c, nil
 }
 
-// pipelining prints the time of N single-message FETCHes sent one after
+// pipelining prints the time of N single-message FETCHes of cfg.mailbox sent one after
 // the other, then all in flight at once.
 func pipelining(ctx context.Context, cfg *config, out io.Writer) error {
 	c, err := connect(ctx, cfg, &delayDialer{delay: cfg.rtt})
@@ -123,13 +125,13 @@ func pipelining(ctx context.Context, cfg *config, out io.Writer) error {
 		return err
 	}
 	defer c.Close()
-	mb, err := c.Select(ctx, "INBOX", &client.SelectOptions{ReadOnly: true})
+	mb, err := c.Select(ctx, cfg.mailbox, &client.SelectOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}
 	n := min(cfg.n, int(mb.Exists))
 	if n == 0 {
-		return errors.New("INBOX is empty")
+		return fmt.Errorf("%s is empty", cfg.mailbox)
 	}
 	items := &client.FetchItems{UID: true, Flags: true, RFC822Size: true}
 	one := func(i int) (*client.FetchCommand, error) {
