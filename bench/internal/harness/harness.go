@@ -87,6 +87,7 @@ type harness struct {
 	// savedMachine is the machine of results read with -from.
 	savedMachine [][2]string
 	failed       bool
+	backupState
 }
 
 // Main is imapbench's entry point.
@@ -100,7 +101,7 @@ func Main(args []string) int {
 	fs.BoolVar(&cfg.small, "small", false, "tiny mailboxes, one iteration, a few seconds: the CI mode; prints the report instead of writing it")
 	fs.IntVar(&cfg.n, "n", 3, "iterations of each case with each client (1 with -small)")
 	fs.StringVar(&cfg.out, "out", "", "where to write the report (default: docs/PERFORMANCE.md of the repository; standard output with -small)")
-	fs.StringVar(&cfg.only, "cases", "", "comma-separated groups to run (full,metadata,latency,compress,compress-text,append,append-large); default all")
+	fs.StringVar(&cfg.only, "cases", "", "comma-separated groups to run (full,metadata,latency,compress,compress-text,append,append-large,backup,backup-rerun,backup-rerun-10k); default all")
 	fs.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (raw,imapkit,imapkit-collect,imapkit-iter,goimap,goimap-collect,python); default all")
 	fs.BoolVar(&cfg.profile, "profile", true, "profile imapkit where it misses a target (full mode)")
 	fs.BoolVar(&cfg.codec, "codec", true, "run the codec benchmarks (go test -bench Decode) and put them in the report (full mode)")
@@ -265,8 +266,8 @@ func (h *harness) plan() error {
 		}
 		return &s, nil
 	}
-	needBig := h.want(h.cfg.only, "full") || h.want(h.cfg.only, "compress")
-	needSmall := h.want(h.cfg.only, "metadata") || h.want(h.cfg.only, "latency") || h.want(h.cfg.only, "compress-text")
+	needBig := h.want(h.cfg.only, "full") || h.want(h.cfg.only, "compress") || h.want(h.cfg.only, "backup") || h.want(h.cfg.only, "backup-rerun")
+	needSmall := h.want(h.cfg.only, "metadata") || h.want(h.cfg.only, "latency") || h.want(h.cfg.only, "compress-text") || h.want(h.cfg.only, "backup-rerun-10k")
 	var big, small *Seeded
 	var err error
 	if needBig {
@@ -403,6 +404,9 @@ func (h *harness) plan() error {
 		}
 		h.groups = append(h.groups, g)
 	}
+	if err := h.planBackup(base, sz, big, small); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -447,6 +451,11 @@ func (h *harness) runGroup(g *group) error {
 		defer proxy.Close()
 		for _, v := range g.Variants {
 			v.Spec.Addr = proxy.Addr()
+		}
+	}
+	if strings.HasPrefix(g.Key, "backup") {
+		if err := h.warmBackup(g); err != nil {
+			return err
 		}
 	}
 	// Warm up: Dovecot indexes a fresh mailbox at the first SELECT and
@@ -496,6 +505,9 @@ func (h *harness) runGroup(g *group) error {
 // child runs one spec in a child process and returns its result with the
 // process's rusage.
 func (h *harness) child(spec *Spec) Result {
+	if spec.Case == CaseBackup {
+		return h.runBackup(spec)
+	}
 	js, _ := json.Marshal(spec)
 	var cmd *exec.Cmd
 	if spec.Client == "python" {
