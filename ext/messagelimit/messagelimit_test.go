@@ -134,7 +134,7 @@ func TestUIDFetchAllNoProgress(t *testing.T) {
 func TestRefused(t *testing.T) {
 	c, s := faketest.New(t, greeting, &client.Options{Extensions: []client.Extension{messagelimit.Install}})
 	s.Select(c, nil, "A1 SELECT INBOX", "* 5000 EXISTS")
-	done := faketest.Go(func() (*client.CopyResult, error) {
+	done := faketest.Go(func() (*wire.CopyUID, error) {
 		return c.UIDCopy(faketest.Ctx(t), seqset.MustParse("1:*"), "Archive")
 	})
 	s.Expect("A2 UID COPY 1:* Archive")

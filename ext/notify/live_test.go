@@ -67,8 +67,8 @@ func TestLiveNotify(t *testing.T) {
 		Trace:      traceWriter(t),
 	})
 	ctx := livetest.Ctx(t)
-	if !c.Has(ctx, "NOTIFY") {
-		t.Fatal("Dovecot does not advertise NOTIFY")
+	if has, err := c.Has(ctx, "NOTIFY"); err != nil || !has {
+		t.Fatalf("Dovecot does not advertise NOTIFY (%v)", err)
 	}
 	pid := os.Getpid()
 	sel := env.Mailbox(t, c, fmt.Sprintf("imapkit-ext-notify-sel-%d", pid))

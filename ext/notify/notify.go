@@ -164,7 +164,7 @@ func args(c *client.Conn, status bool, groups []Group) ([]wire.Value, error) {
 		if len(g.Mailboxes) > 0 {
 			var mbs []wire.Value
 			for _, name := range g.Mailboxes {
-				mb, err := extutil.MailboxArg(c, name)
+				mb, err := c.MailboxArg(name)
 				if err != nil {
 					return nil, fmt.Errorf("notify: mailbox %q: %w", name, err)
 				}

@@ -36,8 +36,8 @@ func TestLiveCyrusRList(t *testing.T) {
 	env := cyrus(t)
 	c := env.Login(t, &client.Options{Extensions: []client.Extension{referrals.Install}})
 	ctx := livetest.Ctx(t)
-	if !c.Has(ctx, "MAILBOX-REFERRALS") {
-		t.Fatal("Cyrus does not advertise MAILBOX-REFERRALS")
+	if has, err := c.Has(ctx, "MAILBOX-REFERRALS"); err != nil || !has {
+		t.Fatalf("Cyrus does not advertise MAILBOX-REFERRALS (%v)", err)
 	}
 	l, err := referrals.RList(ctx, c, "", "*")
 	if err != nil {
@@ -74,8 +74,8 @@ func TestLiveDovecot(t *testing.T) {
 	env := livetest.Get(t)
 	c := env.Login(t, &client.Options{Extensions: []client.Extension{referrals.Install}})
 	ctx := livetest.Ctx(t)
-	if !c.Has(ctx, "LOGIN-REFERRALS") {
-		t.Fatal("Dovecot does not advertise LOGIN-REFERRALS")
+	if has, err := c.Has(ctx, "LOGIN-REFERRALS"); err != nil || !has {
+		t.Fatalf("Dovecot does not advertise LOGIN-REFERRALS (%v)", err)
 	}
 	if _, err := referrals.RList(ctx, c, "", "*"); !errors.Is(err, client.ErrNotSupported) {
 		t.Fatalf("RLIST on Dovecot = %v; want ErrNotSupported", err)

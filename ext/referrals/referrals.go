@@ -149,11 +149,11 @@ func rlist(ctx context.Context, c *client.Conn, cmd, data, reference, pattern st
 	if err := extutil.Require(ctx, c, "referrals", "MAILBOX-REFERRALS"); err != nil {
 		return nil, err
 	}
-	ref, err := extutil.MailboxArg(c, reference)
+	ref, err := c.MailboxArg(reference)
 	if err != nil {
 		return nil, err
 	}
-	pat, err := extutil.MailboxArg(c, pattern)
+	pat, err := c.MailboxArg(pattern)
 	if err != nil {
 		return nil, err
 	}

@@ -123,7 +123,7 @@ func TestSeqNumsRefused(t *testing.T) {
 			t.Errorf("Check(%s) = %v", name, err)
 		}
 	}
-	done := faketest.Go(func() (*client.CopyResult, error) {
+	done := faketest.Go(func() (*wire.CopyUID, error) {
 		return c.Copy(faketest.Ctx(t), seqset.MustParse("1:2"), "Trash")
 	})
 	s.Expect("A3 COPY 1:2 Trash")

@@ -45,16 +45,23 @@ func Unauthenticate(ctx context.Context, c *client.Conn) error {
 	if st := c.State(); st != client.StateAuthenticated && st != client.StateSelected {
 		return fmt.Errorf("unauthenticate: UNAUTHENTICATE is only valid when authenticated (state %v)", st)
 	}
-	if !c.Has(ctx, Capability) {
+	has, err := c.Has(ctx, Capability)
+	if err != nil {
+		return err
+	}
+	if !has {
 		// RFC 8437 §3: maybe advertised only after authentication.
 		if _, err := c.Capability(ctx); err != nil {
 			return err
 		}
-		if !c.Has(ctx, Capability) {
+		if has, err = c.Has(ctx, Capability); err != nil {
+			return err
+		}
+		if !has {
 			return fmt.Errorf("unauthenticate: server does not advertise %s: %w", Capability, client.ErrNotSupported)
 		}
 	}
-	_, _, err := run.Collect(ctx, c, client.Spec{
+	_, _, err = run.Collect(ctx, c, client.Spec{
 		Name:   "UNAUTHENTICATE",
 		States: []client.State{client.StateAuthenticated, client.StateSelected},
 		Alone:  true,

@@ -386,7 +386,7 @@ func (r *runner) mailbox(ctx context.Context, c *client.Conn, l *wire.ListData) 
 	if cs {
 		sel.Params = []wire.Value{condstore.SelectParam()}
 	}
-	mb, err := c.Select(ctx, l.Mailbox, sel)
+	mb, err := examine(ctx, c, l.Mailbox, sel)
 	if err != nil {
 		return fmt.Errorf("EXAMINE: %w", err)
 	}
