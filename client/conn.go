@@ -1111,6 +1111,10 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	err := upgradeErr
 	if err == nil {
 		err = cmd.limitError()
+	} else {
+		// A failed upgrade ends the connection before the command reports
+		// it: its caller then finds Err set.
+		c.fail(upgradeErr)
 	}
 	cmd.finish(resp, err)
 	return upgradeErr
