@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/imapkit/imapkit/client"
+	"github.com/imapkit/imapkit/ext/internal/searchkeys"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -102,4 +103,35 @@ func Fetch(ctx context.Context, c *client.Conn, set seqset.Set, uid bool, extra 
 		return nil, err
 	}
 	return fc.Collect(ctx)
+}
+
+// SearchKeys returns the tail of a SEARCH-style command for search (ALL
+// when nil): [CHARSET charset] followed by the search keys. CHARSET is
+// sent when charset is set, and as UTF-8 when a key holds non-ASCII text
+// and neither UTF8=ACCEPT nor IMAP4rev2 is enabled (RFC 9051 §6.4.4, RFC
+// 6855 §3: once enabled, strings are UTF-8 without it).
+func SearchKeys(c *client.Conn, search *client.SearchCriteria, charset string) []wire.Value {
+	keys, nonASCII := searchkeys.Keys(search)
+	if charset == "" && nonASCII && !c.Enabled("UTF8=ACCEPT") && !c.Enabled("IMAP4REV2") {
+		charset = "UTF-8"
+	}
+	if charset == "" {
+		return keys
+	}
+	return append([]wire.Value{wire.Atom("CHARSET"), wire.Atom(charset)}, keys...)
+}
+
+// ReturnOptions returns the search-return-opts names (RFC 4466 §2.6, RFC
+// 4731 §3.1: MIN, MAX, COUNT, ALL, SAVE, ...) as upper-case atoms, or an
+// error prefixed with pkg naming the first that is not an atom.
+func ReturnOptions(pkg string, names []string) ([]wire.Value, error) {
+	out := make([]wire.Value, 0, len(names))
+	for _, n := range names {
+		u := strings.ToUpper(n)
+		if !IsAtom(u) {
+			return nil, fmt.Errorf("%s: return option %q is not an atom", pkg, n)
+		}
+		out = append(out, wire.Atom(u))
+	}
+	return out, nil
 }
