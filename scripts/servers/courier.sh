@@ -197,9 +197,7 @@ EOF
 
 runner_pid() {
 	local pid
-	[ -f "$PIDFILE" ] || return 1
-	pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-	[ -n "$pid" ] && alive "$pid" || return 1
+	pid=$(pidfile_pid "$PIDFILE") || return 1
 	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$RUNNER" || return 1
 	echo "$pid"
 }
@@ -230,7 +228,7 @@ gam_pids() {
 }
 
 cmd_start() {
-	local fresh=0 rc=0 pid
+	local fresh=0 pid
 	for a in "$@"; do
 		case $a in
 		--fresh) fresh=1 ;;
@@ -257,19 +255,7 @@ cmd_start() {
 	setsid unshare --mount --propagation private "$RUNNER" </dev/null >>"$DIR/log/runner.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$PIDFILE"
-	wait_ready "$START_TIMEOUT" is_running || rc=$?
-	case $rc in
-	0) ;;
-	2)
-		log_tail
-		die "courier exited during start-up"
-		;;
-	*)
-		log_tail
-		cmd_stop
-		die "courier did not greet on $HOST:$PORT and $HOST:$TLS_PORT (TLS) within ${START_TIMEOUT}s"
-		;;
-	esac
+	await_start 1 cmd_stop
 	note "running (pid $pid) on $HOST:$PORT (plain+STARTTLS) and $HOST:$TLS_PORT (TLS); state in $DIR"
 }
 

@@ -150,9 +150,7 @@ EOF
 
 master_pid() {
 	local pid
-	[ -f "$PIDFILE" ] || return 1
-	pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-	[ -n "$pid" ] && alive "$pid" || return 1
+	pid=$(pidfile_pid "$PIDFILE") || return 1
 	# A master of this instance (not a recycled pid, not another instance).
 	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "-C $CONF" || return 1
 	echo "$pid"
@@ -176,7 +174,7 @@ wipe() {
 }
 
 cmd_start() {
-	local fresh=0 rc=0
+	local fresh=0
 	for a in "$@"; do
 		case $a in
 		--fresh) fresh=1 ;;
@@ -202,18 +200,7 @@ cmd_start() {
 		log_tail
 		die "master failed to start"
 	fi
-	wait_ready "$START_TIMEOUT" is_running || rc=$?
-	case $rc in
-	0) ;;
-	2)
-		log_tail
-		die "master exited during start-up"
-		;;
-	*)
-		log_tail
-		die "cyrus did not greet on $HOST:$PORT and $HOST:$TLS_PORT (TLS) within ${START_TIMEOUT}s"
-		;;
-	esac
+	await_start 1
 	note "running (pid $(master_pid)) on $HOST:$PORT (plain+STARTTLS) and $HOST:$TLS_PORT (TLS); state in $DIR"
 }
 

@@ -276,9 +276,7 @@ EOF
 
 master_pid() {
 	local pid
-	[ -f "$PIDFILE" ] || return 1
-	pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-	[ -n "$pid" ] && alive "$pid" || return 1
+	pid=$(pidfile_pid "$PIDFILE") || return 1
 	# The pid must still be a dovecot master (not a recycled pid).
 	grep -q dovecot "/proc/$pid/comm" 2>/dev/null || return 1
 	echo "$pid"
@@ -294,7 +292,7 @@ log_tail() {
 }
 
 cmd_start() {
-	local fresh=0 deadline
+	local fresh=0
 	for a in "$@"; do
 		case $a in
 		--fresh) fresh=1 ;;
@@ -317,21 +315,9 @@ cmd_start() {
 		log_tail
 		die "dovecot failed to start"
 	fi
-	local t0=$SECONDS
-	deadline=$((SECONDS + START_TIMEOUT))
-	# The greeting on the plain port is the strongest sign of readiness.
-	until accepts "$PORT" && accepts "$TLS_PORT" && greets "$PORT" 2>/dev/null; do
-		# The pid file appears right after the master daemonizes; allow 2 s.
-		if [ $((SECONDS - t0)) -ge 2 ] && ! is_running; then
-			log_tail
-			die "dovecot exited during start-up"
-		fi
-		if [ $SECONDS -ge $deadline ]; then
-			log_tail
-			die "dovecot did not accept connections on $HOST:$PORT and $HOST:$TLS_PORT within ${START_TIMEOUT}s"
-		fi
-		sleep 0.05
-	done
+	# Ready when both ports greet. The pid file appears right after the
+	# master daemonizes; allow 2 s before asking whether it died.
+	await_start 2
 	note "running (pid $(master_pid)) on $HOST:$PORT (plain+STARTTLS) and $HOST:$TLS_PORT (TLS); state in $DIR"
 }
 

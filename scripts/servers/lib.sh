@@ -144,14 +144,15 @@ make_cert() {
 	chmod 644 "$cert"
 }
 
-# wait_ready DEADLINE_SECONDS CHECK_ALIVE — wait until the plain port greets
-# and the TLS port completes a handshake and greets; fail early when
-# CHECK_ALIVE (a command) says the server died.
+# wait_ready DEADLINE_SECONDS CHECK_ALIVE [GRACE_SECONDS] — wait until the
+# plain port greets and the TLS port completes a handshake and greets; fail
+# early (status 2) when CHECK_ALIVE (a command) says the server died, asking
+# it from GRACE_SECONDS (default 1) on, status 1 at the deadline.
 wait_ready() {
-	local timeout=$1 check=$2 deadline t0=$SECONDS
+	local timeout=$1 check=$2 grace=${3:-1} deadline t0=$SECONDS
 	deadline=$((SECONDS + timeout))
 	until accepts "$PORT" && accepts "$TLS_PORT" && greets "$PORT" 2>/dev/null && tls_greets "$TLS_PORT"; do
-		if [ $((SECONDS - t0)) -ge 1 ] && ! $check; then
+		if [ $((SECONDS - t0)) -ge "$grace" ] && ! $check; then
 			return 2
 		fi
 		if [ $SECONDS -ge $deadline ]; then
@@ -159,6 +160,36 @@ wait_ready() {
 		fi
 		sleep 0.1
 	done
+}
+
+# await_start GRACE_SECONDS [ON_TIMEOUT...] — the end of every cmd_start:
+# wait_ready for START_TIMEOUT seconds, with is_running as the liveness check
+# (asked from GRACE_SECONDS on); on failure print log_tail, run ON_TIMEOUT (a
+# command, e.g. cmd_stop) when the server did not greet in time, and die.
+await_start() {
+	local grace=$1 rc=0
+	shift
+	wait_ready "$START_TIMEOUT" is_running "$grace" || rc=$?
+	case $rc in
+	0) return 0 ;;
+	2)
+		log_tail
+		die "$NAME exited during start-up"
+		;;
+	esac
+	log_tail
+	if [ $# -gt 0 ]; then "$@"; fi
+	die "$NAME did not greet on $HOST:$PORT and $HOST:$TLS_PORT (TLS) within ${START_TIMEOUT}s"
+}
+
+# pidfile_pid FILE — the pid FILE names, when that process is alive (the
+# caller still checks that it is its server, not a recycled pid).
+pidfile_pid() {
+	local pid
+	[ -f "$1" ] || return 1
+	pid=$(cat "$1" 2>/dev/null) || return 1
+	[ -n "$pid" ] && alive "$pid" || return 1
+	echo "$pid"
 }
 
 # wait_ports_free: after a stop, until neither port accepts (at most 5 s).
