@@ -373,18 +373,7 @@ func Status(ctx context.Context, c *client.Conn, mailbox string) (*StatusResult,
 var authenticated = []client.State{client.StateAuthenticated, client.StateSelected}
 
 func quotas(resps []*wire.Response) ([]*Quota, error) {
-	var out []*Quota
-	for _, r := range resps {
-		if r.Name != "QUOTA" {
-			continue
-		}
-		q, ok := r.Data.(*Quota)
-		if !ok {
-			return nil, run.Untyped("quota", r)
-		}
-		out = append(out, q)
-	}
-	return out, nil
+	return run.Typed[*Quota]("quota", "QUOTA", resps)
 }
 
 // encodeQuota writes a *Quota as parseQuota reads it (RFC 9208 §7), the

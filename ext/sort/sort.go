@@ -449,12 +449,12 @@ func sortCmd(ctx context.Context, c *client.Conn, uid bool, criteria []Criterion
 	if err != nil {
 		return nil, err
 	}
+	ds, err := run.Typed[*Data]("sort", "", resps)
+	if err != nil {
+		return nil, err
+	}
 	out := &Data{}
-	for _, r := range resps {
-		d, ok := r.Data.(*Data)
-		if !ok {
-			return nil, run.Untyped("sort", r)
-		}
+	for _, d := range ds {
 		out.Nums = append(out.Nums, d.Nums...)
 		out.ModSeq = max(out.ModSeq, d.ModSeq)
 	}

@@ -135,3 +135,21 @@ func ReturnOptions(pkg string, names []string) ([]wire.Value, error) {
 	}
 	return out, nil
 }
+
+// Typed returns the typed data of the responses named name (of every
+// response when name is ""), in order, or the Untyped error, prefixed
+// with pkg, for the first whose data is not a T.
+func Typed[T any](pkg, name string, resps []*wire.Response) ([]T, error) {
+	var out []T
+	for _, r := range resps {
+		if name != "" && r.Name != name {
+			continue
+		}
+		d, ok := r.Data.(T)
+		if !ok {
+			return nil, Untyped(pkg, r)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}

@@ -2,6 +2,7 @@ package run_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/imapkit/imapkit/client"
@@ -60,4 +61,19 @@ func TestSearchKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("non-ASCII after ENABLE", run.SearchKeys(c, utf8, ""))
+}
+
+func TestTyped(t *testing.T) {
+	resps := []*wire.Response{
+		{Kind: wire.DataResponse, Name: "A", Data: 1},
+		{Kind: wire.DataResponse, Name: "B", Data: "not an int"},
+		{Kind: wire.DataResponse, Name: "A", Data: 2},
+	}
+	got, err := run.Typed[int]("pkg", "A", resps)
+	if err != nil || !slices.Equal(got, []int{1, 2}) {
+		t.Errorf("Typed A = %v, %v; want [1 2]", got, err)
+	}
+	if _, err := run.Typed[int]("pkg", "", resps); err == nil || !strings.Contains(err.Error(), "pkg: B response was not decoded") {
+		t.Errorf("Typed of all = %v; want the Untyped error for B", err)
+	}
 }
