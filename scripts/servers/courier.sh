@@ -229,12 +229,7 @@ gam_pids() {
 
 cmd_start() {
 	local fresh=0 pid
-	for a in "$@"; do
-		case $a in
-		--fresh) fresh=1 ;;
-		*) die "start: unknown option $a" ;;
-		esac
-	done
+	start_opts "$@"
 	[ "$(id -u)" = 0 ] || die "start must run as root (bind mounts in a private namespace)"
 	if is_running; then
 		if [ "$fresh" = 0 ]; then

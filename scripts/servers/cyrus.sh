@@ -175,12 +175,7 @@ wipe() {
 
 cmd_start() {
 	local fresh=0
-	for a in "$@"; do
-		case $a in
-		--fresh) fresh=1 ;;
-		*) die "start: unknown option $a" ;;
-		esac
-	done
+	start_opts "$@"
 	[ "$(id -u)" = 0 ] || die "start must run as root (master drops to the cyrus user itself)"
 	if is_running; then
 		if [ "$fresh" = 0 ]; then

@@ -293,12 +293,7 @@ log_tail() {
 
 cmd_start() {
 	local fresh=0
-	for a in "$@"; do
-		case $a in
-		--fresh) fresh=1 ;;
-		*) die "start: unknown option $a" ;;
-		esac
-	done
+	start_opts "$@"
 	[ "$(id -u)" = 0 ] || die "start must run as root (Dovecot drops privileges itself)"
 	if is_running; then
 		if [ "$fresh" = 1 ]; then cmd_reset; fi

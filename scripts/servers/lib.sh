@@ -162,6 +162,18 @@ wait_ready() {
 	done
 }
 
+# start_opts ARGS... — cmd_start's options: --fresh sets fresh=1 (a local the
+# caller declares, seen here through bash's dynamic scope); any other dies.
+start_opts() {
+	local a
+	for a in "$@"; do
+		case $a in
+		--fresh) fresh=1 ;;
+		*) die "start: unknown option $a" ;;
+		esac
+	done
+}
+
 # await_start GRACE_SECONDS [ON_TIMEOUT...] — the end of every cmd_start:
 # wait_ready for START_TIMEOUT seconds, with is_running as the liveness check
 # (asked from GRACE_SECONDS on); on failure print log_tail, run ON_TIMEOUT (a
