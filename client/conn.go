@@ -982,7 +982,13 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	c.broadcastLocked()
 	c.mu.Unlock()
 	err := upgradeErr
-	if err == nil {
+	if err != nil {
+		// A failed upgrade (STARTTLS injection, a failed handshake or
+		// COMPRESS switch) leaves the stream unusable: the connection ends
+		// before the command's caller is woken, so that it never sees the
+		// connection still up after its command failed.
+		c.fail(err)
+	} else {
 		err = cmd.limitError()
 	}
 	cmd.finish(resp, err)
