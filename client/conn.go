@@ -575,7 +575,16 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 		c.retract(cmd, err)
 		return err
 	}
-	stop := c.guardWrite(ctx)
+	gctx := ctx
+	if cmd.spec.wholeLine {
+		var cancel context.CancelFunc
+		gctx, cancel = context.WithoutCancel(ctx), func() {}
+		if dl, ok := ctx.Deadline(); ok {
+			gctx, cancel = context.WithDeadline(gctx, dl)
+		}
+		defer cancel()
+	}
+	stop := c.guardWrite(gctx)
 	c.writing = cmd
 	c.writingB.Store(true)
 	c.enc.SetOptions(&eo)
@@ -599,7 +608,7 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 		if cerr := cmd.Err(); cerr != nil {
 			return cerr
 		}
-		if cerr := writeCtxErr(ctx, err); cerr != nil {
+		if cerr := writeCtxErr(gctx, err); cerr != nil {
 			c.fail(fmt.Errorf("writing %s %s: %w", cmd.tag, cmd.spec.Name, cerr))
 			return cerr
 		}
