@@ -155,7 +155,7 @@ func imapkitOnce(ctx context.Context, c *client.Conn, dc decodeCase) (int, error
 	items := &client.FetchItems{UID: true, Flags: true, InternalDate: true, RFC822Size: true, Envelope: true, BodyStructure: true}
 	var opts *client.FetchOptions
 	if dc.kind == "body" {
-		items = &client.FetchItems{UID: true, Sections: []client.FetchSection{{Peek: true}}}
+		items = &client.FetchItems{UID: true, Sections: []client.FetchSection{{}}}
 		opts = &client.FetchOptions{Literal: func(_ uint32, _ string, _ int64, r io.Reader) error {
 			_, err := io.Copy(io.Discard, r)
 			return err

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"time"
 
@@ -61,8 +60,8 @@ type AppendMultiResult struct {
 // each. It fails with ErrNotSupported, sending nothing, when the server
 // does not advertise MULTIAPPEND.
 func (c *Conn) AppendMulti(ctx context.Context, mailbox string, msgs []AppendMessage) (*AppendMultiResult, error) {
-	if !c.Has(ctx, "MULTIAPPEND") {
-		return nil, fmt.Errorf("%w: MULTIAPPEND", ErrNotSupported)
+	if err := c.Require(ctx, "MULTIAPPEND"); err != nil {
+		return nil, err
 	}
 	if len(msgs) == 0 {
 		return &AppendMultiResult{}, nil
@@ -108,16 +107,8 @@ func (o *AppendOptions) args(out []wire.Value) []wire.Value {
 }
 
 func appendUID(final *wire.Response) *wire.AppendUID {
-	if final == nil || final.Code == nil {
-		return nil
-	}
-	switch d := final.Code.Data.(type) {
-	case wire.AppendUID:
-		return &d
-	case *wire.AppendUID:
-		return d
-	}
-	return nil
+	au, _ := AppendUIDOf(final)
+	return au
 }
 
 // AppendCommand is an APPEND in flight.

@@ -75,15 +75,46 @@ func (c *Conn) Caps(ctx context.Context) ([]string, error) {
 
 // Has reports whether the server advertises capability name (e.g.
 // "IDLE", "AUTH=PLAIN"), asking for the capabilities first when they are
-// not known. On error it reports false.
-func (c *Conn) Has(ctx context.Context, name string) bool {
+// not known; the error is that of asking.
+func (c *Conn) Has(ctx context.Context, name string) (bool, error) {
 	if _, err := c.Caps(ctx); err != nil {
-		return false
+		return false, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.caps[strings.ToUpper(name)]
+	return c.caps[strings.ToUpper(name)], nil
 }
+
+// Require returns nil when the server advertises at least one of names
+// (e.g. "MOVE", "IMAP4rev2"), asking for the capabilities first when they
+// are not known. Otherwise it returns an error wrapping ErrNotSupported
+// that names them, or the error of asking. Every command of an extension
+// checks with it before sending anything.
+func (c *Conn) Require(ctx context.Context, names ...string) error {
+	if _, err := c.Caps(ctx); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, n := range names {
+		if c.caps[strings.ToUpper(n)] {
+			return nil
+		}
+	}
+	return &NotSupportedError{Caps: names}
+}
+
+// NotSupportedError is the error of Require: the server advertises none
+// of Caps. It wraps ErrNotSupported.
+type NotSupportedError struct {
+	Caps []string
+}
+
+func (e *NotSupportedError) Error() string {
+	return "client: the server does not advertise " + strings.Join(e.Caps, " or ")
+}
+
+func (e *NotSupportedError) Unwrap() error { return ErrNotSupported }
 
 // hasCap reports a capability from what is known, without a round trip.
 func (c *Conn) hasCap(name string) bool {

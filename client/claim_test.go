@@ -94,7 +94,7 @@ func TestStreamedLiteralRoutedByUID(t *testing.T) {
 	ctx := testCtx(t)
 	bodies := map[string][]string{}
 	fetch := func(name, set string) *FetchCommand {
-		f, err := c.UIDFetch(ctx, seqset.MustParse(set), &FetchItems{Sections: []FetchSection{{Peek: true}}},
+		f, err := c.UIDFetch(ctx, seqset.MustParse(set), &FetchItems{Sections: []FetchSection{{}}},
 			&FetchOptions{Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 				b, err := io.ReadAll(r)
 				bodies[name] = append(bodies[name], string(b))

@@ -30,8 +30,9 @@ import (
 // and mailbox state, and offers the response to the commands in flight,
 // oldest first; the first whose Spec.Claim accepts it gets it on its own
 // queue. Responses nobody claims go to the unclaimed queue (Unclaimed)
-// and to Options.Unilateral. Of user code, the reader runs only
-// Spec.Claim, without holding any lock of the connection.
+// and to Options.Unilateral. Of user code, the reader runs only the
+// registry's reader-side hooks (with the connection's lock held; see
+// UntaggedHook) and Spec.Claim (without it).
 type Conn struct {
 	opts Options
 	reg  *Registry
@@ -54,6 +55,7 @@ type Conn struct {
 	br        *bufio.Reader
 	dec       *codec.Decoder
 	readConn  net.Conn   // what br reads from (through readWatch)
+	peek      peekReader // what br reads from after park
 	claimBuf  []*Command // reused snapshot of inflight
 	litResp   *wire.Response
 	litCmd    *Command // who claimed litResp at its first streamed literal
@@ -133,17 +135,24 @@ func newConn(conn net.Conn, opts *Options) *Conn {
 	if opts != nil {
 		c.opts = *opts
 	}
-	c.reg = newRegistry()
-	for _, ext := range c.opts.Extensions {
-		ext(c.reg)
+	if len(c.opts.Extensions) == 0 {
+		// Nothing to register: the connections share one registry,
+		// read-only from here on (about 6 KiB less per connection).
+		c.reg = baseRegistry()
+	} else {
+		c.reg = newRegistry()
+		for _, ext := range c.opts.Extensions {
+			ext(c.reg)
+		}
+		c.reg.frozen = true
 	}
-	c.reg.frozen = true
 	if tc, ok := conn.(tlsStater); ok {
 		c.isTLS = true
 		c.tlsConn = tc
 		c.host = tc.ConnectionState().ServerName
 	}
 	c.events.start(c.opts.Unilateral, c.opts.MailboxUpdate)
+	c.peek.c = c
 	c.setConn(conn)
 	return c
 }
@@ -196,25 +205,103 @@ func (c *Conn) setConn(conn net.Conn) {
 		conn = c.tracer.Wrap(conn)
 	}
 	c.wsem <- struct{}{}
-	c.netConn = conn
-	if c.bw == nil {
-		c.bw = bufio.NewWriterSize(armWriter{c}, 32<<10)
-	} else {
-		c.bw.Reset(armWriter{c})
-	}
-	c.enc = codec.NewEncoder(c.bw, nil)
+	c.netConn = conn // the write buffer, taken per write, writes to it
 	<-c.wsem
 	c.mu.Lock()
 	c.closeConn = conn
 	c.readConn = conn
 	c.mu.Unlock()
 	if c.br == nil {
-		c.br = bufio.NewReaderSize(readWatch{c}, 64<<10)
+		c.br = readerPool.Get().(*bufio.Reader)
+		c.br.Reset(readWatch{c})
 		c.dec = codec.NewDecoder(c.br, c.decoderOptions())
 	} else {
 		c.br.Reset(readWatch{c})
 		c.dec.Reset(c.br)
 	}
+}
+
+// baseRegistry is the frozen registry of connections without extensions.
+var baseRegistry = sync.OnceValue(func() *Registry {
+	r := newRegistry()
+	r.frozen = true
+	return r
+})
+
+// The read and write buffers of idle connections go back to these pools,
+// as net/http and x/net/http2 do, so that a connection that waits (in
+// IDLE, or between commands) holds neither: a process watching many
+// mailboxes pays for the buffers of the busy connections only.
+var (
+	readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+	writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
+)
+
+// takeWriter gives the connection a write buffer (and the encoder that
+// writes to it) for one write; the caller holds wsem.
+func (c *Conn) takeWriter() {
+	if c.bw != nil {
+		return
+	}
+	c.bw = writerPool.Get().(*bufio.Writer)
+	c.bw.Reset(armWriter{c})
+	if c.enc == nil {
+		c.enc = codec.NewEncoder(c.bw, nil)
+	} else {
+		c.enc.Reset(c.bw)
+	}
+}
+
+// releaseWriter returns the write buffer to the pool once it is flushed
+// (it is kept when a failed write left bytes in it); the caller holds
+// wsem.
+func (c *Conn) releaseWriter() {
+	if c.bw == nil || c.bw.Buffered() > 0 {
+		return
+	}
+	c.bw.Reset(nil)
+	writerPool.Put(c.bw)
+	c.bw = nil
+}
+
+// park, on the reader goroutine at a response boundary with nothing
+// buffered and nothing awaited, returns the read buffer to the pool and
+// waits for the server's next byte in a one-byte read; then it takes a
+// buffer again, which reads that byte first. Errors of the read come
+// through the decoder as before (park reads nothing but that byte).
+func (c *Conn) park() {
+	c.br.Reset(nil)
+	readerPool.Put(c.br)
+	c.br = nil
+	c.dec.Release()
+	n, err := readWatch{c}.Read(c.peek.b[:])
+	c.peek.n, c.peek.err = n, err
+	c.br = readerPool.Get().(*bufio.Reader)
+	c.br.Reset(&c.peek)
+	c.dec.Reset(c.br)
+}
+
+// peekReader yields the byte park read (or its error), then reads on
+// through readWatch.
+type peekReader struct {
+	c   *Conn
+	b   [1]byte
+	n   int
+	err error
+}
+
+func (r *peekReader) Read(p []byte) (int, error) {
+	if r.n > 0 && len(p) > 0 {
+		p[0] = r.b[0]
+		r.n = 0
+		return 1, nil
+	}
+	if r.err != nil {
+		err := r.err
+		r.err = nil
+		return 0, err
+	}
+	return readWatch{r.c}.Read(p)
 }
 
 // State returns the connection state.
@@ -327,12 +414,18 @@ func (c *Conn) broadcastLocked() {
 // IDLE run by Idle to let the command through. This is the raw path: any
 // command, any arguments, its responses as value trees.
 //
+// For a command RFC 9051 defines, the pipelining fields are derived from
+// its name and need not be set: a raw "FETCH" uses sequence numbers and
+// may not run beside a command that may expunge, a raw "SELECT" is
+// alone, nil States become the command's states. A caller may make them
+// stricter, never looser. Extension commands keep what spec says.
+//
 // ctx bounds the wait and the writing. A context that ends while the
 // command is partly written (or while the server has yet to answer one of
 // its synchronizing literals) closes the connection, which cannot be
 // kept in step.
 func (c *Conn) Start(ctx context.Context, spec Spec) (*Command, error) {
-	return c.start(ctx, spec, nil)
+	return c.start(ctx, deriveSafe(spec), nil)
 }
 
 // start is Start with afterWrite, which runs while the command still owns
@@ -587,8 +680,10 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 	stop := c.guardWrite(gctx)
 	c.writing = cmd
 	c.writingB.Store(true)
+	c.takeWriter()
 	c.enc.SetOptions(&eo)
 	err := c.enc.WriteCommand(&wc, cont)
+	c.releaseWriter()
 	c.writingB.Store(false)
 	c.writing = nil
 	stop()
@@ -764,6 +859,7 @@ func (c *Conn) writeLine(ctx context.Context, cmd *Command, b []byte, arm bool) 
 		c.writing = cmd
 	}
 	c.writingB.Store(true)
+	c.takeWriter()
 	_, err := c.bw.Write(b)
 	if err == nil {
 		_, err = c.bw.WriteString("\r\n")
@@ -771,6 +867,7 @@ func (c *Conn) writeLine(ctx context.Context, cmd *Command, b []byte, arm bool) 
 	if err == nil {
 		err = c.bw.Flush()
 	}
+	c.releaseWriter()
 	c.writingB.Store(false)
 	c.writing = nil
 	stop()
@@ -793,6 +890,9 @@ func (c *Conn) readLoop(greeting chan<- error) {
 	defer close(c.readerDone)
 	first := true
 	for {
+		if c.br.Buffered() == 0 && c.awaited() == "" {
+			c.park()
+		}
 		start := c.dec.Offset()
 		resp, err := c.dec.ReadResponse()
 		if err != nil {
@@ -831,11 +931,11 @@ func (c *Conn) readLoop(greeting chan<- error) {
 func (c *Conn) handleGreeting(resp *wire.Response) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.greeting = resp
+	c.greeting = detachGreeting(resp)
 	if resp.Kind != wire.StatusResponse {
 		return &ProtocolError{Msg: "greeting is not a status response", Resp: resp}
 	}
-	c.applyCodeLocked(resp)
+	c.applyCodeLocked(resp, nil)
 	switch resp.Status {
 	case wire.StatusOK:
 		c.state = StateNotAuthenticated
@@ -858,8 +958,23 @@ func (c *Conn) handle(resp *wire.Response, size int64) error {
 		// later literal, which it would release before the server asked.
 		c.mu.Lock()
 		cmd := c.armed
+		if len(c.reg.continuations) > 0 {
+			h := &Hook{c: c, cmd: cmd}
+			for _, fn := range c.reg.continuations {
+				fn(h, resp)
+			}
+			if ev := h.finish(); len(ev) > 0 {
+				defer c.events.mailbox(ev)
+			}
+		}
 		if cmd != nil {
 			c.armed = nil
+			if cmd.spec.Name == "IDLE" {
+				// Idling from now on (as Idle and StartIdle record
+				// too): set here, before the next read, so that the
+				// reader parks without its buffer (park).
+				cmd.quiet.Store(true)
+			}
 			select {
 			case c.contCh <- resp:
 			default:
@@ -959,8 +1074,9 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 		return &ProtocolError{Msg: fmt.Sprintf("completion with unknown tag %q", resp.Tag), Resp: resp}
 	}
 	cmd := c.inflight[idx]
-	c.applyCodeLocked(resp)
+	events := c.applyCodeLocked(resp, cmd)
 	c.mu.Unlock()
+	c.events.mailbox(events)
 
 	if isSelect(cmd.spec.Name) {
 		c.selectDone(cmd, resp)
@@ -968,6 +1084,12 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	if cmd.spec.onDone != nil {
 		cmd.spec.onDone(c, resp)
 	}
+	c.mu.Lock()
+	h := &Hook{c: c, cmd: cmd}
+	c.runCompletionLocked(h, resp)
+	events = h.finish()
+	c.mu.Unlock()
+	c.events.mailbox(events)
 	var upgradeErr error
 	if resp.Status == wire.StatusOK && cmd.spec.onOK != nil {
 		upgradeErr = cmd.spec.onOK(c)
@@ -1005,137 +1127,74 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 }
 
 // applyUntagged updates connection and mailbox state from an untagged
-// response and returns the mailbox events it caused.
+// response through the registry's hooks and returns the mailbox events
+// they caused.
 func (c *Conn) applyUntagged(resp *wire.Response) []MailboxEvent {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var ev []MailboxEvent
-	if resp.Kind == wire.StatusResponse {
-		ev = c.applyCodeLocked(resp)
-		return ev
-	}
-	switch resp.Name {
-	case "CAPABILITY":
-		c.setCapsLocked(dataStrings(resp.Data))
-	case "ENABLED":
-		for _, s := range dataStrings(resp.Data) {
-			c.enabled[strings.ToUpper(s)] = true
-		}
-		// From the next response on, mailbox names are UTF-8 (RFC 6855
-		// §3); this runs on the reader goroutine, which owns the decoder.
-		if c.enabled["UTF8=ACCEPT"] || c.enabled["IMAP4REV2"] {
-			c.dec.SetUTF8(true)
-		}
-		c.updateEncoderLocked()
-	}
-	m := c.mbox
-	if m == nil {
-		return nil
-	}
-	switch resp.Name {
-	case "EXISTS":
-		m.Exists = resp.Num
-		ev = append(ev, MailboxEvent{Kind: EventExists, Num: resp.Num})
-	case "RECENT":
-		m.Recent = resp.Num
-		ev = append(ev, MailboxEvent{Kind: EventRecent, Num: resp.Num})
-	case "EXPUNGE":
-		if m.Exists > 0 {
-			m.Exists--
-		}
-		ev = append(ev, MailboxEvent{Kind: EventExpunge, Num: resp.Num})
-	case "FLAGS":
-		m.Flags = dataStrings(resp.Data)
-		ev = append(ev, MailboxEvent{Kind: EventFlags})
-	}
-	if c.selecting {
-		return nil // SELECT's own responses describe the new mailbox; no news
-	}
-	for i := range ev {
-		ev[i].Mailbox = m.clone()
-	}
-	return ev
+	h := &Hook{c: c}
+	c.runUntaggedLocked(h, resp)
+	return h.finish()
 }
 
-// applyCodeLocked applies the response code of a status response or
-// completion to the connection and mailbox state.
-func (c *Conn) applyCodeLocked(resp *wire.Response) []MailboxEvent {
-	code := resp.Code
-	if code == nil {
-		return nil
-	}
-	if code.Name == "CAPABILITY" {
-		c.setCapsLocked(codeStrings(code))
-		return nil
-	}
-	m := c.mbox
-	if m == nil || resp.Status == wire.StatusBye {
-		return nil
-	}
-	// During SELECT the codes describe the new mailbox; afterwards a
-	// changed UIDVALIDITY or access mode is news.
-	settled := !c.selecting
-	var ev []MailboxEvent
-	switch code.Name {
-	case "UIDVALIDITY":
-		if n, ok := codeUint(code); ok {
-			old := m.UIDValidity
-			m.UIDValidity = uint32(n)
-			if settled && old != 0 && old != uint32(n) {
-				ev = append(ev, MailboxEvent{Kind: EventUIDValidity, Num: uint32(n), Old: old})
-			}
-		}
-	case "UIDNEXT":
-		if n, ok := codeUint(code); ok {
-			m.UIDNext = uint32(n)
-		}
-	case "UNSEEN":
-		if n, ok := codeUint(code); ok {
-			m.Unseen = uint32(n)
-		}
-	case "HIGHESTMODSEQ":
-		if n, ok := codeUint(code); ok && n != m.HighestModSeq {
-			m.HighestModSeq = n
-			if settled {
-				ev = append(ev, MailboxEvent{Kind: EventModSeq})
-			}
-		}
-	case "NOMODSEQ":
-		m.NoModSeq = true
-	case "PERMANENTFLAGS":
-		m.PermanentFlags = codeStrings(code)
-	case "READ-ONLY", "READ-WRITE":
-		ro := code.Name == "READ-ONLY"
-		if settled && ro != m.ReadOnly {
-			ev = append(ev, MailboxEvent{Kind: EventAccess})
-		}
-		m.ReadOnly = ro
-	case "CLOSED":
-		// RFC 7162 §3.2.11: the previously selected mailbox is closed; what
-		// follows belongs to the one being selected.
-		if c.prevMbox != nil {
-			old := c.prevMbox
-			c.prevMbox = nil
-			for i := range ev {
-				ev[i].Mailbox = m.clone()
-			}
-			return append(ev, MailboxEvent{Kind: EventClosed, Mailbox: old})
-		}
-	}
-	for i := range ev {
-		ev[i].Mailbox = m.clone()
-	}
-	return ev
+// applyCodeLocked applies the response code of a completion or the
+// greeting to the connection and mailbox state.
+func (c *Conn) applyCodeLocked(resp *wire.Response, cmd *Command) []MailboxEvent {
+	h := &Hook{c: c, cmd: cmd}
+	c.runCodeLocked(h, resp)
+	return h.finish()
 }
 
 func (c *Conn) setCapsLocked(caps []string) {
 	c.caps = make(map[string]bool, len(caps))
-	for _, s := range caps {
+	c.capNames = make([]string, len(caps))
+	for i, s := range caps {
+		// Copies: the decoder's strings pin its 8 KiB chunks, which a
+		// connection would otherwise keep for its lifetime.
+		s = strings.Clone(s)
+		c.capNames[i] = s
 		c.caps[strings.ToUpper(s)] = true
 	}
-	c.capNames = slices.Clone(caps)
 	c.capsKnown = true
 	c.updateEncoderLocked()
+}
+
+// detachGreeting returns a copy of the greeting whose strings are its
+// own (see setCapsLocked): the connection keeps it for its lifetime.
+func detachGreeting(resp *wire.Response) *wire.Response {
+	g := *resp
+	g.Text = strings.Clone(resp.Text)
+	if resp.Code != nil {
+		code := *resp.Code
+		code.Name = strings.Clone(code.Name)
+		code.Args = cloneValues(code.Args, 0)
+		if ss, ok := code.Data.([]string); ok {
+			code.Data = cloneStrings(ss)
+		}
+		g.Code = &code
+	}
+	return &g
+}
+
+func cloneValues(vs []wire.Value, depth int) []wire.Value {
+	if vs == nil || depth > 64 {
+		return vs
+	}
+	out := slices.Clone(vs)
+	for i := range out {
+		out[i].Str = strings.Clone(out[i].Str)
+		out[i].List = cloneValues(out[i].List, depth+1)
+	}
+	return out
+}
+
+// cloneStrings copies the strings a connection keeps (see setCapsLocked).
+func cloneStrings(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.Clone(s)
+	}
+	return out
 }
 
 // updateEncoderLocked tells the encoder what the server accepts.
@@ -1194,7 +1253,7 @@ func (c *Conn) onLiteral(info *codec.LiteralInfo, lit *codec.Literal) error {
 	if cmd != nil && cmd.isAbandoned() {
 		return nil // skipped by the decoder
 	}
-	if info.Size > c.opts.streamThreshold() && cmd != nil && cmd.pushLiteral(info, lit) {
+	if info.Size > c.opts.streamThreshold() && cmd != nil && cmd.pushLiteral(info, lit, fits) {
 		return nil
 	}
 	if fits {

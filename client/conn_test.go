@@ -366,7 +366,7 @@ func TestStreamedLiteral(t *testing.T) {
 	body := strings.Repeat("0123456789", 100)
 	var got bytes.Buffer
 	var items []string
-	f, err := c.UIDFetch(ctx, seqset.MustParse("1:2"), &FetchItems{Sections: []FetchSection{{Peek: true}}},
+	f, err := c.UIDFetch(ctx, seqset.MustParse("1:2"), &FetchItems{Sections: []FetchSection{{}}},
 		&FetchOptions{Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 			items = append(items, item)
 			n, err := io.Copy(&got, r)
@@ -422,7 +422,7 @@ func TestIdleRenewal(t *testing.T) {
 	c, s := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi", nil)
 	ctx, cancel := context.WithCancel(testCtx(t))
 	done := make(chan error, 1)
-	go func() { done <- c.idle(ctx, 50*time.Millisecond) }()
+	go func() { done <- c.idle(ctx, 50*time.Millisecond, nil) }()
 	s.expect("A1 IDLE")
 	s.send("+ idling")
 	s.expect("DONE")
@@ -465,12 +465,12 @@ func TestRawSelectTracksState(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.expect("A1 SELECT Entw&APw-rfe")
-	s.send("* 2 EXISTS", "* OK [NOMODSEQ] no modseqs", "A1 OK [READ-ONLY] done")
+	s.send("* 2 EXISTS", "* OK [UIDVALIDITY 7] uids", "A1 OK [READ-ONLY] done")
 	if _, err := cmd.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
 	m := c.Mailbox()
-	if c.State() != StateSelected || m == nil || m.Name != "Entwürfe" || m.Exists != 2 || !m.ReadOnly || !m.NoModSeq {
+	if c.State() != StateSelected || m == nil || m.Name != "Entwürfe" || m.Exists != 2 || !m.ReadOnly || m.UIDValidity != 7 {
 		t.Fatalf("after raw SELECT: state %v, mailbox %+v", c.State(), m)
 	}
 	// ENABLE is valid in the authenticated state only (RFC 9051 §6.3.1).
@@ -597,7 +597,7 @@ func TestBackPressureBytes(t *testing.T) {
 	c, s := newFake(t, "* PREAUTH hi", nil)
 	selectINBOX(t, c, s)
 	ctx := testCtx(t)
-	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{Peek: true}}}, nil)
+	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,4 +105,8 @@ var (
 	// ErrNotSupported is returned for a command the server does not
 	// advertise.
 	ErrNotSupported = errors.New("client: not supported by the server")
+
+	// ErrEmptySet is returned for a command given an empty sequence or
+	// UID set, which has no IMAP syntax.
+	ErrEmptySet = errors.New("client: empty sequence set")
 )

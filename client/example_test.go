@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -80,13 +81,35 @@ func ExampleFetchCommand_Messages() {
 	}
 }
 
+// Download whole messages and keep some: what Messages yields is valid
+// until the next iteration (its buffers are reused), so a message kept
+// beyond it is cloned.
+func ExampleFetchCommand_Messages_keep() {
+	var c *client.Conn // logged in, a mailbox selected
+	ctx := context.Background()
+	f, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{Sections: []client.FetchSection{{}}}, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var invoices []*wire.FetchData
+	for msg, err := range f.Messages(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if bytes.Contains(msg.Sections[0].Data, []byte("Invoice")) {
+			invoices = append(invoices, msg.Clone())
+		}
+	}
+	fmt.Println(len(invoices), "invoices")
+}
+
 // Stream whole messages to files: memory stays bounded by the stream
 // threshold, whatever the size of the mailbox.
 func ExampleFetchOptions_literal() {
 	var c *client.Conn // logged in, INBOX selected
 	ctx := context.Background()
 	f, err := c.UIDFetch(ctx, seqset.MustParse("1:*"),
-		&client.FetchItems{Sections: []client.FetchSection{{Peek: true}}},
+		&client.FetchItems{Sections: []client.FetchSection{{}}},
 		&client.FetchOptions{Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 			out, err := os.Create(fmt.Sprintf("msg-%d.eml", seq))
 			if err != nil {

@@ -104,7 +104,7 @@ func TestBreakOutOfMessages(t *testing.T) {
 		selectINBOX(t, c, s)
 		ctx := context.Background()
 		streamed := 0
-		f, err := c.Fetch(ctx, seqset.MustParse("1:5"), &FetchItems{Sections: []FetchSection{{Peek: true}}},
+		f, err := c.Fetch(ctx, seqset.MustParse("1:5"), &FetchItems{Sections: []FetchSection{{}}},
 			&FetchOptions{Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 				streamed++
 				_, err := io.Copy(io.Discard, r)
@@ -144,7 +144,7 @@ func TestAbandonedCommandKeepsNothing(t *testing.T) {
 	c, s := newFake(t, "* PREAUTH hi", &Options{StreamThreshold: 1 << 10})
 	selectINBOX(t, c, s)
 	ctx, cancel := context.WithCancel(context.Background())
-	f, err := c.Fetch(ctx, seqset.MustParse("1:40"), &FetchItems{Sections: []FetchSection{{Peek: true}}}, nil)
+	f, err := c.Fetch(ctx, seqset.MustParse("1:40"), &FetchItems{Sections: []FetchSection{{}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,11 +173,11 @@ func TestOversizedLiteralFailsOnlyItsCommand(t *testing.T) {
 	c, s := newFake(t, "* PREAUTH hi", &Options{MaxLiteralSize: 1000})
 	selectINBOX(t, c, s)
 	ctx := testCtx(t)
-	f1, err := c.Fetch(ctx, seqset.MustParse("1"), &FetchItems{Sections: []FetchSection{{Peek: true}}}, nil)
+	f1, err := c.Fetch(ctx, seqset.MustParse("1"), &FetchItems{Sections: []FetchSection{{}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f2, err := c.Fetch(ctx, seqset.MustParse("2"), &FetchItems{Sections: []FetchSection{{Peek: true}}}, nil)
+	f2, err := c.Fetch(ctx, seqset.MustParse("2"), &FetchItems{Sections: []FetchSection{{}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -410,7 +410,7 @@ func TestCloseInAnyState(t *testing.T) {
 		selectINBOX(t, c, s)
 		holding := make(chan struct{})
 		release := make(chan struct{})
-		f, err := c.Fetch(context.Background(), seqset.MustParse("1"), &FetchItems{Sections: []FetchSection{{Peek: true}}},
+		f, err := c.Fetch(context.Background(), seqset.MustParse("1"), &FetchItems{Sections: []FetchSection{{}}},
 			&FetchOptions{Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 				close(holding)
 				<-release

@@ -37,12 +37,22 @@ func (r *idleRun) interrupt() { r.once.Do(func() { close(r.stop) }) }
 // new IDLE once no command is in flight or waiting to start. Mailbox
 // changes that arrive in between are reported as usual.
 func (c *Conn) Idle(ctx context.Context) error {
-	return c.idle(ctx, idleRestart)
+	return c.idle(ctx, idleRestart, nil)
 }
 
-func (c *Conn) idle(ctx context.Context, restart time.Duration) error {
+// IdleNotify is Idle that calls accepted, on the calling goroutine, each
+// time the server accepts an IDLE with its continuation request (RFC 9051
+// §6.3.13): from then on, changes are reported without polling. It is
+// called again after each renewal or interruption. accepted must return
+// quickly; it may start commands, which end the IDLE as described for
+// Idle.
+func (c *Conn) IdleNotify(ctx context.Context, accepted func()) error {
+	return c.idle(ctx, idleRestart, accepted)
+}
+
+func (c *Conn) idle(ctx context.Context, restart time.Duration, accepted func()) error {
 	for {
-		if err := c.idleOnce(ctx, restart); err != nil {
+		if err := c.idleOnce(ctx, restart, accepted); err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) && c.Err() == nil {
 				// ctx ended while the next IDLE waited to be sent: it
 				// was never sent, and Idle is over as documented.
@@ -82,7 +92,7 @@ func (c *Conn) waitQuiet(ctx context.Context) error {
 
 // idleOnce runs one IDLE until ctx ends, restart passes, another command
 // interrupts it, or the server ends it.
-func (c *Conn) idleOnce(ctx context.Context, restart time.Duration) error {
+func (c *Conn) idleOnce(ctx context.Context, restart time.Duration, onAccept func()) error {
 	run := &idleRun{stop: make(chan struct{})}
 	cmd, err := c.start(ctx, Spec{Name: "IDLE", States: authState, Alone: true, expectCont: true, wholeLine: true}, func(cmd *Command) error {
 		c.mu.Lock()
@@ -123,6 +133,9 @@ func (c *Conn) idleOnce(ctx context.Context, restart time.Duration) error {
 	}
 	cmd.quiet.Store(true) // idling: the server may stay silent
 	c.armDeadline()
+	if onAccept != nil {
+		onAccept()
+	}
 	timer := time.NewTimer(restart)
 	defer timer.Stop()
 	select {

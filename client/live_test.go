@@ -135,7 +135,7 @@ func TestLiveLoginAndCapabilities(t *testing.T) {
 	}
 	defer c.Close()
 	ctx := testCtx(t)
-	if !c.Has(ctx, "STARTTLS") || c.Has(ctx, "MOVE") {
+	if c.Require(ctx, "STARTTLS") != nil || c.Require(ctx, "MOVE") == nil {
 		t.Errorf("pre-login capabilities: %v", c.capList())
 	}
 	if err := c.Login(ctx, e.user, "wrong"); err == nil {
@@ -150,7 +150,7 @@ func TestLiveLoginAndCapabilities(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cap := range []string{"MOVE", "UIDPLUS", "CONDSTORE", "IDLE", "COMPRESS=DEFLATE"} {
-		if !c.Has(ctx, cap) {
+		if c.Require(ctx, cap) != nil {
 			t.Errorf("post-login capability %s missing: %v", cap, c.capList())
 		}
 	}
@@ -180,7 +180,7 @@ func TestLiveStartTLSAndImplicitTLS(t *testing.T) {
 	if !c.IsTLS() {
 		t.Fatal("not TLS after StartTLS")
 	}
-	if c.Has(ctx, "STARTTLS") {
+	if c.Require(ctx, "STARTTLS") == nil {
 		t.Error("STARTTLS still advertised: capabilities were not refreshed")
 	}
 	if err := c.Authenticate(ctx, sasl.NewPlainClient("", e.user, e.pass)); err != nil {
@@ -283,7 +283,7 @@ func TestLiveMessages(t *testing.T) {
 		t.Errorf("SELECT = %+v", m)
 	}
 	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{UID: true, Flags: true, InternalDate: true, RFC822Size: true, Envelope: true, BodyStructure: true,
-		Sections: []FetchSection{{Peek: true, Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"Subject"}}}}}, nil)
+		Sections: []FetchSection{{Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"Subject"}}}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,11 +333,11 @@ func TestLiveMessages(t *testing.T) {
 
 	other := freshMailbox(t, c, "imapkit-messages-other")
 	cr, err := c.UIDCopy(ctx, seqset.MustParse("3:4"), other)
-	if err != nil || cr.Source.String() != "3:4" || cr.Dest.String() != "1:2" {
+	if err != nil || cr == nil || cr.Source.String() != "3:4" || cr.Dest.String() != "1:2" {
 		t.Fatalf("UID COPY = %+v, %v", cr, err)
 	}
 	mr, err := c.Move(ctx, seqset.MustParse("1"), other)
-	if err != nil || mr.Dest.String() != "3" {
+	if err != nil || mr.CopyUID == nil || mr.CopyUID.Dest.String() != "3" {
 		t.Fatalf("MOVE = %+v, %v", mr, err)
 	}
 	if n := c.Mailbox().Exists; n != 3 {
@@ -457,7 +457,7 @@ func TestLiveCompress(t *testing.T) {
 			if _, err := c.Select(ctx, mbox, nil); err != nil {
 				t.Fatal(err)
 			}
-			f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{Peek: true}}}, nil)
+			f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{}}}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -538,7 +538,7 @@ func TestLiveStreamLargeMailbox(t *testing.T) {
 	var streamed int64
 	var peak uint64
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	f, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{Peek: true}}}, &FetchOptions{
+	f, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &FetchItems{Sections: []FetchSection{{}}}, &FetchOptions{
 		Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 			n, err := io.Copy(io.Discard, r)
 			streamed += n

@@ -13,15 +13,16 @@ type Mailbox struct {
 	// Name is the mailbox name as given to Select (UTF-8).
 	Name string
 	// ReadOnly reports EXAMINE or a [READ-ONLY] response code.
-	ReadOnly      bool
-	Exists        uint32
-	Recent        uint32 // IMAP4rev1 only
-	Unseen        uint32 // the [UNSEEN n] code of IMAP4rev1: first unseen message
-	UIDValidity   uint32
-	UIDNext       uint32
-	HighestModSeq uint64 // RFC 7162 §3.1.1
-	// NoModSeq reports the NOMODSEQ code: the mailbox does not keep
-	// mod-sequences (RFC 7162 §3.1.2.2).
+	ReadOnly    bool
+	Exists      uint32
+	Recent      uint32 // IMAP4rev1 only
+	Unseen      uint32 // the [UNSEEN n] code of IMAP4rev1: first unseen message
+	UIDValidity uint32
+	UIDNext     uint32
+	// HighestModSeq (RFC 7162 §3.1.2.1) and NoModSeq (the NOMODSEQ code,
+	// §3.1.2.2: the mailbox keeps no mod-sequences) are kept by the
+	// ext/condstore hooks (condstore.Install); they stay zero without.
+	HighestModSeq  uint64
 	NoModSeq       bool
 	Flags          []string
 	PermanentFlags []string
@@ -63,8 +64,12 @@ const (
 	// failed (a failed SELECT leaves no mailbox selected, RFC 9051
 	// §6.3.2).
 	EventClosed
-	// EventModSeq: HIGHESTMODSEQ advanced.
+	// EventModSeq: HIGHESTMODSEQ advanced (kept by ext/condstore).
 	EventModSeq
+	// EventExtension: news an extension's hook emitted (Hook.Emit); Name
+	// says what it is (e.g. "VANISHED") and Data carries it, as the
+	// extension documents.
+	EventExtension
 )
 
 // MailboxEvent is one change of the selected mailbox's state.
@@ -75,6 +80,9 @@ type MailboxEvent struct {
 	Num uint32
 	// Old is the previous UIDVALIDITY of an EventUIDValidity.
 	Old uint32
+	// Name and Data describe an EventExtension.
+	Name string
+	Data any
 	// Mailbox is a copy of the state after the change.
 	Mailbox *Mailbox
 }

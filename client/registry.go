@@ -19,10 +19,23 @@ type Registry struct {
 	codec     *codec.Registry
 	modifiers map[string][]func(*Conn, *Spec)
 	frozen    bool
+
+	untagged      map[string][]UntaggedHook
+	codes         map[string][]CodeHook
+	completions   map[string][]CompletionHook
+	continuations []ContinuationHook
 }
 
 func newRegistry() *Registry {
-	return &Registry{codec: codec.NewBaseRegistry(), modifiers: map[string][]func(*Conn, *Spec){}}
+	r := &Registry{
+		codec:       codec.NewBaseRegistry(),
+		modifiers:   map[string][]func(*Conn, *Spec){},
+		untagged:    map[string][]UntaggedHook{},
+		codes:       map[string][]CodeHook{},
+		completions: map[string][]CompletionHook{},
+	}
+	registerBase(r)
+	return r
 }
 
 func (r *Registry) check() {

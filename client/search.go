@@ -23,11 +23,13 @@ type SearchCriteria struct {
 	Since, Before, On             time.Time
 	SentSince, SentBefore, SentOn time.Time
 
-	// Header fields (HEADER name value; FROM, TO, CC, BCC, SUBJECT are
-	// HEADER keys too), and substrings of the body and of the whole text.
-	Header []SearchHeader
-	Body   []string
-	Text   []string
+	// Substrings of the address and subject fields (FROM, TO, CC, BCC,
+	// SUBJECT), of any header field (HEADER name value), of the body and
+	// of the whole text (RFC 9051 §6.4.4). Each string is one key.
+	From, To, Cc, Bcc, Subject []string
+	Header                     []SearchHeader
+	Body                       []string
+	Text                       []string
 
 	// Flag and NotFlag match flags set and not set (KEYWORD/UNKEYWORD for
 	// keywords).
@@ -53,6 +55,21 @@ type SearchHeader struct {
 const searchDateLayout = "2-Jan-2006"
 
 func searchDate(t time.Time) wire.Value { return wire.Atom(t.Format(searchDateLayout)) }
+
+// Args returns the search keys of c as SEARCH sends them (ALL when c sets
+// nothing, or c is nil), for extension commands that take search keys
+// (SORT, THREAD, ESORT, MULTISEARCH). nonASCII reports a string that is
+// not ASCII: the command then needs CHARSET UTF-8 unless UTF8=ACCEPT is
+// enabled.
+func (c *SearchCriteria) Args() (keys []wire.Value, nonASCII bool) {
+	if c != nil {
+		keys = c.args(nil, &nonASCII)
+	}
+	if len(keys) == 0 {
+		keys = []wire.Value{wire.Atom("ALL")}
+	}
+	return keys, nonASCII
+}
 
 // args appends the keys of c; nonASCII reports whether a string needs a
 // charset.
@@ -80,6 +97,14 @@ func (c *SearchCriteria) args(out []wire.Value, nonASCII *bool) []wire.Value {
 	for _, d := range dates {
 		if !d.t.IsZero() {
 			out = append(out, wire.Atom(d.key), searchDate(d.t))
+		}
+	}
+	for _, f := range []struct {
+		key  string
+		vals []string
+	}{{"FROM", c.From}, {"TO", c.To}, {"CC", c.Cc}, {"BCC", c.Bcc}, {"SUBJECT", c.Subject}} {
+		for _, v := range f.vals {
+			out = append(out, wire.Atom(f.key), str(v))
 		}
 	}
 	for _, h := range c.Header {
@@ -148,22 +173,45 @@ func flagKey(flag string, not bool) []wire.Value {
 	return []wire.Value{wire.Atom("KEYWORD"), wire.Atom(flag)}
 }
 
-// usesSeqNums reports whether the criteria refer to sequence numbers.
-func (c *SearchCriteria) usesSeqNums() bool {
+// UsesSeqNums reports whether c refers to message sequence numbers (RFC
+// 9051 §5.5), at any depth: a SeqNum set, or a key in Keys that looks
+// like a sequence set (or "$"). A command that sends c's keys must then
+// set Spec.UsesSeqNums, UID forms included.
+func (c *SearchCriteria) UsesSeqNums() bool {
+	if c == nil {
+		return false
+	}
 	if c.SeqNum != nil {
 		return true
 	}
+	for _, k := range c.Keys {
+		if (k.Kind == wire.KindRaw || k.Kind == wire.KindAtom) && looksLikeSet(k.Text()) {
+			return true
+		}
+	}
 	for i := range c.Not {
-		if c.Not[i].usesSeqNums() {
+		if c.Not[i].UsesSeqNums() {
 			return true
 		}
 	}
 	for i := range c.Or {
-		if c.Or[i][0].usesSeqNums() || c.Or[i][1].usesSeqNums() {
+		if c.Or[i][0].UsesSeqNums() || c.Or[i][1].UsesSeqNums() {
 			return true
 		}
 	}
 	return false
+}
+
+func looksLikeSet(s string) bool {
+	if s == "" || s == "$" {
+		return s == "$"
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || c == ':' || c == ',' || c == '*') {
+			return false
+		}
+	}
+	return true
 }
 
 // SearchOptions are the optional parts of SEARCH.
@@ -206,11 +254,7 @@ func (c *Conn) search(ctx context.Context, uid bool, criteria *SearchCriteria, o
 	if opts == nil {
 		opts = &SearchOptions{}
 	}
-	var nonASCII bool
-	keys := criteria.args(nil, &nonASCII)
-	if len(keys) == 0 {
-		keys = []wire.Value{wire.Atom("ALL")}
-	}
+	keys, nonASCII := criteria.Args()
 	var args []wire.Value
 	if len(opts.Return) > 0 {
 		args = append(args, wire.Atom("RETURN"), atomList(opts.Return))
@@ -229,7 +273,7 @@ func (c *Conn) search(ctx context.Context, uid bool, criteria *SearchCriteria, o
 	}
 	cmd, err := c.Start(ctx, Spec{
 		Name: name, Args: args, States: selected,
-		UsesSeqNums: !uid || criteria.usesSeqNums(),
+		UsesSeqNums: !uid || criteria.UsesSeqNums(),
 		NoExpunge:   !uid,
 		// An ESEARCH with a correlator reaches the command of that tag
 		// before any Claim runs (see Conn.claimer).

@@ -14,6 +14,13 @@ type SelectOptions struct {
 	// Params are select parameters (RFC 4466 §2.2), e.g. CONDSTORE or
 	// QRESYNC (...), as extensions build them.
 	Params []wire.Value
+	// Data, when set, receives in arrival order the data responses of the
+	// SELECT other than the mailbox state (EXISTS, RECENT, FLAGS): the
+	// VANISHED (EARLIER) and FETCH responses of a QRESYNC SELECT (RFC 7162
+	// §3.2.5), on the goroutine that called Select, before it returns.
+	// Select claims them either way, so they never reach the unclaimed
+	// queue as news.
+	Data func(*wire.Response)
 }
 
 // Select opens a mailbox (RFC 9051 §6.3.2; EXAMINE §6.3.3 when
@@ -43,9 +50,12 @@ func (c *Conn) Select(ctx context.Context, name string, opts *SelectOptions) (*M
 		// SELECT's untagged responses go to the mailbox state; the
 		// command claims them so that they do not reach the unclaimed
 		// queue as news.
+		// SELECT is alone on the wire, so the VANISHED (EARLIER) and
+		// FETCH responses of a QRESYNC SELECT (RFC 7162 §3.2.5.1) are
+		// its own as well.
 		Claim: func(r *wire.Response) bool {
 			switch r.Name {
-			case "EXISTS", "RECENT", "FLAGS":
+			case "EXISTS", "RECENT", "FLAGS", "VANISHED", "FETCH":
 				return true
 			}
 			return r.Kind == wire.StatusResponse && r.Status == wire.StatusOK && r.Code != nil
@@ -54,8 +64,20 @@ func (c *Conn) Select(ctx context.Context, name string, opts *SelectOptions) (*M
 	if err != nil {
 		return nil, err
 	}
-	if _, err := cmd.Wait(ctx); err != nil {
+	resps, _, err := cmd.Collect(ctx)
+	if err != nil {
 		return nil, err
+	}
+	if opts != nil && opts.Data != nil {
+		for _, r := range resps {
+			switch r.Name {
+			case "EXISTS", "RECENT", "FLAGS":
+				continue
+			}
+			if r.Kind == wire.DataResponse {
+				opts.Data(r)
+			}
+		}
 	}
 	return c.Mailbox(), nil
 }

@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
@@ -64,68 +66,101 @@ func (c *Conn) store(ctx context.Context, uid bool, set seqset.Set, flags *Store
 	return &FetchCommand{cmd}, nil
 }
 
-// CopyResult is the COPYUID data of COPY or MOVE (RFC 4315 §3), when the
-// server sent it.
-type CopyResult struct {
-	UIDValidity uint32
-	Source      seqset.Set
-	Dest        seqset.Set
-}
-
-// Copy copies messages to a mailbox (RFC 9051 §6.4.7).
-func (c *Conn) Copy(ctx context.Context, set seqset.Set, mailbox string) (*CopyResult, error) {
-	return c.copyMove(ctx, "COPY", set, mailbox)
+// Copy copies messages to a mailbox (RFC 9051 §6.4.7) and returns the
+// COPYUID data of its completion (RFC 4315 §3, part of IMAP4rev2), or nil
+// when the server sent none.
+func (c *Conn) Copy(ctx context.Context, set seqset.Set, mailbox string) (*wire.CopyUID, error) {
+	res, err := c.copyMove(ctx, "COPY", set, mailbox)
+	return res.CopyUID, err
 }
 
 // UIDCopy is Copy with UIDs.
-func (c *Conn) UIDCopy(ctx context.Context, uids seqset.Set, mailbox string) (*CopyResult, error) {
-	return c.copyMove(ctx, "UID COPY", uids, mailbox)
+func (c *Conn) UIDCopy(ctx context.Context, uids seqset.Set, mailbox string) (*wire.CopyUID, error) {
+	res, err := c.copyMove(ctx, "UID COPY", uids, mailbox)
+	return res.CopyUID, err
 }
 
-// Move moves messages to a mailbox (RFC 9051 §6.4.8, RFC 6851). The
-// EXPUNGE responses it causes update the mailbox state.
-func (c *Conn) Move(ctx context.Context, set seqset.Set, mailbox string) (*CopyResult, error) {
-	return c.copyMove(ctx, "MOVE", set, mailbox)
+// MoveResult is what a MOVE reported.
+type MoveResult struct {
+	// CopyUID is the COPYUID data (RFC 6851 §4.3): the UIDVALIDITY of the
+	// target mailbox, the UIDs moved and the UIDs they got there, in the
+	// same order; nil when the server sent none (no UIDPLUS, or a target
+	// that cannot keep UIDs, UIDNOTSTICKY).
+	CopyUID *wire.CopyUID
+	// Expunged are the message sequence numbers of the EXPUNGE responses,
+	// in the order received; each is relative to the mailbox after the
+	// ones before it (RFC 9051 §7.5.1). The mailbox state follows them.
+	// With QRESYNC enabled the server sends VANISHED instead (RFC 7162
+	// §3.2.10) and Expunged is empty. An EXPUNGE another session causes
+	// while the MOVE runs is counted too: IMAP does not say which command
+	// an EXPUNGE answers.
+	Expunged []uint32
 }
 
-// UIDMove is Move with UIDs.
-func (c *Conn) UIDMove(ctx context.Context, uids seqset.Set, mailbox string) (*CopyResult, error) {
-	return c.copyMove(ctx, "UID MOVE", uids, mailbox)
+// Move moves messages to a mailbox (RFC 9051 §6.4.8, RFC 6851 §3.1). It
+// fails with an error wrapping ErrNotSupported, without sending
+// anything, when the server advertises neither MOVE nor IMAP4rev2, and
+// with a *StatusError when the server refuses (e.g. [TRYCREATE]). MOVE
+// uses sequence numbers, so it is sent only once no command that may
+// expunge is in flight (RFC 9051 §5.5).
+func (c *Conn) Move(ctx context.Context, set seqset.Set, mailbox string) (*MoveResult, error) {
+	return c.move(ctx, "MOVE", set, mailbox)
 }
 
-func (c *Conn) copyMove(ctx context.Context, name string, set seqset.Set, mailbox string) (*CopyResult, error) {
+// UIDMove is Move with UIDs (RFC 6851 §3.2).
+func (c *Conn) UIDMove(ctx context.Context, uids seqset.Set, mailbox string) (*MoveResult, error) {
+	return c.move(ctx, "UID MOVE", uids, mailbox)
+}
+
+func (c *Conn) move(ctx context.Context, name string, set seqset.Set, mailbox string) (*MoveResult, error) {
+	if set.IsEmpty() {
+		return nil, ErrEmptySet
+	}
+	if err := c.Require(ctx, "MOVE", "IMAP4rev2"); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return c.copyMove(ctx, name, set, mailbox)
+}
+
+func (c *Conn) copyMove(ctx context.Context, name string, set seqset.Set, mailbox string) (*MoveResult, error) {
+	res := &MoveResult{}
+	if set.IsEmpty() {
+		return res, ErrEmptySet
+	}
 	mb, err := c.MailboxArg(mailbox)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	uid := name[0] == 'U'
+	isMove := strings.HasSuffix(name, "MOVE")
 	cmd, err := c.Start(ctx, Spec{
 		Name: name, Args: []wire.Value{wire.Raw(set.String()), mb}, States: selected,
 		UsesSeqNums: !uid,
 		// MOVE reports COPYUID in an untagged OK before its EXPUNGEs
-		// (RFC 6851 §4.3).
+		// (RFC 6851 §4.3); the EXPUNGEs are its own too.
 		Claim: func(r *wire.Response) bool {
+			if isMove && r.Kind == wire.DataResponse && r.Name == "EXPUNGE" {
+				return true
+			}
 			return r.Kind == wire.StatusResponse && r.Code != nil && r.Code.Name == "COPYUID"
 		},
 	})
 	if err != nil {
-		return nil, err
+		return res, err
 	}
 	resps, final, err := cmd.Collect(ctx)
 	if err != nil {
-		return nil, err
+		return res, err
 	}
+	// A server may put COPYUID in the tagged OK instead, as for COPY.
 	for _, r := range append(resps, final) {
-		if r.Code != nil {
-			if cu, ok := r.Code.Data.(wire.CopyUID); ok {
-				return &CopyResult{cu.UIDValidity, cu.Source, cu.Dest}, nil
-			}
-			if cu, ok := r.Code.Data.(*wire.CopyUID); ok {
-				return &CopyResult{cu.UIDValidity, cu.Source, cu.Dest}, nil
-			}
+		if r.Name == "EXPUNGE" {
+			res.Expunged = append(res.Expunged, r.Num)
+		} else if cu, ok := CopyUIDOf(r); ok && res.CopyUID == nil {
+			res.CopyUID = cu
 		}
 	}
-	return &CopyResult{}, nil
+	return res, nil
 }
 
 // Expunge removes messages marked \Deleted (RFC 9051 §6.4.3) and returns
@@ -135,8 +170,19 @@ func (c *Conn) Expunge(ctx context.Context) ([]uint32, error) {
 }
 
 // UIDExpunge removes the messages marked \Deleted among uids (RFC 9051
-// §6.4.9, RFC 4315 §2.1).
+// §6.4.9, RFC 4315 §2.1), leaving other \Deleted messages alone, and
+// returns the sequence numbers of the EXPUNGE responses in order. It
+// fails with an error wrapping ErrNotSupported, without sending
+// anything, when the server advertises neither UIDPLUS nor IMAP4rev2.
+// With QRESYNC enabled the server reports VANISHED instead (RFC 7162
+// §3.2.10) and the list is empty.
 func (c *Conn) UIDExpunge(ctx context.Context, uids seqset.Set) ([]uint32, error) {
+	if uids.IsEmpty() {
+		return nil, ErrEmptySet
+	}
+	if err := c.Require(ctx, "UIDPLUS", "IMAP4rev2"); err != nil {
+		return nil, fmt.Errorf("UID EXPUNGE: %w", err)
+	}
 	return c.expunge(ctx, &uids)
 }
 

@@ -151,7 +151,7 @@ func TestClientSTARTTLS(t *testing.T) {
 			if err := c.StartTLS(ctx); err != nil {
 				t.Fatalf("StartTLS: %v", err)
 			}
-			if !c.Has(ctx, "AUTH=PLAIN") {
+			if c.Require(ctx, "AUTH=PLAIN") != nil {
 				t.Error("capabilities not refreshed inside TLS")
 			}
 			if _, ok := c.TLSConnectionState(); !ok {

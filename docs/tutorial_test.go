@@ -187,7 +187,7 @@ func Example_stream() {
 	}
 	defer os.RemoveAll(dir)
 
-	items := &client.FetchItems{Sections: []client.FetchSection{{Peek: true}}} // BODY.PEEK[]: leaves \Seen alone
+	items := &client.FetchItems{Sections: []client.FetchSection{{}}} // BODY.PEEK[]: leaves \Seen alone
 	f, err := c.Fetch(ctx, seqset.MustParse("5"), items, &client.FetchOptions{
 		// Called with each body larger than the stream threshold (64 KiB)
 		// as it arrives; what it leaves unread is skipped.

@@ -117,7 +117,7 @@ func TestClientAgainstGoimapServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !c.Has(ctx, "IMAP4rev2") {
+	if c.Require(ctx, "IMAP4rev2") != nil {
 		t.Fatalf("capabilities %v lack IMAP4rev2", caps)
 	}
 	if err := c.Create(ctx, "Archive"); err != nil {
@@ -162,7 +162,7 @@ func TestClientAgainstGoimapServer(t *testing.T) {
 
 	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{
 		UID: true, Flags: true, Envelope: true, RFC822Size: true, InternalDate: true, BodyStructure: true,
-		Sections: []client.FetchSection{{Peek: true}},
+		Sections: []client.FetchSection{{}},
 	}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -117,11 +117,18 @@ func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*cl
 		}
 		return nil, timeoutHint(f.hint(err), "-connect-timeout")
 	}
-	if !c.IsTLS() && !f.noStartTLS && c.State() == client.StateNotAuthenticated && c.Has(ctx, "STARTTLS") {
-		// -allow-cleartext: upgrade when offered.
-		if err := c.StartTLS(ctx); err != nil {
+	if !c.IsTLS() && !f.noStartTLS && c.State() == client.StateNotAuthenticated {
+		hasTLS, err := c.Has(ctx, "STARTTLS")
+		if err != nil {
 			c.Close()
-			return nil, fmt.Errorf("STARTTLS with %s: %w", addr.HostPort(), f.hint(err))
+			return nil, err
+		}
+		// -allow-cleartext: upgrade when offered.
+		if hasTLS {
+			if err := c.StartTLS(ctx); err != nil {
+				c.Close()
+				return nil, fmt.Errorf("STARTTLS with %s: %w", addr.HostPort(), f.hint(err))
+			}
 		}
 	}
 	if c.State() != client.StateNotAuthenticated {

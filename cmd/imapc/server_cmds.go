@@ -116,7 +116,9 @@ func runList(e *env, args []string) error {
 	}
 	defer c.Logout(ctx)
 	var opts *client.ListOptions
-	if c.Has(ctx, "LIST-STATUS") {
+	if ok, err := c.Has(ctx, "LIST-STATUS"); err != nil {
+		return err
+	} else if ok {
 		opts = &client.ListOptions{Status: []string{wire.StatusMessages, wire.StatusUnseen}}
 	}
 	res, err := c.List(ctx, "", []string{pattern}, opts)
@@ -227,7 +229,7 @@ func fetchToDir(ctx context.Context, e *env, c *client.Conn, set seqset.Set, dir
 		bytes += w
 		return err
 	}
-	f, err := c.UIDFetch(ctx, set, &client.FetchItems{UID: true, Sections: []client.FetchSection{{Peek: true}}}, &client.FetchOptions{
+	f, err := c.UIDFetch(ctx, set, &client.FetchItems{UID: true, Sections: []client.FetchSection{{}}}, &client.FetchOptions{
 		Literal: func(seq uint32, item string, size int64, r io.Reader) error { return write(seq, r) },
 	})
 	if err != nil {

@@ -179,11 +179,11 @@ func TestClientMessageCommands(t *testing.T) {
 	f, err := c.Fetch(ctx, seqset.MustParse("3"), &client.FetchItems{
 		UID: true, Flags: true, Envelope: true, BodyStructure: true, RFC822Size: true, InternalDate: true,
 		Sections: []client.FetchSection{
-			{Section: wire.Section{Part: []int{1}}, Peek: true},
-			{Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"Subject"}}, Peek: true},
-			{Section: wire.Section{Part: []int{3}, Specifier: wire.SectionHeader}, Peek: true},
-			{Section: wire.Section{Part: []int{2}}, Peek: true, Binary: true},
-			{Section: wire.Section{}, Peek: true, Offset: 2, Count: 4},
+			{Section: wire.Section{Part: []int{1}}},
+			{Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"Subject"}}},
+			{Section: wire.Section{Part: []int{3}, Specifier: wire.SectionHeader}},
+			{Section: wire.Section{Part: []int{2}}, Binary: true},
+			{Section: wire.Section{}, Offset: 2, Count: 4},
 		},
 		BinarySize: [][]int{{2}},
 	}, nil)
@@ -228,7 +228,7 @@ func TestClientMessageCommands(t *testing.T) {
 	}
 
 	// A FETCH of BODY[] without PEEK sets \Seen.
-	f, err = c.Fetch(ctx, seqset.MustParse("2"), &client.FetchItems{Sections: []client.FetchSection{{}}}, nil)
+	f, err = c.Fetch(ctx, seqset.MustParse("2"), &client.FetchItems{Sections: []client.FetchSection{{SetSeen: true}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,14 +307,14 @@ func TestClientMessageCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	cr, err := c.Copy(ctx, seqset.MustParse("1:2"), "Dest")
-	if err != nil || cr.Dest.String() != "1:2" || cr.Source.String() != "1:2" {
+	if err != nil || cr == nil || cr.Dest.String() != "1:2" || cr.Source.String() != "1:2" {
 		t.Errorf("COPY = %+v, %v", cr, err)
 	}
 	if _, err := c.Copy(ctx, seqset.MustParse("1"), "Nowhere"); err == nil || !strings.Contains(err.Error(), "TRYCREATE") {
 		t.Errorf("COPY to a missing mailbox: %v; want TRYCREATE", err)
 	}
 	mr, err := c.UIDMove(ctx, seqset.MustParse("2"), "Dest")
-	if err != nil || mr.Dest.String() != "3" {
+	if err != nil || mr.CopyUID == nil || mr.CopyUID.Dest.String() != "3" {
 		t.Errorf("UID MOVE = %+v, %v", mr, err)
 	}
 	if n := c.Mailbox().Exists; n != 3 {
@@ -527,7 +527,7 @@ func TestCompress(t *testing.T) {
 	if _, err := c.Select(ctx, "INBOX", nil); err != nil {
 		t.Fatal(err)
 	}
-	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{UID: true, Sections: []client.FetchSection{{Peek: true}}}, nil)
+	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{UID: true, Sections: []client.FetchSection{{}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -545,7 +545,7 @@ func TestStartTLSAndImplicitTLS(t *testing.T) {
 	srv, addr := startServer(t, &Options{TLSConfig: serverCfg})
 	ctx := testCtx(t)
 	c := dial(t, addr, &client.Options{TLSConfig: clientCfg}, false)
-	if !c.Has(ctx, "STARTTLS") {
+	if c.Require(ctx, "STARTTLS") != nil {
 		t.Fatal("no STARTTLS")
 	}
 	if err := c.StartTLS(ctx); err != nil {

@@ -76,7 +76,7 @@ func TestLiveBinaryAppend(t *testing.T) {
 	if _, err := c.Select(ctx, mbox, nil); err != nil {
 		t.Fatal(err)
 	}
-	fc, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{Sections: []client.FetchSection{{Peek: true, Binary: true}}}, nil)
+	fc, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{Sections: []client.FetchSection{{Binary: true}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

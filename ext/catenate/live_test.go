@@ -38,7 +38,7 @@ func TestLiveCatenate(t *testing.T) {
 	if _, err := c.Select(ctx, mbox, nil); err != nil {
 		t.Fatal(err)
 	}
-	fc, err := c.UIDFetch(ctx, seqset.MustParse("2"), &client.FetchItems{Sections: []client.FetchSection{{Peek: true}}}, nil)
+	fc, err := c.UIDFetch(ctx, seqset.MustParse("2"), &client.FetchItems{Sections: []client.FetchSection{{}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,10 @@
 // Install registers what CONDSTORE adds to the server's responses: the
 // MODSEQ FETCH item (a uint64 in wire.FetchData.Items, read with ModSeq),
 // and the HIGHESTMODSEQ (uint64), NOMODSEQ and MODIFIED (seqset.Set)
-// response codes. The client keeps HIGHESTMODSEQ in its Mailbox state
-// (client.Mailbox.HighestModSeq) whichever parser read it. The MODSEQ that
+// response codes, and the reader-side hooks that keep the client's
+// Mailbox state: client.Mailbox.HighestModSeq from HIGHESTMODSEQ codes
+// and from the MODSEQ of every FETCH (those a STORE echoes included),
+// client.Mailbox.NoModSeq from NOMODSEQ. The MODSEQ that
 // ends a SEARCH response and the MODSEQ of ESEARCH (RFC 7162 §3.1.5,
 // §3.1.10) are part of the base protocol's SEARCH and ESEARCH parsers
 // (wire.SearchData.ModSeq, wire.ESearchData.ModSeq, and
@@ -33,6 +35,9 @@
 package condstore
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/seqset"
@@ -45,19 +50,100 @@ import (
 //
 //	client.Dial(ctx, addr, &client.Options{Extensions: []client.Extension{condstore.Install}})
 func Install(r *client.Registry) {
-	r.FetchItem("MODSEQ", parseModSeqItem)
-	r.Code("HIGHESTMODSEQ", parseHighestModSeq)
-	r.Code("NOMODSEQ", parseNoModSeq)
-	r.Code("MODIFIED", parseModified)
+	RegisterCodec(r.Codec())
+	InstallHooks(r)
 }
 
-// RegisterCodec registers the same parsers into a codec registry, for a
-// proxy or a test server that uses the codec without a client.
+// InstallHooks registers only the reader-side hooks that keep
+// client.Mailbox.HighestModSeq and NoModSeq; Install includes it. It is
+// for an extension (QRESYNC) that installs the parsers itself.
+func InstallHooks(r *client.Registry) {
+	r.OnCode("HIGHESTMODSEQ", onHighestModSeq)
+	r.OnCode("NOMODSEQ", onNoModSeq)
+	r.OnUntagged("FETCH", onFetch)
+}
+
+// onHighestModSeq keeps the mailbox's HIGHESTMODSEQ (RFC 7162 §3.1.2.1),
+// reported as EventModSeq once the mailbox is selected.
+func onHighestModSeq(h *client.Hook, resp *wire.Response) {
+	m := h.Mailbox()
+	if m == nil || resp.Status == wire.StatusBye {
+		return
+	}
+	if n, ok := HighestModSeq(resp); ok && n != m.HighestModSeq {
+		m.HighestModSeq = n
+		if !h.Selecting() {
+			h.Emit(client.MailboxEvent{Kind: client.EventModSeq})
+		}
+	}
+}
+
+// onNoModSeq records that the mailbox keeps no mod-sequences (RFC 7162
+// §3.1.2.2).
+func onNoModSeq(h *client.Hook, resp *wire.Response) {
+	if m := h.Mailbox(); m != nil && resp.Status != wire.StatusBye {
+		m.NoModSeq = true
+	}
+}
+
+// onFetch advances HIGHESTMODSEQ past the MODSEQ of a FETCH response: the
+// mailbox's HIGHESTMODSEQ is the highest mod-sequence of all its
+// messages (RFC 7162 §3.1.2.1), so a message reported with a higher one
+// (a STORE's echo, RFC 7162 §3.1.3; a flag change someone else made,
+// §3.1.4) means it has grown, even before the server says so.
+func onFetch(h *client.Hook, resp *wire.Response) {
+	m := h.Mailbox()
+	f, ok := resp.Data.(*wire.FetchData)
+	if m == nil || !ok || m.NoModSeq {
+		return
+	}
+	if n, ok := ModSeq(f); ok && n > m.HighestModSeq {
+		m.HighestModSeq = n
+		if !h.Selecting() {
+			h.Emit(client.MailboxEvent{Kind: client.EventModSeq})
+		}
+	}
+}
+
+// RegisterCodec registers the parsers, and the encoders that write their
+// results back byte for byte, into a codec registry: a proxy or a test
+// server uses the codec without a client. (HIGHESTMODSEQ's uint64 and
+// NOMODSEQ's nil need no encoder of their own.)
 func RegisterCodec(r *codec.Registry) {
 	r.FetchItem("MODSEQ", parseModSeqItem)
 	r.Code("HIGHESTMODSEQ", parseHighestModSeq)
 	r.Code("NOMODSEQ", parseNoModSeq)
 	r.Code("MODIFIED", parseModified)
+	r.EncodeFetchItem("MODSEQ", encodeModSeqItem)
+	r.EncodeCode("MODIFIED", encodeModified)
+}
+
+// encodeModSeqItem writes "(" permsg-modsequence ")" (RFC 7162 §7).
+func encodeModSeqItem(w *codec.Writer, _ string, v any) error {
+	n, ok := v.(uint64)
+	if !ok {
+		return fmt.Errorf("condstore: MODSEQ item %T: %w", v, codec.ErrUnsupportedData)
+	}
+	w.List(func() { w.Number(n) })
+	return w.Err()
+}
+
+// encodeModified writes SP sequence-set (RFC 7162 §3.1.3).
+func encodeModified(w *codec.Writer, c *wire.Code) error {
+	switch d := c.Data.(type) {
+	case seqset.Set:
+		w.SP()
+		w.SeqSet(d)
+	case *seqset.Set:
+		if d == nil {
+			return errors.New("condstore: nil MODIFIED set")
+		}
+		w.SP()
+		w.SeqSet(*d)
+	default:
+		return fmt.Errorf("condstore: MODIFIED code %T: %w", c.Data, codec.ErrUnsupportedData)
+	}
+	return w.Err()
 }
 
 // parseModSeqItem parses the value of fetch-mod-resp, "MODSEQ" SP "("

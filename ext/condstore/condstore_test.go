@@ -40,13 +40,46 @@ func TestRFC7162_3_1_8_SelectCondstore(t *testing.T) {
 	}
 }
 
-// Without Install the base keeps HIGHESTMODSEQ's generic number, and the
-// client's Mailbox still has it.
+// CONDSTORE's state lives in this package's hooks: without Install the
+// client knows nothing of HIGHESTMODSEQ (the code stays readable on the
+// response), and the base protocol's state is unaffected.
 func TestSelectCondstoreWithoutInstall(t *testing.T) {
 	c, s := faketest.New(t, faketest.Greeting, nil)
 	m := selectCondstore(t, c, s)
-	if m.HighestModSeq != 715194045007 {
-		t.Errorf("Mailbox.HighestModSeq = %d; want 715194045007", m.HighestModSeq)
+	if m.HighestModSeq != 0 || m.Exists != 172 || m.UIDValidity != 3857529045 {
+		t.Errorf("Mailbox = %+v; want HighestModSeq 0 without Install, 172 EXISTS", m)
+	}
+}
+
+// The MODSEQ a STORE echoes (RFC 7162 §3.1.3) and a FETCH reports
+// advances Mailbox.HighestModSeq (the mailbox's highest mod-sequence is
+// at least every message's, §3.1.2.1) and reports EventModSeq; a lower
+// one does not move it back.
+func TestStoreEchoAdvancesHighestModSeq(t *testing.T) {
+	events := make(chan client.MailboxEvent, 8)
+	c, s := faketest.New(t, faketest.Greeting, &client.Options{
+		Extensions:    []client.Extension{condstore.Install},
+		MailboxUpdate: func(e client.MailboxEvent) { events <- e },
+	})
+	selectCondstore(t, c, s)
+	done := faketest.Go(func() (struct{}, error) {
+		return struct{}{}, c.Noop(faketest.Ctx(t))
+	})
+	s.Expect("A2 NOOP")
+	s.Send("* 7 FETCH (FLAGS (\\Seen) MODSEQ (715194045010))", "* 8 FETCH (MODSEQ (12))", "A2 OK done")
+	if _, err := done(); err != nil {
+		t.Fatal(err)
+	}
+	if m := c.Mailbox(); m.HighestModSeq != 715194045010 {
+		t.Fatalf("HighestModSeq = %d; want 715194045010", m.HighestModSeq)
+	}
+	select {
+	case e := <-events:
+		if e.Kind != client.EventModSeq || e.Mailbox.HighestModSeq != 715194045010 {
+			t.Errorf("event = %+v; want EventModSeq at 715194045010", e)
+		}
+	case <-time.After(faketest.Timeout):
+		t.Fatal("no EventModSeq")
 	}
 }
 

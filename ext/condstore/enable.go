@@ -3,7 +3,6 @@ package condstore
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -25,26 +24,7 @@ var ErrSelected = errors.New("condstore: ENABLE is not allowed with a mailbox se
 // server advertises no CONDSTORE or no ENABLE. SelectParam does the same
 // for one SELECT and needs no ENABLE.
 func Enable(ctx context.Context, c *client.Conn) error {
-	if c.Enabled("CONDSTORE") {
-		return nil
-	}
-	if err := extutil.Require(ctx, c, "condstore", "CONDSTORE"); err != nil {
-		return err
-	}
-	if err := extutil.Require(ctx, c, "condstore", "ENABLE", "IMAP4REV2"); err != nil {
-		return err
-	}
-	if c.State() == client.StateSelected {
-		return ErrSelected
-	}
-	enabled, err := c.Enable(ctx, "CONDSTORE")
-	if err != nil {
-		return err
-	}
-	if !slices.ContainsFunc(enabled, func(s string) bool { return strings.EqualFold(s, "CONDSTORE") }) {
-		return fmt.Errorf("condstore: the server did not enable CONDSTORE (ENABLED %v)", enabled)
-	}
-	return nil
+	return extutil.Enable(ctx, c, "condstore", "CONDSTORE", ErrSelected)
 }
 
 // AlwaysFetchModSeq is an Extension that installs CONDSTORE (Install)

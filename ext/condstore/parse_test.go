@@ -6,6 +6,7 @@ import (
 
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/condstore"
+	"github.com/imapkit/imapkit/ext/internal/roundtrip"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -215,4 +216,19 @@ func TestRFC7162_3_1_5_SearchModSeqDecode(t *testing.T) {
 	if d, ok := r.Data.(*wire.ESearchData); !ok || d.ModSeq != 1236 || d.Has&wire.ESearchModSeq == 0 {
 		t.Errorf("ESEARCH with MODSEQ = %#v", r.Data)
 	}
+}
+
+// What RegisterCodec's parsers decode, its encoders write back byte for
+// byte (RFC 7162 §3.1.3 Example 6, §3.1.2.1, §3.1.2.2).
+func TestRoundTrip(t *testing.T) {
+	r := codec.NewBaseRegistry()
+	condstore.RegisterCodec(r)
+	roundtrip.Check(t, r, nil,
+		`* 1 FETCH (UID 4 MODSEQ (12121231000))`,
+		`* 50 FETCH (MODSEQ (12111230047) FLAGS (\Seen))`,
+		`* OK [HIGHESTMODSEQ 715194045007] Highest`,
+		`* OK [NOMODSEQ] Sorry, this mailbox format doesn't support modsequences`,
+		`A03 OK [MODIFIED 7,9] Conditional STORE failed`,
+		`d105 OK [MODIFIED 2:4,7] Conditional STORE failed`,
+	)
 }

@@ -30,7 +30,6 @@ import (
 	"github.com/imapkit/imapkit/ext/internal/esearch"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/ext/internal/run"
-	"github.com/imapkit/imapkit/ext/internal/searchkeys"
 	"github.com/imapkit/imapkit/ext/partial"
 	"github.com/imapkit/imapkit/ext/sort"
 	"github.com/imapkit/imapkit/seqset"
@@ -112,20 +111,12 @@ type Result struct {
 }
 
 func returnOpts(opts *Options) ([]wire.Value, error) {
-	var ret []wire.Value
 	if opts == nil {
-		return ret, nil
+		return nil, nil
 	}
-	for _, r := range opts.Return {
-		u := strings.ToUpper(r)
-		switch u {
-		case "MIN", "MAX", "COUNT", "ALL", "SAVE":
-		default:
-			if !run.IsAtom(u) {
-				return nil, fmt.Errorf("esort: return option %q is not an atom", r)
-			}
-		}
-		ret = append(ret, wire.Atom(u))
+	ret, err := run.ReturnOptions("esort", opts.Return)
+	if err != nil {
+		return nil, err
 	}
 	if opts.Context {
 		ret = append(ret, wire.Atom("CONTEXT"))
@@ -231,22 +222,18 @@ func searchCmd(ctx context.Context, c *client.Conn, uid bool, search *client.Sea
 	if err := requireContext(ctx, c, "SEARCH", opts); err != nil {
 		return nil, err
 	}
-	keys, nonASCII := searchkeys.Keys(search)
-	args := []wire.Value{wire.Atom("RETURN"), wire.List(ret...)}
-	switch {
-	case opts != nil && opts.Charset != "":
-		args = append(args, wire.Atom("CHARSET"), wire.Atom(opts.Charset))
-	case nonASCII && !c.Enabled("UTF8=ACCEPT") && !c.Enabled("IMAP4REV2"):
-		args = append(args, wire.Atom("CHARSET"), wire.Atom("UTF-8"))
+	var charset string
+	if opts != nil {
+		charset = opts.Charset
 	}
-	args = append(args, keys...)
+	args := append([]wire.Value{wire.Atom("RETURN"), wire.List(ret...)}, run.SearchKeys(c, search, charset)...)
 	name := "SEARCH"
 	if uid {
 		name = "UID SEARCH"
 	}
 	return collect(ctx, c, client.Spec{
 		Name: name, Args: args, States: []client.State{client.StateSelected},
-		UsesSeqNums: !uid || searchkeys.UsesSeqNums(search), NoExpunge: !uid,
+		UsesSeqNums: !uid || search.UsesSeqNums(), NoExpunge: !uid,
 	})
 }
 

@@ -364,7 +364,7 @@ func mailboxArg(c *client.Conn, mailbox string) (wire.Value, error) {
 	if mailbox == "" {
 		return wire.Quoted(""), nil
 	}
-	return extutil.MailboxArg(c, mailbox)
+	return c.MailboxArg(mailbox)
 }
 
 // GetMetadata returns the entries named entries of mailbox, "" for the
@@ -421,12 +421,12 @@ func GetMetadata(ctx context.Context, c *client.Conn, mailbox string, entries []
 	if err != nil {
 		return nil, err
 	}
+	ds, err := run.Typed[*Data]("metadata", "", resps)
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{}
-	for _, r := range resps {
-		d, ok := r.Data.(*Data)
-		if !ok {
-			return nil, run.Untyped("metadata", r)
-		}
+	for _, d := range ds {
 		res.Entries = append(res.Entries, d.Entries...)
 	}
 	if code, ok := CodeOf(final); ok && code.Kind == LongEntries {
@@ -500,8 +500,10 @@ func Enable(ctx context.Context, c *client.Conn) error {
 		return err
 	}
 	name := "METADATA"
-	if !c.Has(ctx, "METADATA") {
+	if err := c.Require(ctx, "METADATA"); errors.Is(err, client.ErrNotSupported) {
 		name = "METADATA-SERVER"
+	} else if err != nil {
+		return err
 	}
 	enabled, err := c.Enable(ctx, name)
 	if err != nil {

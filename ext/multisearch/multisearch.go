@@ -28,7 +28,6 @@ import (
 	"github.com/imapkit/imapkit/ext/internal/esearch"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/ext/internal/run"
-	"github.com/imapkit/imapkit/ext/internal/searchkeys"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -106,7 +105,7 @@ func Search(ctx context.Context, c *client.Conn, sources []Source, search *clien
 			}
 			mbs := make([]wire.Value, 0, len(s.Mailboxes))
 			for _, m := range s.Mailboxes {
-				v, err := extutil.MailboxArg(c, m)
+				v, err := c.MailboxArg(m)
 				if err != nil {
 					return nil, err
 				}
@@ -126,26 +125,19 @@ func Search(ctx context.Context, c *client.Conn, sources []Source, search *clien
 	}
 	args := []wire.Value{wire.Atom("IN"), wire.List(src...)}
 	if opts != nil && len(opts.Return) > 0 {
-		ret := make([]wire.Value, 0, len(opts.Return))
-		for _, r := range opts.Return {
-			if !run.IsAtom(r) {
-				return nil, fmt.Errorf("multisearch: return option %q is not an atom", r)
-			}
-			ret = append(ret, wire.Atom(strings.ToUpper(r)))
+		ret, err := run.ReturnOptions("multisearch", opts.Return)
+		if err != nil {
+			return nil, err
 		}
 		args = append(args, wire.Atom("RETURN"), wire.List(ret...))
 	}
-	keys, nonASCII := searchkeys.Keys(search)
-	if nonASCII && !c.Enabled("UTF8=ACCEPT") && !c.Enabled("IMAP4REV2") {
-		args = append(args, wire.Atom("CHARSET"), wire.Atom("UTF-8"))
-	}
-	args = append(args, keys...)
+	args = append(args, run.SearchKeys(c, search, "")...)
 	cmd, err := c.Start(ctx, client.Spec{
 		Name: "ESEARCH", Args: args,
 		States: []client.State{client.StateAuthenticated, client.StateSelected},
 		// With the selected mailbox among the sources the keys may name
 		// sequence numbers.
-		UsesSeqNums: searchkeys.UsesSeqNums(search),
+		UsesSeqNums: search.UsesSeqNums(),
 		// The responses carry this command's tag and reach it before any
 		// Claim runs; claim nothing else.
 	})

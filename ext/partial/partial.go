@@ -25,7 +25,6 @@ import (
 	"github.com/imapkit/imapkit/ext/internal/esearch"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/ext/internal/run"
-	"github.com/imapkit/imapkit/ext/internal/searchkeys"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -176,19 +175,14 @@ func searchCmd(ctx context.Context, c *client.Conn, uid bool, search *client.Sea
 	if opts != nil && opts.Count {
 		ret = append(ret, wire.Atom("COUNT"))
 	}
-	keys, nonASCII := searchkeys.Keys(search)
-	args := []wire.Value{wire.Atom("RETURN"), wire.List(ret...)}
-	if nonASCII && !c.Enabled("UTF8=ACCEPT") && !c.Enabled("IMAP4REV2") {
-		args = append(args, wire.Atom("CHARSET"), wire.Atom("UTF-8"))
-	}
-	args = append(args, keys...)
+	args := append([]wire.Value{wire.Atom("RETURN"), wire.List(ret...)}, run.SearchKeys(c, search, "")...)
 	name := "SEARCH"
 	if uid {
 		name = "UID SEARCH"
 	}
 	resps, _, err := run.Collect(ctx, c, client.Spec{
 		Name: name, Args: args, States: []client.State{client.StateSelected},
-		UsesSeqNums: !uid || searchkeys.UsesSeqNums(search),
+		UsesSeqNums: !uid || search.UsesSeqNums(),
 		NoExpunge:   !uid,
 		Claim:       run.Data("ESEARCH"),
 	})

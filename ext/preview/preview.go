@@ -20,6 +20,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
+	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -194,13 +195,21 @@ func Items(ctx context.Context, c *client.Conn, lazy bool) ([]wire.Value, error)
 	if err := extutil.Require(ctx, c, "preview", "PREVIEW", "PREVIEW=FUZZY", "SNIPPET=FUZZY"); err != nil {
 		return nil, err
 	}
+	preview, err := c.Has(ctx, "PREVIEW")
+	if err != nil {
+		return nil, err
+	}
+	fuzzy, err := c.Has(ctx, "PREVIEW=FUZZY")
+	if err != nil {
+		return nil, err
+	}
 	switch {
-	case c.Has(ctx, "PREVIEW"):
+	case preview:
 		if lazy {
 			return []wire.Value{wire.Atom(Item), wire.List(wire.Atom("LAZY"))}, nil
 		}
 		return []wire.Value{wire.Atom(Item)}, nil
-	case c.Has(ctx, "PREVIEW=FUZZY"):
+	case fuzzy:
 		return []wire.Value{wire.Atom(Item), wire.List(wire.Atom("FUZZY"))}, nil
 	default:
 		return []wire.Value{wire.Atom(SnippetItem), wire.List(wire.Atom("FUZZY"))}, nil
@@ -216,17 +225,7 @@ func Fetch(ctx context.Context, c *client.Conn, set seqset.Set, opts *Options) (
 	if err != nil {
 		return nil, err
 	}
-	items := &client.FetchItems{UID: true, Extra: extra}
-	var fc *client.FetchCommand
-	if opts.UID {
-		fc, err = c.UIDFetch(ctx, set, items, nil)
-	} else {
-		fc, err = c.Fetch(ctx, set, items, nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	data, err := fc.Collect(ctx)
+	data, err := run.Fetch(ctx, c, set, opts.UID, extra)
 	out := make([]Result, 0, len(data))
 	for _, d := range data {
 		t, ok := Preview(d)

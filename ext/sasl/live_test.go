@@ -32,7 +32,7 @@ func TestLiveMechanisms(t *testing.T) {
 			ctx := livetest.Ctx(t)
 			var err error
 			if mech == CRAMMD5 {
-				if !c.Has(ctx, "AUTH=CRAM-MD5") {
+				if c.Require(ctx, "AUTH=CRAM-MD5") != nil {
 					t.Fatal("Dovecot does not advertise AUTH=CRAM-MD5")
 				}
 				err = c.Authenticate(ctx, NewCRAMMD5Client(env.User, env.Pass))

@@ -109,7 +109,9 @@ func Authenticate(ctx context.Context, c *client.Conn, username, password string
 	}
 	order = append(order, "PLAIN")
 	for _, mech := range order {
-		if !c.Has(ctx, "AUTH="+mech) {
+		if ok, err := c.Has(ctx, "AUTH="+mech); err != nil {
+			return "", err
+		} else if !ok {
 			continue
 		}
 		switch mech {

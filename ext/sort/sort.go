@@ -33,7 +33,6 @@ import (
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/ext/internal/run"
-	"github.com/imapkit/imapkit/ext/internal/searchkeys"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -413,9 +412,9 @@ func SortArgs(ctx context.Context, c *client.Conn, criteria []Criterion, search 
 		}
 		crit = append(crit, wire.Atom(string(k)))
 	}
-	keys, nonASCII := searchkeys.Keys(search)
+	keys, nonASCII := search.Args()
 	args := append([]wire.Value{wire.List(crit...), wire.Atom(charset(c, opts, nonASCII))}, keys...)
-	return args, searchkeys.UsesSeqNums(search), nil
+	return args, search.UsesSeqNums(), nil
 }
 
 // Sort returns the sequence numbers of the messages that match search,
@@ -449,12 +448,12 @@ func sortCmd(ctx context.Context, c *client.Conn, uid bool, criteria []Criterion
 	if err != nil {
 		return nil, err
 	}
+	ds, err := run.Typed[*Data]("sort", "", resps)
+	if err != nil {
+		return nil, err
+	}
 	out := &Data{}
-	for _, r := range resps {
-		d, ok := r.Data.(*Data)
-		if !ok {
-			return nil, run.Untyped("sort", r)
-		}
+	for _, d := range ds {
 		out.Nums = append(out.Nums, d.Nums...)
 		out.ModSeq = max(out.ModSeq, d.ModSeq)
 	}
@@ -472,17 +471,11 @@ const (
 // Algorithms returns the threading algorithms the server offers, from its
 // THREAD=<algorithm> capabilities (RFC 5256 §3).
 func Algorithms(ctx context.Context, c *client.Conn) ([]string, error) {
-	caps, err := c.Caps(ctx)
-	if err != nil {
-		return nil, err
+	out, err := run.CapValues(ctx, c, "THREAD=")
+	for i := range out {
+		out[i] = strings.ToUpper(out[i])
 	}
-	var out []string
-	for _, cp := range caps {
-		if len(cp) > 7 && strings.EqualFold(cp[:7], "THREAD=") {
-			out = append(out, strings.ToUpper(cp[7:]))
-		}
-	}
-	return out, nil
+	return out, err
 }
 
 // Threads returns the messages that match search grouped into threads by
@@ -505,7 +498,7 @@ func threadCmd(ctx context.Context, c *client.Conn, uid bool, alg string, search
 	if err := extutil.Require(ctx, c, "sort", "THREAD="+alg); err != nil {
 		return nil, err
 	}
-	keys, nonASCII := searchkeys.Keys(search)
+	keys, nonASCII := search.Args()
 	args := append([]wire.Value{wire.Atom(alg), wire.Atom(charset(c, opts, nonASCII))}, keys...)
 	name := "THREAD"
 	if uid {
@@ -513,7 +506,7 @@ func threadCmd(ctx context.Context, c *client.Conn, uid bool, alg string, search
 	}
 	resps, _, err := run.Collect(ctx, c, client.Spec{
 		Name: name, Args: args, States: selected,
-		UsesSeqNums: !uid || searchkeys.UsesSeqNums(search),
+		UsesSeqNums: !uid || search.UsesSeqNums(),
 		NoExpunge:   !uid,
 		Claim:       run.Data("THREAD"),
 	})

@@ -57,7 +57,7 @@ func Create(ctx context.Context, c *client.Conn, mailbox string, uses ...string)
 	if err := extutil.Require(ctx, c, "specialuse", "CREATE-SPECIAL-USE"); err != nil {
 		return err
 	}
-	mb, err := extutil.MailboxArg(c, mailbox)
+	mb, err := c.MailboxArg(mailbox)
 	if err != nil {
 		return err
 	}
@@ -85,9 +85,15 @@ func IsUseAttr(err error) bool {
 // servers fill in anyway (RFC 6154 §1).
 func Mailboxes(ctx context.Context, c *client.Conn) (map[string][]string, error) {
 	var opts *client.ListOptions
-	if c.Has(ctx, "SPECIAL-USE") {
-		if c.Has(ctx, "LIST-EXTENDED") || c.Has(ctx, "IMAP4REV2") {
+	su, err := c.Has(ctx, "SPECIAL-USE")
+	if err != nil {
+		return nil, err
+	}
+	if su {
+		if err := c.Require(ctx, "LIST-EXTENDED", "IMAP4REV2"); err == nil {
 			opts = &client.ListOptions{Return: []string{"SPECIAL-USE"}}
+		} else if !errors.Is(err, client.ErrNotSupported) {
+			return nil, err
 		}
 	}
 	res, err := c.List(ctx, "", []string{"*"}, opts)

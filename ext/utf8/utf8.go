@@ -70,8 +70,10 @@ func Append(ctx context.Context, c *client.Conn, mailbox string, r io.Reader, si
 	if !c.Enabled(Capability) {
 		return nil, ErrNotEnabled
 	}
-	if !c.Has(ctx, "BINARY") && !c.Has(ctx, "IMAP4REV2") {
+	if err := c.Require(ctx, "BINARY", "IMAP4REV2"); errors.Is(err, client.ErrNotSupported) {
 		return nil, ErrNoLiteral8
+	} else if err != nil {
+		return nil, err
 	}
 	mb, err := c.MailboxArg(mailbox)
 	if err != nil {

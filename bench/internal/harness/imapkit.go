@@ -66,7 +66,7 @@ func runImapkit(spec *Spec, res *Result) error {
 	all := seqset.MustParse("1:*")
 	switch spec.Case {
 	case CaseFull:
-		items := &client.FetchItems{Sections: []client.FetchSection{{Peek: true}}}
+		items := &client.FetchItems{Sections: []client.FetchSection{{}}}
 		var opts *client.FetchOptions
 		if !collect && !iter {
 			opts = &client.FetchOptions{Literal: func(_ uint32, _ string, _ int64, r io.Reader) error {

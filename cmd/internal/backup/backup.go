@@ -254,7 +254,12 @@ func (r *runner) dial(ctx context.Context) (*client.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.opts.Compress && c.Has(ctx, "COMPRESS=DEFLATE") {
+	canCompress, err := c.Has(ctx, "COMPRESS=DEFLATE")
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	if r.opts.Compress && canCompress {
 		if err := c.Compress(ctx, nil, -1); err != nil {
 			c.Close()
 			return nil, fmt.Errorf("COMPRESS: %w", err)
@@ -372,12 +377,16 @@ func (r *runner) mailbox(ctx context.Context, c *client.Conn, l *wire.ListData) 
 	if err := makeMaildir(b.dir); err != nil {
 		return err
 	}
-	cs := !r.opts.NoCondStore && c.Has(ctx, "CONDSTORE")
+	hasCondStore, err := c.Has(ctx, "CONDSTORE")
+	if err != nil {
+		return err
+	}
+	cs := !r.opts.NoCondStore && hasCondStore
 	sel := &client.SelectOptions{ReadOnly: true}
 	if cs {
 		sel.Params = []wire.Value{condstore.SelectParam()}
 	}
-	mb, err := c.Select(ctx, l.Mailbox, sel)
+	mb, err := examine(ctx, c, l.Mailbox, sel)
 	if err != nil {
 		return fmt.Errorf("EXAMINE: %w", err)
 	}
@@ -660,7 +669,7 @@ func (b *box) startBatch(ctx context.Context, c *client.Conn, bt batch) (*fetchB
 	for _, u := range bt.uids {
 		set.Add(u)
 	}
-	items := &client.FetchItems{UID: true, Flags: true, InternalDate: true, Sections: []client.FetchSection{{Peek: true}}}
+	items := &client.FetchItems{UID: true, Flags: true, InternalDate: true, Sections: []client.FetchSection{{}}}
 	f, err := c.UIDFetch(ctx, set, items, &client.FetchOptions{
 		Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 			path, err := b.writeTmp(func(w io.Writer) (int64, error) { return io.Copy(w, r) }, size)

@@ -107,7 +107,7 @@ func verify(t *testing.T, ctx context.Context, c *client.Conn, dir, mailbox stri
 	}
 	server := map[uint32]*wire.FetchData{}
 	if mb.Exists > 0 {
-		msgs, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{UID: true, Flags: true, InternalDate: true, Sections: []client.FetchSection{{Peek: true}}}, nil)
+		msgs, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{UID: true, Flags: true, InternalDate: true, Sections: []client.FetchSection{{}}}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -411,7 +411,7 @@ func TestLiveRestore(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Unselect(ctx)
-		f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{Flags: true, RFC822Size: true, InternalDate: true, Sections: []client.FetchSection{{Peek: true}}}, nil)
+		f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{Flags: true, RFC822Size: true, InternalDate: true, Sections: []client.FetchSection{{}}}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

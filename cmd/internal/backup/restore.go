@@ -216,7 +216,7 @@ func restoreMailbox(ctx context.Context, c *client.Conn, m maildirBox, name stri
 		return 0, 0, 0, err
 	case mb.Exists > 0:
 		f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{RFC822Size: true, InternalDate: true,
-			Sections: []client.FetchSection{{Peek: true, Section: wire.Section{Specifier: "HEADER.FIELDS", Fields: []string{"MESSAGE-ID"}}}}}, nil)
+			Sections: []client.FetchSection{{Section: wire.Section{Specifier: "HEADER.FIELDS", Fields: []string{"MESSAGE-ID"}}}}}, nil)
 		if err != nil {
 			return 0, 0, 0, err
 		}
@@ -249,7 +249,11 @@ func restoreMailbox(ctx context.Context, c *client.Conn, m maildirBox, name stri
 	}
 	slices.SortFunc(todo, func(a, b localMsg) int { return a.date.Compare(b.date) })
 	progress(Event{Kind: EventMailbox, Mailbox: name, Messages: len(todo), Bytes: total})
-	multi := !opts.NoMultiAppend && c.Has(ctx, "MULTIAPPEND")
+	hasMulti, err := c.Has(ctx, "MULTIAPPEND")
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	multi := !opts.NoMultiAppend && hasMulti
 	for len(todo) > 0 {
 		k := min(len(todo), opts.Window)
 		batch := todo[:k]

@@ -194,7 +194,7 @@ func (a *Client) Fetch(ctx context.Context, set string, uid bool, req clientsuit
 		if err != nil {
 			return nil, err
 		}
-		fs.Peek = !req.Mark
+		fs.SetSeen = req.Mark
 		items.Sections = append(items.Sections, fs)
 	}
 	var cmd *client.FetchCommand
@@ -423,10 +423,10 @@ func (a *Client) Move(ctx context.Context, uids, dest string) ([]uint32, error) 
 		return nil, err
 	}
 	r, err := a.c.UIDMove(ctx, s, dest)
-	if err != nil || r == nil {
+	if err != nil || r == nil || r.CopyUID == nil {
 		return nil, err
 	}
-	return uidList(r.Dest), nil
+	return uidList(r.CopyUID.Dest), nil
 }
 
 func (a *Client) Expunge(ctx context.Context) ([]uint32, error) { return a.c.Expunge(ctx) }

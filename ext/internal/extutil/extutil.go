@@ -6,10 +6,10 @@ package extutil
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/imapkit/imapkit/client"
-	"github.com/imapkit/imapkit/utf7"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -22,33 +22,40 @@ var Selected = []client.State{client.StateSelected}
 // it returns an error, prefixed with pkg, that wraps
 // client.ErrNotSupported.
 func Require(ctx context.Context, c *client.Conn, pkg string, caps ...string) error {
-	if _, err := c.Caps(ctx); err != nil {
-		return err
+	if err := c.Require(ctx, caps...); err != nil {
+		return fmt.Errorf("%s: %w", pkg, err)
 	}
-	for _, name := range caps {
-		if c.Has(ctx, name) {
-			return nil
-		}
-	}
-	return fmt.Errorf("%s: server does not advertise %s: %w", pkg, strings.Join(caps, " or "), client.ErrNotSupported)
+	return nil
 }
 
-// MailboxArg encodes a mailbox name as the client does for its own
-// commands (RFC 3501 §5.1.3): modified UTF-7, or UTF-8 once UTF8=ACCEPT or
-// IMAP4rev2 is enabled (RFC 6855 §3, RFC 9051 §5.1); INBOX in any case is
-// sent as INBOX. The encoder chooses atom, quoted string or literal.
-func MailboxArg(c *client.Conn, name string) (wire.Value, error) {
-	if strings.EqualFold(name, "INBOX") {
-		return wire.String("INBOX"), nil
+// Enable sends ENABLE name for package pkg (RFC 5161) unless it is
+// enabled already: it checks first that the server advertises name and
+// ENABLE (or IMAP4rev2), failing with an error wrapping
+// client.ErrNotSupported and sending nothing otherwise, and that no
+// mailbox is selected (errSelected), since ENABLE is valid only in the
+// authenticated state (RFC 5161 §3.1, RFC 9051 §6.3.1). It fails when the
+// server's ENABLED does not list name.
+func Enable(ctx context.Context, c *client.Conn, pkg, name string, errSelected error) error {
+	if c.Enabled(name) {
+		return nil
 	}
-	if c.Enabled("UTF8=ACCEPT") || c.Enabled("IMAP4REV2") {
-		return wire.String(name), nil
+	if err := Require(ctx, c, pkg, name); err != nil {
+		return err
 	}
-	enc, err := utf7.Encode(name)
+	if err := Require(ctx, c, pkg, "ENABLE", "IMAP4REV2"); err != nil {
+		return err
+	}
+	if c.State() == client.StateSelected {
+		return errSelected
+	}
+	enabled, err := c.Enable(ctx, name)
 	if err != nil {
-		return wire.Value{}, err
+		return err
 	}
-	return wire.String(enc), nil
+	if !slices.ContainsFunc(enabled, func(s string) bool { return strings.EqualFold(s, name) }) {
+		return fmt.Errorf("%s: the server did not enable %s (ENABLED %v)", pkg, name, enabled)
+	}
+	return nil
 }
 
 // IsExpunge reports whether r is an EXPUNGE response (RFC 9051 §7.5.1).
