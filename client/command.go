@@ -105,10 +105,11 @@ type Spec struct {
 	// expectCont: the server answers the command line itself with "+"
 	// (AUTHENTICATE, IDLE).
 	expectCont bool
-	// detachedWrite: once admitted, the command line is written whatever
-	// happens to ctx (bounded by the inactivity timeout instead), so that
-	// a ctx ending at that moment cannot cut the line short (Idle).
-	detachedWrite bool
+	// wholeLine: once its line starts going out, ctx's cancellation no
+	// longer cuts it (Idle's IDLE: a cut line ends the connection, a whole
+	// one is ended cleanly with DONE). ctx still bounds the waits before
+	// the write, and its deadline the write.
+	wholeLine bool
 	// claimsByUID: Claim needs a FETCH's UID to decide (UID FETCH, UID
 	// STORE); a streamed literal that precedes the UID is buffered.
 	claimsByUID bool

@@ -449,11 +449,6 @@ func (c *Conn) start(ctx context.Context, spec Spec, afterWrite func(cmd *Comman
 	if err := c.admit(ctx, cmd); err != nil {
 		return nil, err
 	}
-	if spec.detachedWrite {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), c.doneTimeout())
-		defer cancel()
-	}
 	if err := c.write(ctx, cmd); err != nil {
 		return cmd, err
 	}
@@ -673,7 +668,16 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 		c.retract(cmd, err)
 		return err
 	}
-	stop := c.guardWrite(ctx)
+	gctx := ctx
+	if cmd.spec.wholeLine {
+		var cancel context.CancelFunc
+		gctx, cancel = context.WithoutCancel(ctx), func() {}
+		if dl, ok := ctx.Deadline(); ok {
+			gctx, cancel = context.WithDeadline(gctx, dl)
+		}
+		defer cancel()
+	}
+	stop := c.guardWrite(gctx)
 	c.writing = cmd
 	c.writingB.Store(true)
 	c.takeWriter()
@@ -699,7 +703,7 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 		if cerr := cmd.Err(); cerr != nil {
 			return cerr
 		}
-		if cerr := writeCtxErr(ctx, err); cerr != nil {
+		if cerr := writeCtxErr(gctx, err); cerr != nil {
 			c.fail(fmt.Errorf("writing %s %s: %w", cmd.tag, cmd.spec.Name, cerr))
 			return cerr
 		}
@@ -1109,12 +1113,14 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	c.broadcastLocked()
 	c.mu.Unlock()
 	err := upgradeErr
-	if err == nil {
-		err = cmd.limitError()
+	if err != nil {
+		// A failed upgrade (STARTTLS injection, a failed handshake or
+		// COMPRESS switch) leaves the stream unusable: the connection ends
+		// before the command's caller is woken, so that it never sees the
+		// connection still up after its command failed.
+		c.fail(err)
 	} else {
-		// A failed upgrade ends the connection before the command reports
-		// it: its caller then finds Err set.
-		c.fail(upgradeErr)
+		err = cmd.limitError()
 	}
 	cmd.finish(resp, err)
 	return upgradeErr

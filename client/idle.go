@@ -61,6 +61,11 @@ func (c *Conn) IdleNotify(ctx context.Context, accepted func()) error {
 func (c *Conn) idle(ctx context.Context, restart time.Duration, accepted func()) error {
 	for {
 		if err := c.idleOnce(ctx, restart, accepted); err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) && c.Err() == nil {
+				// ctx ended while the next IDLE waited to be sent: it
+				// was never sent, and Idle is over as documented.
+				return nil
+			}
 			return err
 		}
 		if ctx.Err() != nil {
@@ -100,9 +105,7 @@ func (c *Conn) idleOnce(ctx context.Context, restart time.Duration, onAccept fun
 		return nil // ended before IDLE was sent: nothing to stop
 	}
 	run := &idleRun{stop: make(chan struct{})}
-	// detachedWrite: a ctx ending while the IDLE line is written must not
-	// cut it short (that ends the connection); DONE follows instead.
-	cmd, err := c.start(ctx, Spec{Name: "IDLE", States: authState, Alone: true, expectCont: true, detachedWrite: true}, func(cmd *Command) error {
+	cmd, err := c.start(ctx, Spec{Name: "IDLE", States: authState, Alone: true, expectCont: true, wholeLine: true}, func(cmd *Command) error {
 		c.mu.Lock()
 		run.cmd = cmd
 		c.idler = run
@@ -112,8 +115,6 @@ func (c *Conn) idleOnce(ctx context.Context, restart time.Duration, onAccept fun
 	if err != nil {
 		if cmd != nil {
 			c.endIdler(run)
-		} else if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return nil // ended while waiting to send IDLE: nothing was sent
 		}
 		return err
 	}
