@@ -222,8 +222,9 @@ func (f *FetchCommand) Messages(ctx context.Context) iter.Seq2[*wire.FetchData, 
 	}
 }
 
-// Collect waits for the FETCH and returns all its data.
-func (f *FetchCommand) Collect(ctx context.Context) ([]*wire.FetchData, error) {
+// CollectMessages waits for the FETCH and returns all its data. (The
+// embedded Command's Collect returns the raw responses.)
+func (f *FetchCommand) CollectMessages(ctx context.Context) ([]*wire.FetchData, error) {
 	var out []*wire.FetchData
 	for d, err := range f.Messages(ctx) {
 		if err != nil {

@@ -276,7 +276,7 @@ func Fetch(ctx context.Context, c *client.Conn, set seqset.Set, uid bool) ([]Mes
 	if err != nil {
 		return nil, err
 	}
-	data, err := fc.Collect(ctx)
+	data, err := fc.CollectMessages(ctx)
 	out := make([]Message, 0, len(data))
 	for _, d := range data {
 		m := Message{Seq: d.Seq, UID: d.UID}

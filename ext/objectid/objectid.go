@@ -467,7 +467,7 @@ func fetch(ctx context.Context, c *client.Conn, set seqset.Set, uid bool) ([]IDs
 	if err != nil {
 		return nil, err
 	}
-	data, err := fc.Collect(ctx)
+	data, err := fc.CollectMessages(ctx)
 	out := make([]IDs, 0, len(data))
 	for _, d := range data {
 		ids := IDs{Seq: d.Seq, UID: d.UID}

@@ -234,7 +234,7 @@ func Fetch(ctx context.Context, c *client.Conn, set seqset.Set, opts *Options) (
 	if err != nil {
 		return nil, err
 	}
-	data, err := fc.Collect(ctx)
+	data, err := fc.CollectMessages(ctx)
 	out := make([]Result, 0, len(data))
 	for _, d := range data {
 		t, ok := Preview(d)

@@ -146,7 +146,7 @@ func Fetch(ctx context.Context, c *client.Conn, set seqset.Set, uid bool) ([]Res
 	if err != nil {
 		return nil, err
 	}
-	data, err := fc.Collect(ctx)
+	data, err := fc.CollectMessages(ctx)
 	out := make([]Result, 0, len(data))
 	for _, d := range data {
 		if sd, ok := Get(d); ok {
