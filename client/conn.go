@@ -1058,6 +1058,8 @@ func (c *Conn) decoderOptions() *codec.DecoderOptions {
 		// drains them so that only their command fails.
 		StreamThreshold: min(c.opts.streamThreshold(), max),
 		OnLiteral:       c.onLiteral,
+		Strict:          c.opts.Strict,
+		OnParseError:    c.opts.OnParseError,
 	}
 }
 

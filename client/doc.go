@@ -1,6 +1,43 @@
 // Package client is an IMAP4rev1 (RFC 3501) and IMAP4rev2 (RFC 9051)
 // client.
 //
+// # Quick start
+//
+// Connect with implicit TLS, log in, and read the envelopes of a mailbox
+// as they arrive:
+//
+//	ctx := context.Background()
+//	c, err := client.Dial(ctx, "imaps://imap.example.com", nil)
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	defer c.Close()
+//	if err := c.Login(ctx, "alice", password); err != nil {
+//		log.Fatal(err)
+//	}
+//	if _, err := c.Select(ctx, "INBOX", nil); err != nil {
+//		log.Fatal(err)
+//	}
+//	f, err := c.Fetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{UID: true, Envelope: true}, nil)
+//	if err != nil {
+//		log.Fatal(err)
+//	}
+//	for msg, err := range f.Messages(ctx) {
+//		if err != nil {
+//			log.Fatal(err)
+//		}
+//		fmt.Println(msg.UID, msg.Envelope.Subject)
+//	}
+//	c.Logout(ctx)
+//
+// For a server on port 143, Dial "imap://host" with Options.RequireTLS:
+// Dial then runs STARTTLS itself and refuses to go on in cleartext. The
+// guides in the repository's docs folder (TUTORIAL.md, COOKBOOK.md,
+// CONCURRENCY.md, SECURITY.md) show the rest, with code that go test
+// runs.
+//
+// # How it works
+//
 // A Conn is safe for use by several goroutines. Every command method sends
 // its command at once, unless RFC 9051 §5.5 says it must wait, and several
 // commands may be in flight together (pipelining). One goroutine reads the
@@ -36,9 +73,10 @@
 // command not valid in the current state is a *StateError.
 //
 // Safety: Login refuses while the server advertises LOGINDISABLED, and
-// neither Login nor Authenticate sends credentials without TLS unless
-// Options.InsecureAuth is set. Options.RequireTLS refuses every data
-// command until TLS is up and a cleartext PREAUTH greeting. StartTLS
+// neither Login nor Authenticate (but for the EXTERNAL and ANONYMOUS
+// mechanisms, which carry no secret) sends credentials without TLS
+// unless Options.InsecureAuth is set. Options.RequireTLS refuses every
+// data command until TLS is up and a cleartext PREAUTH greeting. StartTLS
 // refuses to parse bytes received before the TLS handshake. A
 // continuation request is only ever taken by the command waiting for one.
 // User strings are sent as quoted strings or literals chosen by the codec,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/transport"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -37,6 +38,16 @@ type Options struct {
 	// command only (an error wrapping a *codec.LimitError); the
 	// connection and the other commands go on. Zero means 64 MiB.
 	MaxLiteralSize int64
+	// Strict makes the decoder reject the deviations of real servers it
+	// accepts by default, and fail a response whose data or FETCH item a
+	// registered parser cannot read (the connection then ends), instead
+	// of keeping it as a generic value (see codec.ParseError).
+	Strict bool
+	// OnParseError, when set, is called for every parser failure the
+	// decoder recovered from in lenient mode, with the response it is
+	// recorded on. It runs on the reader goroutine: it must not block
+	// nor issue commands.
+	OnParseError func(resp *wire.Response, err *codec.ParseError)
 	// UnclaimedQueueSize bounds the queue of unclaimed responses read with
 	// Conn.Unclaimed; the oldest are dropped when it is full. Zero means 1024.
 	UnclaimedQueueSize int

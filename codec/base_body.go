@@ -15,19 +15,27 @@ func (p *Parser) envelope() (*wire.Envelope, error) {
 	}
 	defer p.Leave()
 	e := &wire.Envelope{}
-	var err error
-	if e.Date, _, err = p.ReadNString(); err != nil {
+	nstring := func(dst *string, f wire.EnvelopeFields) error {
+		s, isNil, err := p.ReadNString()
+		if s == "" && !isNil {
+			e.Empty |= f
+		}
+		*dst = s
+		return err
+	}
+	if err := nstring(&e.Date, wire.EnvelopeDate); err != nil {
 		return nil, err
 	}
 	if err := p.ReadSP(); err != nil {
 		return nil, err
 	}
-	if e.Subject, _, err = p.ReadNString(); err != nil {
+	if err := nstring(&e.Subject, wire.EnvelopeSubject); err != nil {
 		return nil, err
 	}
 	var ends [6]int
 	var buf [12]wire.Address
 	addrs := buf[:0]
+	var err error
 	for i := range ends {
 		if err := p.ReadSP(); err != nil {
 			return nil, err
@@ -51,13 +59,13 @@ func (p *Parser) envelope() (*wire.Envelope, error) {
 	if err := p.ReadSP(); err != nil {
 		return nil, err
 	}
-	if e.InReplyTo, _, err = p.ReadNString(); err != nil {
+	if err := nstring(&e.InReplyTo, wire.EnvelopeInReplyTo); err != nil {
 		return nil, err
 	}
 	if err := p.ReadSP(); err != nil {
 		return nil, err
 	}
-	if e.MessageID, _, err = p.ReadNString(); err != nil {
+	if err := nstring(&e.MessageID, wire.EnvelopeMessageID); err != nil {
 		return nil, err
 	}
 	if err := p.Expect(')'); err != nil {
@@ -112,9 +120,12 @@ func (p *Parser) address() (wire.Address, error) {
 				return a, err
 			}
 		}
-		s, _, err := p.ReadNString()
+		s, isNil, err := p.ReadNString()
 		if err != nil {
 			return a, err
+		}
+		if s == "" && !isNil {
+			a.Empty |= wire.AddressFields(1) << i // "" as sent, not NIL
 		}
 		*f = s
 	}
@@ -132,9 +143,14 @@ func (p *Parser) body(b *wire.BodyStructure) error {
 	}
 	defer p.Leave()
 	var err error
-	if c, _ := p.PeekByte(); c == '(' {
+	switch c, _ := p.PeekByte(); {
+	case c == '(':
 		err = p.multipart(b)
-	} else {
+	case !p.strict && p.nilChildThenSubtype():
+		// "(NIL "MIXED")": a multipart whose only child is NIL (seen from
+		// production servers): a multipart with no parts.
+		err = p.multipartTail(b, nil)
+	default:
 		err = p.singlePart(b)
 	}
 	if err != nil {
@@ -155,6 +171,10 @@ func (p *Parser) multipart(b *wire.BodyStructure) error {
 		if err := p.body(&parts[len(parts)-1]); err != nil {
 			return err
 		}
+		for !p.strict && p.nilChild() {
+			// NIL where a part should be (seen from production servers):
+			// skipped.
+		}
 		c, _ := p.PeekByte()
 		if c == '(' {
 			continue
@@ -167,6 +187,58 @@ func (p *Parser) multipart(b *wire.BodyStructure) error {
 		}
 		break
 	}
+	return p.multipartTail(b, parts)
+}
+
+// nilChild consumes a NIL that stands where a part of a multipart
+// should: right after the part before it ("...)NIL"), or before the
+// subtype (" NIL "MIXED"").
+func (p *Parser) nilChild() bool {
+	i := p.pos
+	glued := i > 0 && p.line[i-1] == ')'
+	if i < len(p.line) && p.line[i] == ' ' {
+		glued = false
+		i++
+	}
+	if i+3 > len(p.line) || !isNILAt(p.line, i) {
+		return false
+	}
+	j := i + 3
+	if j < len(p.line) && (p.line[j] == ')' || charClass[p.line[j]]&cAtom != 0) {
+		return false // "NIL)" is the subtype NIL; NILS an atom
+	}
+	if !glued && !(j+1 < len(p.line) && p.line[j] == ' ' && (p.line[j+1] == '"' || p.line[j+1] == '(')) {
+		return false
+	}
+	p.pos = j
+	return true
+}
+
+// nilChildThenSubtype reports whether the body starts with NIL SP
+// string ")": a multipart whose only part is NIL; it consumes the NIL.
+func (p *Parser) nilChildThenSubtype() bool {
+	i := p.pos
+	if !isNILAt(p.line, i) || i+4 >= len(p.line) || p.line[i+3] != ' ' || p.line[i+4] != '"' {
+		return false
+	}
+	j := i + 5
+	for j < len(p.line) && p.line[j] != '"' && p.line[j] != '\\' {
+		j++
+	}
+	if j+1 >= len(p.line) || p.line[j] != '"' || p.line[j+1] != ')' {
+		return false
+	}
+	p.pos = i + 3
+	return true
+}
+
+func isNILAt(b []byte, i int) bool {
+	return i+3 <= len(b) && b[i]|0x20 == 'n' && b[i+1]|0x20 == 'i' && b[i+2]|0x20 == 'l'
+}
+
+// multipartTail reads what follows the parts of a multipart: SP subtype
+// [SP body-ext-mpart].
+func (p *Parser) multipartTail(b *wire.BodyStructure, parts []wire.BodyStructure) error {
 	b.Parts = parts
 	b.Type = "MULTIPART"
 	if err := p.ReadSP(); err != nil {
@@ -194,6 +266,24 @@ func (p *Parser) singlePart(b *wire.BodyStructure) error {
 	var err error
 	if b.Type, err = p.internString(); err != nil {
 		return err
+	}
+	if !p.strict {
+		// A multipart with no parts (seen from production servers, go-imap
+		// issue 701): its subtype, then ")" or its extension data, where
+		// a single part has its subtype string.
+		if c, _ := p.PeekByte(); c == ')' {
+			b.Type, b.Subtype = "MULTIPART", b.Type
+			return nil
+		}
+		if p.pos+1 < len(p.line) && p.line[p.pos] == ' ' && p.line[p.pos+1] == '(' {
+			b.Type, b.Subtype = "MULTIPART", b.Type
+			p.pos++
+			b.Extended = true
+			if b.Params, err = p.params(); err != nil {
+				return err
+			}
+			return p.bodyExtTail(b)
+		}
 	}
 	if err := p.ReadSP(); err != nil {
 		return err
@@ -255,21 +345,28 @@ func (p *Parser) singlePart(b *wire.BodyStructure) error {
 		// Leniently, a MESSAGE/RFC822 part without them is read as a
 		// basic part (servers outside the tested three do this for
 		// attached messages they cannot parse).
-		if !p.strict && (p.pos+1 >= len(p.line) || p.line[p.pos] != ' ' || p.line[p.pos+1] != '(') {
+		if !p.strict && (p.pos+1 >= len(p.line) || p.line[p.pos] != ' ' ||
+			(p.line[p.pos+1] != '(' && !(isNILAt(p.line, p.pos+1) && p.pos+4 < len(p.line) && p.line[p.pos+4] == ' '))) {
 			break
 		}
 		if err := p.ReadSP(); err != nil {
 			return err
 		}
-		if b.Envelope, err = p.envelope(); err != nil {
-			return err
+		// Leniently, NIL for the envelope or the body (seen from
+		// production servers for messages they cannot parse).
+		if p.strict || !p.ReadNil() {
+			if b.Envelope, err = p.envelope(); err != nil {
+				return err
+			}
 		}
 		if err := p.ReadSP(); err != nil {
 			return err
 		}
-		b.Body = &wire.BodyStructure{}
-		if err := p.body(b.Body); err != nil {
-			return err
+		if p.strict || !p.ReadNil() {
+			b.Body = &wire.BodyStructure{}
+			if err := p.body(b.Body); err != nil {
+				return err
+			}
 		}
 		if err := p.ReadSP(); err != nil {
 			return err
@@ -343,6 +440,22 @@ func (p *Parser) disposition() (*wire.Disposition, error) {
 	if p.ReadNil() {
 		return nil, nil
 	}
+	if !p.strict {
+		switch c, _ := p.PeekByte(); {
+		case c == '"' || c == '{':
+			// "inline" for ("inline" NIL) (seen from Exchange).
+			v, err := p.internString()
+			if err != nil {
+				return nil, err
+			}
+			return &wire.Disposition{Value: v}, nil
+		case c == '(' && p.pos+8 <= len(p.line) && isNILAt(p.line, p.pos+1) && p.line[p.pos+4] == ' ' &&
+			isNILAt(p.line, p.pos+5) && p.line[p.pos+8] == ')':
+			// (NIL NIL) for NIL (seen from Exchange).
+			p.pos += 9
+			return nil, nil
+		}
+	}
 	if err := p.open(); err != nil {
 		return nil, err
 	}
@@ -371,6 +484,9 @@ func (p *Parser) language() ([]string, error) {
 	}
 	var langs []string
 	err := p.ReadList(func(p *Parser) error {
+		if !p.strict && p.ReadNil() {
+			return nil // (NIL): seen from production servers
+		}
 		s, err := p.internString()
 		langs = append(langs, s)
 		return err
@@ -437,18 +553,38 @@ func (p *Parser) internString() (string, error) {
 
 // lenientNumber reads a number; leniently NIL reads as 0 (servers
 // outside the tested three send NIL for unknown sizes).
+//
+// Leniently a negative count such as -1 reads as 0 too (seen from
+// production servers for parts whose size they do not know).
 func (p *Parser) lenientNumber() (uint32, error) {
-	if !p.strict && p.ReadNil() {
+	if !p.strict && (p.ReadNil() || p.negative()) {
 		return 0, nil
 	}
 	return p.ReadNumber()
 }
 
 func (p *Parser) lenientNumber64() (uint64, error) {
-	if !p.strict && p.ReadNil() {
+	if !p.strict && (p.ReadNil() || p.negative()) {
 		return 0, nil
 	}
 	return p.ReadNumber64()
+}
+
+// negative consumes "-" 1*DIGIT if it comes next.
+func (p *Parser) negative() bool {
+	i := p.pos
+	if i >= len(p.line) || p.line[i] != '-' {
+		return false
+	}
+	j := i + 1
+	for j < len(p.line) && '0' <= p.line[j] && p.line[j] <= '9' {
+		j++
+	}
+	if j == i+1 {
+		return false
+	}
+	p.pos = j
+	return true
 }
 
 // equalFold reports whether s equals the upper-case ASCII t, ignoring

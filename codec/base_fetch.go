@@ -35,6 +35,29 @@ func parseFetch(p *Parser, resp *wire.Response) (any, error) {
 		}
 		return f, nil
 	}
+	// Leniently, the items may come in extra parentheses,
+	// "((UID 1 FLAGS ()))" (seen from production servers).
+	extra := 0
+	for !p.strict && extra < 2 {
+		if c, _ := p.PeekByte(); c != '(' {
+			break
+		}
+		if err := p.open(); err != nil {
+			return nil, err
+		}
+		extra++
+	}
+	end := func() bool {
+		if !p.Consume(')') {
+			return false
+		}
+		for ; extra > 0; extra-- {
+			if !p.Consume(')') {
+				return false
+			}
+		}
+		return true
+	}
 	ordered := true
 	for n := 1; ; n++ {
 		if n > p.opt.MaxListItems {
@@ -62,14 +85,20 @@ func parseFetch(p *Parser, resp *wire.Response) (any, error) {
 				f.Order = 0
 			}
 		}
-		if p.Consume(')') {
+		if c, _ := p.PeekByte(); c == ')' {
+			if !end() {
+				return nil, p.SyntaxError(`")"`)
+			}
 			f.Order = canonicalOrder(f.Order)
 			return f, nil
 		}
 		if err := p.ReadSP(); err != nil {
 			return nil, err
 		}
-		if !p.strict && p.Consume(')') {
+		if c, _ := p.PeekByte(); c == ')' && !p.strict {
+			if !end() {
+				return nil, p.SyntaxError(`")"`)
+			}
 			f.Order = canonicalOrder(f.Order)
 			return f, nil
 		}
@@ -174,17 +203,100 @@ func indexByte(s string, c byte) int {
 	return -1
 }
 
-// fetchItem reads one msg-att item into f.
+// fetchItem reads one msg-att item into f. When the item's parser
+// fails, a lenient decoder keeps the item in f.Items as a generic value
+// with the parser's error (see canRecover).
 func (p *Parser) fetchItem(f *wire.FetchData) error {
+	start, gen := p.pos, p.lineGen
+	has, secs, sizes, items := f.Has, len(f.Sections), len(f.BinarySizes), len(f.Items)
+	err := p.typedFetchItem(f)
+	if err == nil || !p.canRecover(err, gen) {
+		return err
+	}
+	// Undo what the failed parser stored.
+	if added := f.Has &^ has; added != 0 {
+		f.Has = has
+		clearFetchFields(f, added)
+	}
+	f.Sections, f.BinarySizes, f.Items = f.Sections[:secs], f.BinarySizes[:sizes], f.Items[:items]
+	p.pos = start
+	name, gerr := p.genericItemName()
+	if gerr == nil {
+		gerr = p.ReadSP()
+	}
+	if gerr != nil {
+		return err
+	}
+	p.itemStr = name
+	v, gerr := p.value(false)
+	p.itemStr = ""
+	if gerr != nil {
+		return err
+	}
+	f.Items = append(f.Items, wire.FetchItem{Name: name, Data: v, ParseErr: p.recovered("FETCH item", name, err)})
+	return nil
+}
+
+// clearFetchFields zeroes the fields of the base items in attrs.
+func clearFetchFields(f *wire.FetchData, attrs wire.FetchAttrs) {
+	if attrs&wire.FetchUID != 0 {
+		f.UID = 0
+	}
+	if attrs&wire.FetchFlags != 0 {
+		f.Flags = nil
+	}
+	if attrs&wire.FetchInternalDate != 0 {
+		f.InternalDate = time.Time{}
+	}
+	if attrs&wire.FetchRFC822Size != 0 {
+		f.RFC822Size = 0
+	}
+	if attrs&wire.FetchEnvelope != 0 {
+		f.Envelope = nil
+	}
+	if attrs&(wire.FetchBody|wire.FetchBodyStructure) != 0 && f.Has&(wire.FetchBody|wire.FetchBodyStructure) == 0 {
+		f.BodyStructure = nil
+	}
+}
+
+// genericItemName reads a FETCH item name with its section and origin,
+// as an unknown item's: the base name upper-cased, the rest as sent.
+func (p *Parser) genericItemName() (string, error) {
+	name, err := p.readName(cAtom, '[')
+	if err != nil {
+		return "", err
+	}
+	if p.pos < len(p.line) && p.line[p.pos] == '[' {
+		nameEnd := p.pos
+		if _, err := p.genericAtom(false); err != nil {
+			return "", err
+		}
+		p.scratch = append(append(p.scratch[:0], name...), p.line[nameEnd:p.pos]...)
+		upper(p.scratch[:len(name)])
+		return p.str(p.scratch), nil
+	}
+	if entry, ok := p.reg.items[string(name)]; ok {
+		return entry.name, nil
+	}
+	return p.intern(name), nil
+}
+
+// typedFetchItem reads one msg-att item into f with its parser.
+func (p *Parser) typedFetchItem(f *wire.FetchData) error {
 	start := p.pos
 	name, err := p.readName(cAtom, '[')
 	if err != nil {
 		return err
 	}
+	if !p.strict && p.itemWithoutValue() {
+		// "(UID 1 FLAGS)": an item without a value before ")" (seen from
+		// production servers) says nothing; it is skipped.
+		return nil
+	}
 	entry, ok := p.reg.items[string(name)]
 	hasSection := p.pos < len(p.line) && p.line[p.pos] == '['
 	// The item a literal in the value belongs to (LiteralInfo.Item).
-	p.itemStart, p.itemEnd, p.itemGen = start, p.pos, p.lineGen
+	p.markItem(start)
 	if ok && entry.base != itemOther {
 		switch entry.base {
 		case itemBody, itemBinary, itemBinarySize:
@@ -195,7 +307,7 @@ func (p *Parser) fetchItem(f *wire.FetchData) error {
 				return p.SyntaxError(`"["`)
 			}
 		case itemRFC822:
-			p.itemStart, p.itemEnd, p.itemGen = start, p.pos, p.lineGen
+			p.markItem(start)
 			if err := p.ReadSP(); err != nil {
 				return err
 			}
@@ -225,21 +337,13 @@ func (p *Parser) fetchItem(f *wire.FetchData) error {
 	} else {
 		itemName = p.intern(name)
 	}
-	p.itemStart, p.itemEnd, p.itemGen = start, p.pos, p.lineGen
+	p.markItem(start)
 	if err := p.ReadSP(); err != nil {
 		return err
 	}
 	var data any
 	if ok {
-		mark, gen := p.pos, p.lineGen
 		data, err = entry.parse(p, itemName)
-		// An extension's parser that fails on what it was given must not
-		// end the connection when the value is still on this line: the
-		// item falls back to a generic value, as an unknown one would.
-		if err != nil && !p.strict && p.lineGen == gen && !isLimit(err) {
-			p.pos = mark
-			data, err = p.value(false)
-		}
 	} else {
 		data, err = p.value(false)
 	}
@@ -248,6 +352,36 @@ func (p *Parser) fetchItem(f *wire.FetchData) error {
 	}
 	f.Items = append(f.Items, wire.FetchItem{Name: itemName, Data: data})
 	return nil
+}
+
+// itemWithoutValue reports whether the item name just read (with its
+// section and origin, if any) is followed by ")" instead of SP and a
+// value, and if so consumes the section and origin.
+func (p *Parser) itemWithoutValue() bool {
+	i := p.pos
+	if i < len(p.line) && p.line[i] == '[' {
+		j, err := p.skipBracket(i)
+		if err != nil {
+			return false
+		}
+		i = j
+		if i < len(p.line) && p.line[i] == '<' {
+			for i < len(p.line) && p.line[i] != '>' && p.line[i] != ' ' && p.line[i] != ')' {
+				i++
+			}
+			if i < len(p.line) && p.line[i] == '>' {
+				i++
+			}
+		}
+	}
+	for i < len(p.line) && p.line[i] == ' ' {
+		i++ // "(UID 1 FLAGS )"
+	}
+	if i < len(p.line) && p.line[i] == ')' {
+		p.pos = i
+		return true
+	}
+	return false
 }
 
 // fetchValue reads the value of a base item without a section.
@@ -272,8 +406,14 @@ func (p *Parser) fetchValue(f *wire.FetchData, kind baseItem) error {
 		f.Envelope, err = p.envelope()
 		f.Has |= wire.FetchEnvelope
 	case itemBody, itemBodyStructure:
-		f.BodyStructure = &wire.BodyStructure{}
-		err = p.body(f.BodyStructure)
+		if !p.strict && p.ReadNil() {
+			// BODYSTRUCTURE NIL (seen from production servers): nothing
+			// known about the structure.
+			f.BodyStructure = nil
+		} else {
+			f.BodyStructure = &wire.BodyStructure{}
+			err = p.body(f.BodyStructure)
+		}
 		if kind == itemBody {
 			f.Has |= wire.FetchBody
 		} else {
@@ -288,6 +428,10 @@ func (p *Parser) fetchValue(f *wire.FetchData, kind baseItem) error {
 // fetchFlags reads "(" [flag-fetch *(SP flag-fetch)] ")" (RFC 9051 §9).
 // An empty list is an empty, non-nil slice.
 func (p *Parser) fetchFlags() ([]string, error) {
+	if !p.strict && p.ReadNil() {
+		// FLAGS NIL: seen from production servers; no flags.
+		return []string{}, nil
+	}
 	if err := p.open(); err != nil {
 		return nil, err
 	}
@@ -357,7 +501,7 @@ func (p *Parser) sectionItem(f *wire.FetchData, entry itemEntry, start int) erro
 		}
 		sd.Origin, sd.HasOrigin = o, true
 	}
-	p.itemStart, p.itemEnd, p.itemGen = start, p.pos, p.lineGen
+	p.markItem(start)
 	if err := p.ReadSP(); err != nil {
 		return err
 	}

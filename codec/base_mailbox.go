@@ -10,7 +10,7 @@ import (
 // "mailbox-list", with the extended items of RFC 5258 §9):
 // "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP
 // mailbox [SP mbox-list-extended].
-func parseList(p *Parser, _ *wire.Response) (any, error) {
+func parseList(p *Parser, resp *wire.Response) (any, error) {
 	l := &wire.ListData{}
 	var err error
 	if l.Attrs, err = p.ReadFlagList(); err != nil {
@@ -46,10 +46,12 @@ func parseList(p *Parser, _ *wire.Response) (any, error) {
 			tag = p.intern(b)
 			return nil
 		}
+		mark, gen := p.pos, p.lineGen
+		var err error
 		switch {
 		case equalFold(tag, "OLDNAME"):
 			// oldname-extended-item = "OLDNAME" SP "(" mailbox ")"
-			return p.ReadList(func(p *Parser) error {
+			err = p.ReadList(func(p *Parser) error {
 				var err error
 				l.OldName, err = p.ReadMailbox()
 				return err
@@ -57,15 +59,35 @@ func parseList(p *Parser, _ *wire.Response) (any, error) {
 		case equalFold(tag, "CHILDINFO"):
 			// childinfo-extended-item = "CHILDINFO" SP "("
 			// list-select-base-opt-quoted *(SP ...) ")"
-			return p.ReadList(func(p *Parser) error {
+			n := len(l.ChildInfo)
+			err = p.ReadList(func(p *Parser) error {
 				s, err := p.ReadAString()
 				l.ChildInfo = append(l.ChildInfo, s)
 				return err
 			})
+			if err != nil {
+				l.ChildInfo = l.ChildInfo[:n]
+			}
+		default:
+			v, err := p.value(false)
+			l.Extended = append(l.Extended, wire.Atom(tag), v)
+			return err
 		}
-		v, err := p.value(false)
+		if err == nil {
+			return nil
+		}
+		v, pe, err := p.recoverValue(err, mark, gen, "LIST item", upperString(tag))
+		if err != nil {
+			return err
+		}
+		if equalFold(tag, "OLDNAME") {
+			l.OldName = ""
+		}
+		if resp.ParseErr == nil {
+			resp.ParseErr = pe
+		}
 		l.Extended = append(l.Extended, wire.Atom(tag), v)
-		return err
+		return nil
 	})
 	if err == nil && odd {
 		return nil, p.errAt(p.pos-1, "tagged-ext-val")
@@ -86,8 +108,16 @@ func (p *Parser) delimiter() (rune, error) {
 	if err != nil {
 		return 0, err
 	}
+	if len(b) == 0 {
+		// "" : seen from production servers for a flat hierarchy; read
+		// leniently as NIL.
+		if p.strict {
+			return 0, p.errAt(start+1, "QUOTED-CHAR")
+		}
+		return 0, nil
+	}
 	r, n := utf8.DecodeRune(b)
-	if len(b) == 0 || n != len(b) && p.strict {
+	if n != len(b) && p.strict {
 		return 0, p.errAt(start, "QUOTED-CHAR")
 	}
 	return r, nil
@@ -96,7 +126,7 @@ func (p *Parser) delimiter() (rune, error) {
 // parseStatus parses "STATUS" SP mailbox SP "(" [status-att-list] ")"
 // (RFC 9051 §7.3.2). Every item is a name and a number64 or NIL (for
 // APPENDLIMIT, RFC 7889).
-func parseStatus(p *Parser, _ *wire.Response) (any, error) {
+func parseStatus(p *Parser, resp *wire.Response) (any, error) {
 	s := &wire.StatusData{}
 	var err error
 	if s.Mailbox, err = p.ReadMailbox(); err != nil {
@@ -116,10 +146,30 @@ func parseStatus(p *Parser, _ *wire.Response) (any, error) {
 		if err := p.ReadSP(); err != nil {
 			return err
 		}
-		if p.ReadNil() {
+		switch c, _ := p.PeekByte(); {
+		case p.ReadNil():
 			it.Nil = true
-		} else if it.Value, err = p.ReadNumber64(); err != nil {
-			return err
+		case '0' <= c && c <= '9' || knownStatusItem(it.Name):
+			mark, gen := p.pos, p.lineGen
+			if it.Value, err = p.ReadNumber64(); err != nil {
+				// A known item whose value is not a number64.
+				v, pe, err := p.recoverValue(err, mark, gen, "STATUS item", it.Name)
+				if err != nil {
+					return err
+				}
+				it.Value, it.Other = 0, &v
+				if resp.ParseErr == nil {
+					resp.ParseErr = pe
+				}
+			}
+		default:
+			// An extension's item with a value of its own syntax, such as
+			// MAILBOXID (F2212ea87) (RFC 8474 §4.2): a generic tree.
+			v, err := p.value(false)
+			if err != nil {
+				return err
+			}
+			it.Other = &v
 		}
 		items = append(items, it)
 		return nil
@@ -130,6 +180,18 @@ func parseStatus(p *Parser, _ *wire.Response) (any, error) {
 	s.Items = make([]wire.StatusItem, len(items))
 	copy(s.Items, items)
 	return s, nil
+}
+
+// knownStatusItem reports whether name is a STATUS item whose value is
+// a number (RFC 9051 §7.3.2 and the extensions named there).
+func knownStatusItem(name string) bool {
+	switch name {
+	case wire.StatusMessages, wire.StatusUIDNext, wire.StatusUIDValidity, wire.StatusUnseen,
+		wire.StatusDeleted, wire.StatusSize, wire.StatusRecent, wire.StatusHighestModSeq,
+		wire.StatusAppendLimit:
+		return true
+	}
+	return false
 }
 
 func statusName(b []byte, p *Parser) string {
@@ -211,7 +273,7 @@ func parseSearch(p *Parser, _ *wire.Response) (any, error) {
 // parseESearch parses "ESEARCH" [search-correlator] [SP "UID"]
 // *(SP search-return-data) (RFC 9051 §7.3.4, RFC 4731 §3.1, with MODSEQ
 // of RFC 7162 §3.1.5).
-func parseESearch(p *Parser, _ *wire.Response) (any, error) {
+func parseESearch(p *Parser, resp *wire.Response) (any, error) {
 	e := &wire.ESearchData{}
 	if c, _ := p.PeekByte(); c == '(' {
 		// search-correlator = SP "(" "TAG" SP tag-string ")"
@@ -255,6 +317,7 @@ func parseESearch(p *Parser, _ *wire.Response) (any, error) {
 			if err := p.ReadSP(); err != nil {
 				return nil, err
 			}
+			mark, gen := p.pos, p.lineGen
 			switch string(name) {
 			case "MIN":
 				e.Min, err = p.ReadNZNumber()
@@ -280,7 +343,17 @@ func parseESearch(p *Parser, _ *wire.Response) (any, error) {
 				e.Extensions = append(e.Extensions, wire.Atom(upperString(tag)), v)
 			}
 			if err != nil {
-				return nil, err
+				// A known item whose value does not parse: a generic value
+				// among the extensions, in lenient mode.
+				v, pe, rerr := p.recoverValue(err, mark, gen, "ESEARCH item", string(name))
+				if rerr != nil {
+					return nil, rerr
+				}
+				e.Has &^= esearchAttr(string(name))
+				e.Extensions = append(e.Extensions, wire.Atom(string(name)), v)
+				if resp.ParseErr == nil {
+					resp.ParseErr = pe
+				}
 			}
 		}
 		first = false
@@ -293,6 +366,23 @@ func parseESearch(p *Parser, _ *wire.Response) (any, error) {
 		p.skipTrailingSpace()
 	}
 	return e, nil
+}
+
+// esearchAttr returns the ESearchAttrs bit of a search-return-data name.
+func esearchAttr(name string) wire.ESearchAttrs {
+	switch name {
+	case "MIN":
+		return wire.ESearchMin
+	case "MAX":
+		return wire.ESearchMax
+	case "ALL":
+		return wire.ESearchAll
+	case "COUNT":
+		return wire.ESearchCount
+	case "MODSEQ":
+		return wire.ESearchModSeq
+	}
+	return 0
 }
 
 func upperString(s string) string {

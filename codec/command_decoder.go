@@ -143,3 +143,13 @@ func (p *Parser) command() (*wire.Command, error) {
 	}
 	return cmd, nil
 }
+
+// syncLiteral runs the command decoder's callback before the octets of
+// a synchronizing literal, where a server sends its continuation request
+// (RFC 9051 §7.6).
+func (p *Parser) syncLiteral(size int64) error {
+	if p.onSyncLiteral == nil {
+		return nil
+	}
+	return p.onSyncLiteral(size)
+}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"math"
 
 	"github.com/imapkit/imapkit/wire"
 )
@@ -38,14 +37,12 @@ type DecoderOptions struct {
 	// UTF8 says that mailbox names are UTF-8 (UTF8=ACCEPT is enabled,
 	// RFC 9051 §6.3.1), not modified UTF-7.
 	UTF8 bool
-	// Validate, when set, makes the decoder also parse each response
-	// with the parsers of this registry (typically NewBaseRegistry())
-	// and fail where they fail, while Response.Data, the codes and the
-	// FETCH items stay what Registry gives. A tool that prints generic
-	// trees (Registry: NewRegistry()) sets it so that a malformed FETCH
-	// or LIST is an error, not an odd tree. It costs a second parse of
-	// each response; literal contents are not kept twice.
-	Validate *Registry
+	// OnParseError, when set, is called at the end of each response
+	// for every parser failure a lenient decoder recovered from (see
+	// [ParseError]), after the response is complete and before
+	// ReadResponse returns it. It runs on the decoder's goroutine and
+	// must not block.
+	OnParseError func(resp *wire.Response, err *ParseError)
 	// OnLiteral, when set, receives each literal larger than
 	// StreamThreshold while the response is being parsed, instead of
 	// the literal being buffered. info says where the literal sits; lit
@@ -97,12 +94,6 @@ type Decoder struct {
 	ownBR bool
 	seq   uint64
 	err   error
-
-	// Validate: the second parser, reading the recording of each
-	// response through replay.
-	vp     *Parser
-	rec    recording
-	replay replayReader
 }
 
 // NewDecoder returns a decoder reading from r. It reads through r itself
@@ -116,16 +107,6 @@ func NewDecoder(r io.Reader, opts *DecoderOptions) *Decoder {
 		d.ownBR = true
 	}
 	d.p.init(br, opts)
-	if d.p.opt.Validate != nil {
-		vopt := d.p.opt
-		vopt.Registry, vopt.Validate = d.p.opt.Validate, nil
-		// Streamed literals are replayed as zeros and discarded.
-		vopt.OnLiteral = func(_ *LiteralInfo, lit *Literal) error { return nil }
-		vopt.MaxLiteralSize = math.MaxInt64
-		d.vp = &Parser{}
-		d.vp.init(bufio.NewReaderSize(&d.replay, 4096), &vopt)
-		d.p.rec = &d.rec
-	}
 	return d
 }
 
@@ -151,9 +132,6 @@ func (d *Decoder) Reset(r io.Reader) {
 // or as modified UTF-7 (false). See DecoderOptions.UTF8.
 func (d *Decoder) SetUTF8(on bool) {
 	d.p.opt.UTF8 = on
-	if d.vp != nil {
-		d.vp.opt.UTF8 = on
-	}
 }
 
 // ReadResponse reads the next response. At the end of the stream, on a
@@ -166,15 +144,17 @@ func (d *Decoder) ReadResponse() (*wire.Response, error) {
 		return nil, d.err
 	}
 	resp := &wire.Response{}
-	start := d.p.off
-	if d.vp != nil {
-		d.rec.buf, d.rec.lits = d.rec.buf[:0], d.rec.lits[:0]
-	}
 	err := d.p.response(resp)
 	d.p.resp = nil
-	if err == nil && d.vp != nil {
-		err = d.validate(start)
+	if err == nil && len(d.p.perrs) > 0 {
+		if h := d.p.opt.OnParseError; h != nil {
+			for _, pe := range d.p.perrs {
+				h(resp, pe)
+			}
+		}
 	}
+	clear(d.p.perrs)
+	d.p.perrs = d.p.perrs[:0]
 	if err != nil {
 		d.err = err
 		return nil, err
@@ -182,82 +162,6 @@ func (d *Decoder) ReadResponse() (*wire.Response, error) {
 	d.seq++
 	resp.Seq = d.seq
 	return resp, nil
-}
-
-// validate parses the recording of the response that started at stream
-// offset start again, with the Validate registry.
-func (d *Decoder) validate(start int64) error {
-	d.replay = replayReader{rec: &d.rec}
-	vp := d.vp
-	vp.br.Reset(&d.replay)
-	vp.off = start
-	err := vp.response(&wire.Response{})
-	vp.resp = nil
-	clear(d.rec.lits) // release literal contents
-	if err == io.EOF {
-		err = &LimitError{Offset: start, Err: io.ErrUnexpectedEOF}
-	}
-	return err
-}
-
-// recording holds the lines (with their CRLF) and the literals of one
-// response.
-type recording struct {
-	buf  []byte
-	lits []recLiteral
-}
-
-type recLiteral struct {
-	at   int // offset in buf
-	size int64
-	data []byte // nil when streamed: replayed as zeros
-}
-
-// replayReader yields a recording as the stream it was read from.
-type replayReader struct {
-	rec  *recording
-	pos  int   // in rec.buf
-	lit  int   // next literal
-	left int64 // octets of the current literal still to yield
-	in   bool  // yielding literal lit-1
-}
-
-func (r *replayReader) Read(b []byte) (int, error) {
-	if r.rec == nil {
-		return 0, io.EOF
-	}
-	if r.in {
-		l := &r.rec.lits[r.lit-1]
-		n := int(min(int64(len(b)), r.left))
-		if l.data != nil {
-			copy(b, l.data[l.size-r.left:])
-		} else {
-			clear(b[:n])
-		}
-		r.left -= int64(n)
-		if r.left == 0 {
-			r.in = false
-		}
-		return n, nil
-	}
-	end := len(r.rec.buf)
-	if r.lit < len(r.rec.lits) {
-		end = r.rec.lits[r.lit].at
-		if r.pos == end {
-			r.in, r.left = true, r.rec.lits[r.lit].size
-			r.lit++
-			if r.left == 0 {
-				r.in = false
-			}
-			return r.Read(b)
-		}
-	}
-	if r.pos == end {
-		return 0, io.EOF
-	}
-	n := copy(b, r.rec.buf[r.pos:end])
-	r.pos += n
-	return n, nil
 }
 
 // response reads one response (RFC 9051 §9, "response-data",
@@ -387,11 +291,28 @@ func (p *Parser) untagged(resp *wire.Response) error {
 		}
 	}
 	if ok {
+		mark, gen := p.pos, p.lineGen
 		data, err := entry.parse(p, resp)
 		if err != nil {
-			return err
+			// One policy for every registered parser: a lenient decoder
+			// keeps what the parser could not read as a generic tree and
+			// records why; a strict one fails the response.
+			if !p.canRecover(err, gen) {
+				return err
+			}
+			p.pos = mark
+			vals, gerr := p.values(false)
+			if gerr != nil {
+				return err
+			}
+			resp.Data = nil
+			if vals != nil {
+				resp.Data = vals
+			}
+			resp.ParseErr = p.recovered("data", resp.Name, err)
+		} else {
+			resp.Data = data
 		}
-		resp.Data = data
 	} else {
 		vals, err := p.values(false)
 		if err != nil {
@@ -430,9 +351,9 @@ func (p *Parser) respText(resp *wire.Response, cont bool) error {
 	}
 	if c, _ := p.PeekByte(); c == '[' {
 		start, gen := p.pos, p.lineGen
-		code, err := p.respCode()
+		code, err, hard := p.respCode()
 		switch {
-		case err != nil && (p.lineGen != gen || isLimit(err)):
+		case err != nil && (hard || p.lineGen != gen || isLimit(err)):
 			return err
 		case err != nil:
 			// Not a response code: "[" is just the first character of
@@ -460,14 +381,16 @@ func (p *Parser) respText(resp *wire.Response, cont bool) error {
 	return err
 }
 
-// respCode reads "[" resp-text-code "]".
-func (p *Parser) respCode() (*wire.Code, error) {
+// respCode reads "[" resp-text-code "]". hard reports an error that
+// must fail the response even though what follows "[" might be text: a
+// registered code parser that failed in strict mode.
+func (p *Parser) respCode() (code *wire.Code, err error, hard bool) {
 	p.pos++ // "["
 	name, err := p.readName(cAtom, 0)
 	if err != nil {
-		return nil, err
+		return nil, err, false
 	}
-	code := &wire.Code{}
+	code = &wire.Code{}
 	entry, ok := p.reg.codes[string(name)]
 	if ok {
 		code.Name = entry.name
@@ -476,54 +399,65 @@ func (p *Parser) respCode() (*wire.Code, error) {
 	}
 	if c, _ := p.PeekByte(); c != ']' {
 		if err := p.Expect(' '); err != nil {
-			return nil, err
+			return nil, err, false
 		}
 	}
+	var perr error // the registered parser's failure
 	if ok {
 		mark, gen := p.pos, p.lineGen
 		data, err := entry.parse(p, code.Name)
 		if err == nil && p.Consume(']') {
 			code.Data = data
-			return code, nil
+			return code, nil, false
+		}
+		if err == nil {
+			err = p.SyntaxError(`"]"`)
 		}
 		if p.lineGen != gen || isLimit(err) {
-			if err == nil {
-				err = p.SyntaxError(`"]"`)
-			}
-			return nil, err
+			return nil, err, false
 		}
+		// Unlike data and FETCH items, this holds in strict mode too:
+		// resp-text-code ends with the alternative atom [SP 1*<any
+		// TEXT-CHAR except "]">] (RFC 9051 §9), which every code's
+		// arguments may take, so [UIDNEXT soon] is valid IMAP.
+		perr = err
 		p.pos = mark
 	}
+	defer func() {
+		if perr != nil && code != nil {
+			code.ParseErr = p.recovered("code", code.Name, perr)
+		}
+	}()
 	if p.Consume(']') {
-		return code, nil
+		return code, nil, false
 	}
 	mark, gen := p.pos, p.lineGen
 	vals, err := p.values(true)
 	if err == nil && p.Consume(']') {
 		code.Args = vals
-		return code, nil
+		return code, nil, false
 	}
 	if p.lineGen != gen || isLimit(err) {
 		if err == nil {
 			err = p.SyntaxError(`"]"`)
 		}
-		return nil, err
+		return nil, err, false
 	}
 	// The generic form: atom SP 1*<any TEXT-CHAR except "]">, as one atom.
 	p.pos = mark
 	i := bytes.IndexByte(p.line[mark:], ']')
 	if i <= 0 {
-		return nil, p.errAt(len(p.line), `"]"`)
+		return nil, p.errAt(len(p.line), `"]"`), false
 	}
 	text := p.line[mark : mark+i]
 	for j, c := range text {
 		if c == 0 || c == '\r' || (c >= 0x80 && p.strict) {
-			return nil, p.errAt(mark+j, "TEXT-CHAR")
+			return nil, p.errAt(mark+j, "TEXT-CHAR"), false
 		}
 	}
 	code.Args = []wire.Value{{Kind: wire.KindAtom, Str: p.str(text)}}
 	p.pos = mark + i + 1
-	return code, nil
+	return code, nil, false
 }
 
 // isLimit reports whether err is a limit or read error, which no

@@ -26,12 +26,17 @@ var decCmpOpts = cmp.Options{
 	cmpopts.IgnoreFields(wire.Response{}, "Seq"),
 }
 
+// errAny stands for any recorded parse error in a fixture.
+var errAny = errors.New("any parse error")
+
 // fixtureOpts compare decoded responses with hand-written ones, which
 // leave out the wire details a decoder records for re-encoding (the
 // order of FETCH items, the form of section contents); the re-encoding
 // tests check those.
 var fixtureOpts = cmp.Options{
 	decCmpOpts,
+	// A fixture says where a parse error is expected with errAny.
+	cmp.Comparer(func(a, b error) bool { return (a == nil) == (b == nil) }),
 	cmpopts.IgnoreFields(wire.FetchData{}, "Order"),
 	cmpopts.IgnoreFields(wire.SectionData{}, "Form"),
 }
@@ -190,11 +195,36 @@ func TestRFC9051_7_1_ResponseCodes(t *testing.T) {
 		{`[MYRIGHTS "acdilrsw"]`, &wire.Code{Name: "MYRIGHTS", Args: []wire.Value{vQuoted("acdilrsw")}}},
 		{"[REFERRAL imap://user;AUTH=*@SERVER2/]", &wire.Code{Name: "REFERRAL", Args: []wire.Value{vAtom("imap://user;AUTH=*@SERVER2/")}}},
 		{"[X-WEIRD a (b]", &wire.Code{Name: "X-WEIRD", Args: []wire.Value{vAtom("a (b")}}},
-		// a known code with arguments it does not define: generic
-		{"[UIDNEXT soon]", &wire.Code{Name: "UIDNEXT", Args: []wire.Value{vAtom("soon")}}},
-		{"[ALERT now]", &wire.Code{Name: "ALERT", Args: []wire.Value{vAtom("now")}}},
 		// lower case
 		{"[uidnext 5]", &wire.Code{Name: "UIDNEXT", Data: uint32(5)}},
+	}
+	// A known code with arguments its parser does not accept: generic
+	// arguments and the parser's error.
+	for _, tt := range []struct {
+		in   string
+		want *wire.Code
+	}{
+		{"[UIDNEXT soon]", &wire.Code{Name: "UIDNEXT", Args: []wire.Value{vAtom("soon")}}},
+		{"[ALERT now]", &wire.Code{Name: "ALERT", Args: []wire.Value{vAtom("now")}}},
+	} {
+		in := "* OK " + tt.in + " text\r\n"
+		var hooked []*ParseError
+		got, err := decodeStream([]byte(in), &DecoderOptions{OnParseError: func(_ *wire.Response, pe *ParseError) { hooked = append(hooked, pe) }})
+		if err != nil || len(got) != 1 || got[0].Code == nil || got[0].Code.ParseErr == nil {
+			t.Errorf("Decode(%q) = %v, %+v; want a code with ParseErr", in, err, got)
+			continue
+		}
+		if diff := cmp.Diff(tt.want, got[0].Code, decCmpOpts, cmpopts.IgnoreFields(wire.Code{}, "ParseErr")); diff != "" || got[0].Text != "text" {
+			t.Errorf("Decode(%q): code mismatch (-want +got):\n%s", in, diff)
+		}
+		if len(hooked) != 1 || hooked[0] != got[0].Code.ParseErr || hooked[0].What != "code" || hooked[0].Name != tt.want.Name {
+			t.Errorf("Decode(%q): OnParseError got %v; want the code's error once", in, hooked)
+		}
+		// The same in strict mode: resp-text-code's generic alternative
+		// matches (RFC 9051 §9).
+		if got, err := decodeStream([]byte(in), &DecoderOptions{Strict: true}); err != nil || got[0].Code.ParseErr == nil {
+			t.Errorf("Decode(%q) strict = %v; want the generic code", in, err)
+		}
 	}
 	for _, strict := range []bool{false, true} {
 		for _, tt := range tests {
@@ -669,51 +699,71 @@ func TestStickyError(t *testing.T) {
 var _ = bytes.Equal
 var _ = errors.Is
 
-// TestValidate: generic trees, but the base parsers reject what they
-// reject, at the right offset.
-func TestValidate(t *testing.T) {
-	opts := func() *DecoderOptions {
-		return &DecoderOptions{Registry: NewRegistry(), Validate: NewBaseRegistry()}
+// validatedDecode decodes in to generic trees with a ValidatingDecoder
+// that checks them with the base parsers (as imapc decode does).
+func validatedDecode(in []byte, opts DecoderOptions) ([]*wire.Response, error) {
+	opts.Registry = NewRegistry()
+	d := NewValidatingDecoder(bytes.NewReader(in), &opts, NewBaseRegistry())
+	defer d.Close()
+	var out []*wire.Response
+	for {
+		r, err := d.ReadResponse()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
 	}
+}
+
+// TestValidatingDecoder: generic trees, but the base parsers reject what
+// they reject (recovered parser failures included, codes excepted), at
+// the right offset, after the responses before; streamed literals reach
+// OnLiteral once.
+func TestValidatingDecoder(t *testing.T) {
 	bad := []struct{ in, at string }{
 		{"* 1 FETCH (UID abc)\r\n", "abc"},
 		{"* 1 FETCH\r\n", "\r\n"},
-		{"* 1 FETCH (BODY[] {3}\r\nabc FLAGS)\r\n", ")\r\n"},
+		{"* 1 FETCH (BODY[] {3}\r\nabc FLAGS x)\r\n", "x)\r\n"},
 		{"* LIST (\\Noselect) \"/\"\r\n", "\r\n"},
-		{"* OK x\r\n* 2 EXISTS 5\r\n", "5\r\n"},
+		{"* 2 EXISTS 5\r\n", "5\r\n"},
 		{"* STATUS INBOX (MESSAGES x)\r\n", "x)"},
 	}
 	for _, tt := range bad {
-		_, err := decodeStream([]byte(tt.in), opts())
+		in := "* OK [UIDNEXT soon] generic code\r\n" + tt.in
+		rs, err := validatedDecode([]byte(in), DecoderOptions{})
 		var se *SyntaxError
-		if !errors.As(err, &se) || se.Offset != int64(strings.Index(tt.in, tt.at)) {
-			t.Errorf("Decode(%q) with Validate = %v; want a syntax error at offset %d", tt.in, err, strings.Index(tt.in, tt.at))
+		if !errors.As(err, &se) || se.Offset != int64(strings.Index(in, tt.in)+strings.Index(tt.in, tt.at)) || len(rs) != 1 {
+			t.Errorf("validated Decode(%q) = %d responses, %v; want one and a syntax error at %q", in, len(rs), err, tt.at)
 		}
-		if _, err := decodeStream([]byte(tt.in), &DecoderOptions{Registry: NewRegistry()}); err != nil {
-			t.Errorf("Decode(%q) without Validate = %v", tt.in, err)
+		if _, err := decodeStream([]byte(in), &DecoderOptions{Registry: NewRegistry()}); err != nil {
+			t.Errorf("Decode(%q) without the check = %v", in, err)
 		}
 	}
-	// Well-formed input gives the same generic trees as without Validate,
-	// and OnLiteral sees each literal once.
 	in := "* 1 FETCH (UID 1 BODY[] {5}\r\nhello BODY[TEXT] {70000}\r\n" + strings.Repeat("x", 70000) + ")\r\n* LIST () \"/\" {8}\r\nCaf&AOk-\r\nA1 OK done\r\n"
-	var calls int
-	o := opts()
-	o.OnLiteral = func(info *LiteralInfo, lit *Literal) error {
+	calls := 0
+	d := NewValidatingDecoder(strings.NewReader(in), &DecoderOptions{Registry: NewRegistry(), OnLiteral: func(*LiteralInfo, *Literal) error {
 		calls++
-		_, err := io.Copy(io.Discard, lit)
-		return err
+		return nil
+	}}, NewBaseRegistry())
+	n := 0
+	for {
+		_, err := d.ReadResponse()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
 	}
-	got, err := decodeStream([]byte(in), o)
-	if err != nil {
-		t.Fatal(err)
+	if n != 3 || calls != 1 {
+		t.Errorf("%d responses, %d OnLiteral calls; want 3 and 1", n, calls)
 	}
-	want, _ := decodeStream([]byte(in), &DecoderOptions{Registry: NewRegistry(), OnLiteral: func(*LiteralInfo, *Literal) error { return nil }})
-	if diff := cmp.Diff(want, got, decCmpOpts); diff != "" || calls != 1 {
-		t.Errorf("with Validate (%d OnLiteral calls) (-want +got):\n%s", calls, diff)
-	}
-	// Strict validation of a literal mailbox name.
-	if _, err := decodeStream([]byte("* LIST () \"/\" {3}\r\na&b\r\n"), &DecoderOptions{Registry: NewRegistry(), Validate: NewBaseRegistry(), Strict: true}); err == nil {
-		t.Error("strict validation accepted a bad modified UTF-7 name in a literal")
+	if err := d.Close(); err != nil || d.Close() != nil {
+		t.Errorf("Close = %v", err)
 	}
 }
 

@@ -13,6 +13,10 @@
 // is registered, so that an unknown extension never breaks the stream.
 // Response codes and FETCH items are dispatched the same way.
 //
+// A [ValidatingDecoder] is for tools that print generic trees: each
+// response is also checked by the base parsers, on a goroutine of its
+// own, apart from the decoder.
+//
 // Parsers are kept in a [Registry] that belongs to one decoder (one
 // connection). The base protocol installs itself with [RegisterBase] like
 // any extension; an extension adds its own with [Registry.Data],
@@ -23,7 +27,12 @@
 //
 // The decoder reads lines into a reusable buffer (bufio.Reader.ReadSlice)
 // and allocates only for the values it returns; many short strings of a
-// response share one allocation. A literal up to
+// response share one allocation: strings up to 512 octets are cut from
+// 8 KiB chunks (an arena), and small slices (flags, parameters,
+// addresses) from shared slabs. A string or slice that a caller keeps
+// pins its whole chunk: keeping one flag of a response for the life of a
+// program keeps up to 8 KiB alive. Copy what is kept for long
+// (strings.Clone, slices.Clone) when that matters. A literal up to
 // DecoderOptions.StreamThreshold is read into its value; a larger one goes
 // to DecoderOptions.OnLiteral, when set, as an io.Reader over the stream
 // ([Literal]), so that memory does not depend on literal sizes. A
@@ -69,6 +78,35 @@
 //   - 0 and leading zeros where an nz-number is required, a one-digit day
 //     in a date-time without its leading space, "<origin.length>" echoed
 //     in a FETCH section, an empty FETCH list "()".
+//   - Seen from production servers (and accepted by MailKit): FLAGS NIL
+//     (no flags); BODYSTRUCTURE NIL (BodyStructure nil), NIL in place of
+//     a part of a multipart (skipped) or of the envelope and body of a
+//     MESSAGE/RFC822 part (nil); a multipart with no parts, such as
+//     ("ALTERNATIVE" ("BOUNDARY" "x") NIL NIL); a negative octet or line
+//     count such as -1 (0); a disposition sent as a string ("inline") or
+//     as (NIL NIL) (nil), and NIL in a language list (skipped); an empty
+//     quoted hierarchy delimiter "" in LIST (NIL); "%" and "*" in an
+//     unquoted mailbox name; a {n+} literal from the server; extra
+//     parentheses around the FETCH items, "((UID 1))"; a FETCH item
+//     without a value before ")" (skipped).
+//
+// # Parsers that fail
+//
+// One policy holds for every registered parser, the base protocol's and
+// the extensions': when a data parser, a FETCH item parser, or the
+// parser of an item of STATUS, ESEARCH or LIST-EXTENDED fails, a
+// lenient decoder keeps what it could not read as a generic value with a
+// [*ParseError] recorded on it (Response.ParseErr, FetchItem.ParseErr)
+// and passed to DecoderOptions.OnParseError; a strict decoder fails the
+// response with the parser's error. A response code whose parser fails
+// keeps its generic arguments (Code.Args, Code.ParseErr) in both modes,
+// since resp-text-code's generic alternative matches them (RFC 9051
+// §9). A value is read again only while it is on the current line: a
+// parser that fails after a literal fails the response in both modes.
+// Unknown names are not failures: an unknown response, code or FETCH
+// item, and an unknown STATUS, ESEARCH or LIST-EXTENDED item, is a
+// generic value in both modes (a STATUS item with a number keeps the
+// number, e.g. MAILBOXID (F2212ea87) of RFC 8474 is StatusItem.Other).
 //
 // Courier's "* QUOTA "ROOT"" without a resource list is a generic tree
 // for the base registry (QUOTA is an extension); an extension's parser
@@ -78,5 +116,16 @@
 //
 // A [CommandDecoder] reads client commands for proxies and test servers,
 // with a callback at each synchronizing literal so that the server can
-// send its continuation request. Arguments are generic value trees.
+// send its continuation request. Arguments are generic value trees;
+// [ParseCommand] turns those of SELECT/EXAMINE, FETCH, SEARCH (a tree of
+// [SearchKey]s), STORE, APPEND, LIST/LSUB and STATUS into typed commands,
+// whose Command methods give back the wire.Command an [Encoder] writes.
+//
+// # Encoding responses
+//
+// A [ResponseEncoder] writes responses. Typed data is written by the
+// encoder registered beside its parser ([Registry.EncodeData],
+// [Registry.EncodeCode], [Registry.EncodeFetchItem]) with a [Writer], so
+// that a proxy re-encodes what it decoded, byte for byte, extensions
+// included.
 package codec

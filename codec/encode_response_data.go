@@ -459,17 +459,17 @@ func (e *ResponseEncoder) sectionSpec(s *wire.Section) error {
 func (e *ResponseEncoder) envelope(env *wire.Envelope) {
 	vw := &e.vw
 	vw.byte('(')
-	e.nstr(env.Date)
+	e.addrField(env.Date, env.Empty&wire.EnvelopeDate != 0)
 	vw.byte(' ')
-	e.nstr(env.Subject)
+	e.addrField(env.Subject, env.Empty&wire.EnvelopeSubject != 0)
 	for _, l := range [...][]wire.Address{env.From, env.Sender, env.ReplyTo, env.To, env.Cc, env.Bcc} {
 		vw.byte(' ')
 		e.addresses(l)
 	}
 	vw.byte(' ')
-	e.nstr(env.InReplyTo)
+	e.addrField(env.InReplyTo, env.Empty&wire.EnvelopeInReplyTo != 0)
 	vw.byte(' ')
-	e.nstr(env.MessageID)
+	e.addrField(env.MessageID, env.Empty&wire.EnvelopeMessageID != 0)
 	vw.byte(')')
 }
 
@@ -483,16 +483,26 @@ func (e *ResponseEncoder) addresses(l []wire.Address) {
 	vw.byte('(')
 	for _, a := range l {
 		vw.byte('(')
-		e.nstr(a.Name)
+		e.addrField(a.Name, a.Empty&wire.AddressName != 0)
 		vw.byte(' ')
-		e.nstr(a.ADL)
+		e.addrField(a.ADL, a.Empty&wire.AddressADL != 0)
 		vw.byte(' ')
-		e.nstr(a.Mailbox)
+		e.addrField(a.Mailbox, a.Empty&wire.AddressMailbox != 0)
 		vw.byte(' ')
-		e.nstr(a.Host)
+		e.addrField(a.Host, a.Empty&wire.AddressHost != 0)
 		vw.byte(')')
 	}
 	vw.byte(')')
+}
+
+// addrField writes an nstring field of an address or an envelope: NIL
+// for "" unless empty says the empty string was meant.
+func (e *ResponseEncoder) addrField(s string, empty bool) {
+	if s == "" && empty {
+		e.vw.str(`""`)
+		return
+	}
+	e.nstr(s)
 }
 
 // body writes a body structure (RFC 9051 §9 "body"), with extension
@@ -505,6 +515,8 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 	vw.byte('(')
 	if b.IsMultipart() {
 		if len(b.Parts) == 0 {
+			// A multipart with no parts has no syntax (1*body); a lenient
+			// decoder reads one from servers that send it.
 			return fmt.Errorf("%w: multipart without parts", ErrUnsupportedData)
 		}
 		for i := range b.Parts {
@@ -540,9 +552,6 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 	isMsg := strings.EqualFold(b.Type, "MESSAGE") &&
 		(strings.EqualFold(b.Subtype, "RFC822") || strings.EqualFold(b.Subtype, "GLOBAL"))
 	if isMsg {
-		if b.Body == nil {
-			return fmt.Errorf("%w: MESSAGE/%s part without Body", ErrUnsupportedData, b.Subtype)
-		}
 		vw.byte(' ')
 		env := b.Envelope
 		if env == nil {
@@ -550,7 +559,10 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 		}
 		e.envelope(env)
 		vw.byte(' ')
-		if err := e.body(b.Body, depth+1); err != nil {
+		if b.Body == nil {
+			// As a lenient decoder reads a server's NIL body.
+			vw.str("NIL")
+		} else if err := e.body(b.Body, depth+1); err != nil {
 			return err
 		}
 	}
@@ -744,9 +756,14 @@ func (e *ResponseEncoder) status(s *wire.StatusData) error {
 		}
 		vw.str(it.Name)
 		vw.byte(' ')
-		if it.Nil {
+		switch {
+		case it.Other != nil:
+			if err := e.value(it.Other, false, 0); err != nil {
+				return err
+			}
+		case it.Nil:
 			vw.str("NIL")
-		} else {
+		default:
 			vw.number(it.Value)
 		}
 	}

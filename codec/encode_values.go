@@ -155,7 +155,11 @@ func validAtom(s string) bool {
 				return false
 			}
 		case c == '[':
-			inSection = true
+			// A section after a name, or else an ordinary ATOM-CHAR (the
+			// flag "["), as the decoders read them (genericAtom).
+			if j, _ := sectionEnd(s, i); j >= 0 && i > 0 && wire.IsAtomChar(s[i-1]) {
+				inSection = true
+			}
 		case octetClass[c]&clAtomTok == 0:
 			return false
 		}

@@ -148,7 +148,7 @@ func TestWriteCommandRejects(t *testing.T) {
 		{"atom with DQUOTE", cmd("A1", "X", wire.Atom(`a"`)), nil, ErrInvalidAtom},
 		{"atom with literal", cmd("A1", "X", wire.Atom("{5}")), nil, ErrInvalidAtom},
 		{"atom with 8-bit", cmd("A1", "X", wire.Atom("ü")), nil, ErrInvalidAtom},
-		{"atom with unclosed section", cmd("A1", "X", wire.Atom("BODY[HEADER")), nil, ErrInvalidAtom},
+		{"atom with unclosed section and SP", cmd("A1", "X", wire.Atom("BODY[HEADER X")), nil, ErrInvalidAtom},
 		{"atom with CRLF in section", cmd("A1", "X", wire.Atom("BODY[\r\n]")), nil, ErrInvalidAtom},
 		{"atom with literal in section", cmd("A1", "X", wire.Atom("BODY[{5}]")), nil, ErrInvalidAtom},
 		{"atom with nested section", cmd("A1", "X", wire.Atom("BODY[[]]")), nil, ErrInvalidAtom},

@@ -3,6 +3,7 @@ package codec
 import (
 	"errors"
 	"strconv"
+	"strings"
 )
 
 // Limit errors. A decoder that returns one of them (wrapped in a
@@ -63,9 +64,9 @@ type LimitError struct {
 
 // Error returns a message such as
 //
-//	codec: at offset 1048600: codec: line too long
+//	codec: line too long at offset 1048600
 func (e *LimitError) Error() string {
-	return "codec: at offset " + strconv.FormatInt(e.Offset, 10) + ": " + e.Err.Error()
+	return "codec: " + strings.TrimPrefix(e.Err.Error(), "codec: ") + " at offset " + strconv.FormatInt(e.Offset, 10)
 }
 
 // Unwrap returns the underlying error.
@@ -74,3 +75,31 @@ func (e *LimitError) Unwrap() error { return e.Err }
 // nearBytes is how much of the line an error excerpt shows on each side
 // of the offending byte.
 const nearBytes = 16
+
+// ParseError is the failure of a registered parser (of data, a response
+// code, a FETCH item, or an item inside STATUS, ESEARCH or
+// LIST-EXTENDED) that a lenient decoder recovered from by keeping the
+// value as a generic tree. It is recorded on what it concerns
+// (Response.ParseErr, Code.ParseErr, FetchItem.ParseErr) and passed to
+// DecoderOptions.OnParseError. A strict decoder fails the response with
+// Err instead.
+type ParseError struct {
+	// What is "data", "code", "FETCH item", "STATUS item", "ESEARCH
+	// item" or "LIST item".
+	What string
+	// Name is the upper-cased name of the data, code or item.
+	Name string
+	// Err is the parser's error, typically a *SyntaxError.
+	Err error
+}
+
+// Error returns a message such as
+//
+//	codec: FETCH item X-GM-LABELS kept as a generic value: expected ")" at offset 40 near "..."
+func (e *ParseError) Error() string {
+	msg := strings.TrimPrefix(e.Err.Error(), "codec: ")
+	return "codec: " + e.What + " " + e.Name + " kept as a generic value: " + msg
+}
+
+// Unwrap returns Err.
+func (e *ParseError) Unwrap() error { return e.Err }

@@ -92,7 +92,7 @@ func ExampleRegistry() {
 }
 
 func ExampleSyntaxError() {
-	d := codec.NewDecoder(strings.NewReader("* 3 FETCH (UID x)\r\n"), nil)
+	d := codec.NewDecoder(strings.NewReader("* 3 FETCH (UID x)\r\n"), &codec.DecoderOptions{Strict: true})
 	_, err := d.ReadResponse()
 	var se *codec.SyntaxError
 	if errors.As(err, &se) {
@@ -102,6 +102,31 @@ func ExampleSyntaxError() {
 	// Output:
 	// 15 nz-number
 	// codec: expected nz-number at offset 15 near "* 3 FETCH (UID x)"
+}
+
+// A lenient decoder keeps what a parser could not read as a generic
+// value and records the parser's error on it.
+func ExampleParseError() {
+	in := "* 3 FETCH (UID x FLAGS (\\Seen))\r\n"
+	d := codec.NewDecoder(strings.NewReader(in), &codec.DecoderOptions{
+		OnParseError: func(resp *wire.Response, err *codec.ParseError) {
+			fmt.Println("hook:", err.What, err.Name)
+		},
+	})
+	r, err := d.ReadResponse()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	f := r.Data.(*wire.FetchData)
+	fmt.Println(f.Flags, f.Has&wire.FetchUID != 0)
+	for _, it := range f.Items {
+		fmt.Printf("%s %#v: %v\n", it.Name, it.Data, it.ParseErr)
+	}
+	// Output:
+	// hook: FETCH item UID
+	// [\Seen] false
+	// UID x: codec: FETCH item UID kept as a generic value: expected nz-number at offset 15 near "* 3 FETCH (UID x FLAGS (\\Seen))"
 }
 
 func ExampleCommandDecoder() {
@@ -123,4 +148,28 @@ func ExampleCommandDecoder() {
 	// A1 LOGIN ({4}"fred" secret)
 	// A2 UID FETCH (1:* (FLAGS))
 	// "+ go ahead\r\n"
+}
+
+// A test server reads a command and uses its typed form.
+func ExampleParseCommand() {
+	in := "A1 UID FETCH 1:* (FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)]<0.512>) (CHANGEDSINCE 42)\r\n"
+	cmd, err := codec.NewCommandDecoder(strings.NewReader(in), nil).ReadCommand(nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, err := codec.ParseCommand(cmd, false)
+	if err != nil {
+		fmt.Println(err) // a server answers BAD
+		return
+	}
+	f := c.(*codec.FetchCommand)
+	fmt.Println(f.UID, f.Set, f.ChangedSince)
+	for _, it := range f.Items {
+		fmt.Println(it.Name, it.Peek, it.Section.Fields, it.Count)
+	}
+	// Output:
+	// true 1:* 42
+	// FLAGS false [] 0
+	// BODY true [SUBJECT] 512
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"math"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/imapkit/imapkit/utf7"
 	"github.com/imapkit/imapkit/wire"
@@ -91,7 +90,7 @@ type Parser struct {
 
 	onSyncLiteral func(size int64) error // command decoder only
 
-	rec *recording // the lines and literals of the response, for Validate
+	perrs []*ParseError // parser failures recovered from in this response
 }
 
 func (p *Parser) init(br *bufio.Reader, opt *DecoderOptions) {
@@ -203,9 +202,6 @@ func (p *Parser) readLine() error {
 		return p.errAt(len(b)-1, "CRLF")
 	}
 	p.line = b[:len(b)-2]
-	if p.rec != nil {
-		p.rec.buf = append(p.rec.buf, b...)
-	}
 	return nil
 }
 
@@ -525,146 +521,6 @@ func hasZeroByte(w uint64) uint64 { return (w - lsb) & ^w & (lsb * 0x80) }
 // quotedStop marks the bytes that end the fast scan of a quoted string.
 var quotedStop = [256]bool{'"': true, '\\': true, 0: true, '\r': true}
 
-// literal8Next reports whether a literal8 ("~{") comes next.
-func (p *Parser) literal8Next() bool {
-	return p.pos+1 < len(p.line) && p.line[p.pos] == '~' && p.line[p.pos+1] == '{'
-}
-
-// literalHeader reads "{" number64 "}" (or "~{...}" for a literal8, or
-// "{n+}" in commands) at the end of the line and returns the size.
-func (p *Parser) literalHeader() (size int64, binary, sync bool, err error) {
-	if p.Consume('~') {
-		binary = true
-	}
-	if err := p.Expect('{'); err != nil {
-		return 0, false, false, err
-	}
-	n, err := p.readDigits(math.MaxInt64, "number64")
-	if err != nil {
-		return 0, false, false, err
-	}
-	sync = true
-	if p.Consume('+') {
-		// Non-synchronizing literals are for commands (RFC 7888); RFC 9051
-		// §9 forbids them from the server, and no server sends them.
-		if !p.cmd {
-			return 0, false, false, p.errAt(p.pos-1, `"}"`)
-		}
-		sync = false
-	}
-	if err := p.Expect('}'); err != nil {
-		return 0, false, false, err
-	}
-	if !p.AtEnd() {
-		return 0, false, false, p.SyntaxError("CRLF after literal size")
-	}
-	return int64(n), binary, sync, nil
-}
-
-// literal reads the literal that starts at the current position. When
-// the decoder streams it (OnLiteral is set and the literal is larger than
-// StreamThreshold), data is nil and streamed is true. Otherwise the
-// contents are read into a new slice that grows as the octets arrive, so
-// that a literal claiming more than the stream holds never allocates
-// what it claims. The line after the literal is read before it returns.
-func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err error) {
-	size, binary, sync, err := p.literalHeader()
-	if err != nil {
-		return nil, 0, false, false, err
-	}
-	if p.cmd && sync && p.onSyncLiteral != nil {
-		if err := p.onSyncLiteral(size); err != nil {
-			return nil, 0, false, false, err
-		}
-	}
-	if p.opt.OnLiteral != nil && size > p.opt.StreamThreshold {
-		switch err := p.streamLiteral(size, binary); err {
-		case nil:
-			streamed = true
-		case errBufferInstead:
-		default:
-			return nil, 0, false, false, err
-		}
-	}
-	if !streamed {
-		if size > p.opt.MaxLiteralSize {
-			return nil, 0, false, false, p.limitErr(ErrLiteralTooLarge)
-		}
-		if data, err = p.readLiteralData(size); err != nil {
-			return nil, 0, false, false, err
-		}
-	}
-	if p.rec != nil {
-		p.rec.lits = append(p.rec.lits, recLiteral{at: len(p.rec.buf), size: size, data: data})
-	}
-	if err := p.readLine(); err != nil {
-		if err == io.EOF {
-			err = &LimitError{Offset: p.off, Err: io.ErrUnexpectedEOF}
-		}
-		return nil, 0, false, false, err
-	}
-	return data, size, binary, streamed, nil
-}
-
-// literalChunk is the most a buffered literal allocates before its
-// octets have arrived; beyond it the buffer doubles as they arrive. A
-// literal that claims more than the stream holds thus costs at most
-// twice what arrived, or literalChunk. (The claim ends the connection
-// when it fails, so the waste happens once per connection.)
-const literalChunk = 256 << 10
-
-func (p *Parser) readLiteralData(size int64) ([]byte, error) {
-	if size == 0 {
-		return []byte{}, nil
-	}
-	n := size
-	if n > literalChunk {
-		n = max(literalChunk, min(size, int64(p.br.Buffered())))
-	}
-	buf := make([]byte, n)
-	read := 0
-	for {
-		k, err := io.ReadFull(p.br, buf[read:])
-		read += k
-		p.off += int64(k)
-		if err != nil {
-			return nil, &LimitError{Offset: p.off, Err: io.ErrUnexpectedEOF}
-		}
-		if int64(read) == size {
-			return buf, nil
-		}
-		// Grow as octets arrive.
-		next := min(int64(2*len(buf)), size)
-		buf = append(buf, make([]byte, int(next)-len(buf))...)
-	}
-}
-
-func (p *Parser) streamLiteral(size int64, binary bool) error {
-	p.lit = Literal{p: p, size: size, remaining: size, binary: binary}
-	info := &LiteralInfo{Response: p.resp, Item: p.currentItem(), Size: size, Binary: binary}
-	err := p.opt.OnLiteral(info, &p.lit)
-	switch {
-	case err == nil:
-		err = p.lit.drain()
-	case err == ErrBufferLiteral && p.lit.remaining == size:
-		err = errBufferInstead
-	}
-	p.lit.p = nil // no use after OnLiteral returned
-	return err
-}
-
-// currentItem returns the FETCH item name that precedes the value being
-// read, or "".
-func (p *Parser) currentItem() string {
-	if p.itemStr != "" {
-		return p.itemStr
-	}
-	if p.itemGen == p.lineGen && p.itemEnd <= len(p.line) {
-		return string(p.line[p.itemStart:p.itemEnd])
-	}
-	return ""
-}
-
 // stringBytes reads a string (RFC 9051 §9, "string": quoted or literal)
 // and returns its contents, valid until the next call. Leniently, NIL is
 // read as the empty string (some servers send NIL in body structure
@@ -755,8 +611,20 @@ func (p *Parser) astringBytes() ([]byte, error) {
 // otherwise: Dovecot 2.3.19 sends the UTF-8 name, in a literal, in the
 // STATUS that NOTIFY pushes (testdata/dovecot/notify.s2c), and servers
 // that predate RFC 3501 keep names that clients wrote in 8-bit.
+//
+// Leniently, an unquoted name may also hold the list wildcards "%" and
+// "*" (list-char, RFC 9051 §9), which some servers send unquoted.
 func (p *Parser) ReadMailbox() (string, error) {
 	start := p.pos
+	if !p.strict {
+		if c, ok := p.PeekByte(); ok && c != '"' && c != '{' && !p.literal8Next() {
+			b, err := p.readClass(cList, "mailbox")
+			if err != nil {
+				return "", err
+			}
+			return p.mailbox(b, start)
+		}
+	}
 	b, err := p.astringBytes()
 	if err != nil {
 		return "", err
@@ -875,7 +743,12 @@ func (p *Parser) ReadFlag() (string, error) {
 }
 
 // ReadFlagList reads a flag-list (RFC 9051 §9). An empty list is nil.
+// Leniently, NIL is read as the empty list (FLAGS NIL, seen from
+// production servers).
 func (p *Parser) ReadFlagList() ([]string, error) {
+	if !p.strict && p.ReadNil() {
+		return nil, nil
+	}
 	var flags []string
 	var buf [16]string
 	err := p.ReadList(func(p *Parser) error {
@@ -890,413 +763,4 @@ func (p *Parser) ReadFlagList() ([]string, error) {
 		return nil, err
 	}
 	return p.strSlab.take(flags, 256), nil
-}
-
-// str returns b as a string. Strings up to arenaMax bytes are carved out
-// of a shared chunk, so that the many short strings of a response cost
-// about one allocation per arenaChunk bytes.
-func (p *Parser) str(b []byte) string {
-	n := len(b)
-	if n == 0 {
-		return ""
-	}
-	if n > arenaMax {
-		return string(b)
-	}
-	if cap(p.arena)-len(p.arena) < n {
-		p.arena = make([]byte, 0, arenaChunk)
-	}
-	start := len(p.arena)
-	p.arena = append(p.arena, b...)
-	// The bytes of p.arena below len are never written again, so they can
-	// back an immutable string (the technique of strings.Builder).
-	return unsafe.String(&p.arena[start], n)
-}
-
-const (
-	arenaChunk = 8 << 10
-	arenaMax   = 512
-)
-
-// bytesToString returns a string that shares b's memory; b must never be
-// modified afterwards.
-func bytesToString(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	return unsafe.String(&b[0], len(b))
-}
-
-// intern returns a constant string for common atoms and flags, and an
-// arena copy otherwise.
-func (p *Parser) intern(b []byte) string {
-	if s, ok := interned(b); ok {
-		return s
-	}
-	return p.str(b)
-}
-
-// internSlots is an open-addressing hash table of the interned strings,
-// with a hash cheap enough for the hot path (a map costs more).
-var internSlots [internMask + 1]string
-
-const internMask = 1023
-
-func internHash(b []byte) uint32 {
-	n := len(b)
-	return (uint32(n)*0x9e3779b1 ^ uint32(b[0])*0x85ebca6b ^ uint32(b[n-1])*0xc2b2ae35 ^ uint32(b[n/2])*0x27d4eb2f) >> 22
-}
-
-// interned returns the interned string equal to b, if there is one.
-func interned(b []byte) (string, bool) {
-	if len(b) == 0 || len(b) > 24 {
-		return "", false
-	}
-	h := internHash(b)
-	for range len(internSlots) {
-		s := internSlots[h]
-		if s == "" {
-			return "", false
-		}
-		if s == string(b) {
-			return s, true
-		}
-		h = (h + 1) & internMask
-	}
-	return "", false
-}
-
-func init() {
-	for _, s := range internStrings {
-		b := []byte(s)
-		if _, ok := interned(b); ok {
-			continue
-		}
-		h := internHash(b)
-		for internSlots[h] != "" {
-			h = (h + 1) & internMask
-		}
-		internSlots[h] = s
-	}
-}
-
-var internStrings = func() []string {
-	var m []string
-	for _, s := range []string{
-		wire.FlagSeen, wire.FlagAnswered, wire.FlagFlagged, wire.FlagDeleted,
-		wire.FlagDraft, wire.FlagRecent, wire.FlagWildcard,
-		wire.KeywordForwarded, wire.KeywordMDNSent, wire.KeywordJunk,
-		wire.KeywordNotJunk, wire.KeywordPhishing, "NonJunk", "$Important",
-		wire.AttrNoInferiors, wire.AttrNoSelect, `\Noinferiors`, `\Noselect`,
-		wire.AttrMarked, wire.AttrUnmarked, wire.AttrNonExistent,
-		wire.AttrSubscribed, wire.AttrRemote, wire.AttrHasChildren,
-		wire.AttrHasNoChildren, wire.AttrAll, wire.AttrArchive,
-		wire.AttrDrafts, wire.AttrJunk, wire.AttrSent, wire.AttrTrash,
-		`\archive`, `\drafts`, `\junk`, `\sent`, `\trash`, `\Important`,
-		// body structure vocabulary, as servers spell it
-		"TEXT", "text", "PLAIN", "plain", "HTML", "html", "MULTIPART", "multipart",
-		"MIXED", "mixed", "ALTERNATIVE", "alternative", "RELATED", "related",
-		"SIGNED", "signed", "REPORT", "report", "DIGEST", "digest",
-		"APPLICATION", "application", "IMAGE", "image", "AUDIO", "audio",
-		"VIDEO", "video", "MESSAGE", "message", "RFC822", "rfc822",
-		"DELIVERY-STATUS", "delivery-status", "CALENDAR", "calendar",
-		"OCTET-STREAM", "octet-stream", "PDF", "pdf", "JPEG", "jpeg", "PNG", "png",
-		"GIF", "gif", "ZIP", "zip", "PGP-SIGNATURE", "pgp-signature",
-		"7BIT", "7bit", "8BIT", "8bit", "BINARY", "binary", "BASE64", "base64",
-		"QUOTED-PRINTABLE", "quoted-printable",
-		"CHARSET", "charset", "NAME", "name", "FILENAME", "filename",
-		"BOUNDARY", "boundary", "FORMAT", "format", "FLOWED", "flowed",
-		"DELSP", "delsp", "TYPE", "type", "METHOD", "method",
-		"UTF-8", "utf-8", "US-ASCII", "us-ascii", "ISO-8859-1", "iso-8859-1",
-		"ISO-8859-15", "iso-8859-15", "WINDOWS-1252", "windows-1252",
-		"ATTACHMENT", "attachment", "INLINE", "inline", "yes", "no",
-		"EN", "en", "en-US", "DE", "de",
-		// statuses and common atoms
-		"INBOX", "OK", "NO", "BAD", "BYE", "PREAUTH", "UID",
-	} {
-		m = append(m, s)
-	}
-	return m
-}()
-
-// ReadValue reads one value of any kind as a generic tree (RFC 9051 §4):
-// NIL, a number, an atom, a quoted string, a literal or literal8, or a
-// parenthesized list. An atom may carry a bracketed part and an origin,
-// as FETCH item names do: BODY[HEADER.FIELDS (DATE FROM)]<0> is one
-// atom. Flags such as \Seen and \* are atoms.
-func (p *Parser) ReadValue() (wire.Value, error) { return p.value(false) }
-
-// ReadValues reads the values up to the end of the line, separated by
-// SP, as a generic tree. Leniently, a trailing space is accepted.
-func (p *Parser) ReadValues() ([]wire.Value, error) { return p.values(false) }
-
-func (p *Parser) value(inCode bool) (wire.Value, error) {
-	mark := len(p.vstack)
-	err := p.pushValue(inCode)
-	var v wire.Value
-	if len(p.vstack) > mark {
-		v = p.vstack[mark]
-		p.vstack[mark] = wire.Value{}
-		p.vstack = p.vstack[:mark]
-	}
-	return v, err
-}
-
-// pushValue reads one value onto p.vstack. Scalars are written in place,
-// which spares two copies of a wire.Value per value.
-func (p *Parser) pushValue(inCode bool) error {
-	c, ok := p.PeekByte()
-	if !ok {
-		return p.SyntaxError("value")
-	}
-	if c == '(' {
-		l, err := p.genericList(inCode) // may grow p.vstack
-		if err != nil {
-			return err
-		}
-		p.vstack = append(p.vstack, wire.Value{Kind: wire.KindList, List: l})
-		return nil
-	}
-	if c == ')' {
-		return p.SyntaxError("value")
-	}
-	p.vstack = append(p.vstack, wire.Value{})
-	v := &p.vstack[len(p.vstack)-1]
-	switch {
-	case c == '"':
-		b, err := p.quotedBytes()
-		if err != nil {
-			return err
-		}
-		v.Kind, v.Form, v.Str = wire.KindString, wire.FormQuoted, p.str(b)
-		return nil
-	case c == '{' || p.literal8Next():
-		data, size, binary, streamed, err := p.literal()
-		if err != nil {
-			return err
-		}
-		v.Kind, v.Form, v.Str, v.Size, v.Streamed = wire.KindString, wire.FormLiteral, bytesToString(data), size, streamed
-		if binary {
-			v.Form = wire.FormLiteral8
-		}
-		return nil
-	}
-	b, err := p.genericAtom(inCode)
-	if err != nil {
-		return err
-	}
-	if n, ok := atoiBytes(b); ok {
-		v.Kind, v.Num = wire.KindNumber, n
-		return nil
-	}
-	if len(b) == 3 && b[0]|0x20 == 'n' && b[1]|0x20 == 'i' && b[2]|0x20 == 'l' {
-		return nil
-	}
-	v.Kind, v.Str = wire.KindAtom, p.intern(b)
-	return nil
-}
-
-// atoiBytes parses b as a decimal number that fits in 64 bits.
-func atoiBytes(b []byte) (uint64, bool) {
-	if len(b) == 0 || len(b) > 20 {
-		return 0, false
-	}
-	var n uint64
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		d := uint64(c - '0')
-		if n > (math.MaxUint64-d)/10 {
-			return 0, false
-		}
-		n = n*10 + d
-	}
-	return n, true
-}
-
-// genericAtom reads the token of an atom-like value: ATOM-CHARs, "]"
-// (except inside a response code), "\", "%", "*", and bracketed parts
-// such as a FETCH item's section. Leniently, 8-bit bytes too.
-func (p *Parser) genericAtom(inCode bool) ([]byte, error) {
-	line := p.line
-	start := p.pos
-	i := start
-	for i < len(line) {
-		c := line[i]
-		if c == '[' {
-			j, err := p.skipBracket(i)
-			if err != nil {
-				return nil, err
-			}
-			i = j
-			continue
-		}
-		if c == ']' && inCode {
-			break
-		}
-		if charClass[c]&cGeneric != 0 || (c >= 0x80 && !p.strict) {
-			i++
-			continue
-		}
-		break
-	}
-	if i == start {
-		return nil, p.SyntaxError("atom")
-	}
-	p.pos = i
-	return line[start:i], nil
-}
-
-// skipBracket returns the index after the "]" that closes the "[" at i,
-// skipping quoted strings and nested brackets.
-func (p *Parser) skipBracket(i int) (int, error) {
-	line := p.line
-	depth := 0
-	for j := i; j < len(line); j++ {
-		switch line[j] {
-		case '[':
-			depth++
-		case ']':
-			depth--
-			if depth == 0 {
-				return j + 1, nil
-			}
-		case '"':
-			k := j + 1
-			for k < len(line) && line[k] != '"' {
-				if line[k] == '\\' {
-					k++
-				}
-				k++
-			}
-			if k >= len(line) {
-				return 0, p.errAt(len(line), "DQUOTE")
-			}
-			j = k
-		case 0, '\r', '{':
-			return 0, p.errAt(j, `"]"`)
-		}
-	}
-	return 0, p.errAt(len(line), `"]"`)
-}
-
-// sep reads the separator between two values of a list: SP, or nothing
-// between ")" and "(" (RFC 9051 body-type-mpart, RFC 2342 namespace,
-// RFC 5256 thread-list).
-func (p *Parser) sep() error {
-	if p.pos > 0 && p.pos < len(p.line) && p.line[p.pos-1] == ')' && p.line[p.pos] == '(' {
-		return nil
-	}
-	return p.ReadSP()
-}
-
-func (p *Parser) genericList(inCode bool) ([]wire.Value, error) {
-	if err := p.Enter(); err != nil {
-		return nil, err
-	}
-	defer p.Leave()
-	if err := p.open(); err != nil {
-		return nil, err
-	}
-	if p.Consume(')') {
-		return []wire.Value{}, nil
-	}
-	mark := len(p.vstack)
-	defer func() {
-		clear(p.vstack[mark:])
-		p.vstack = p.vstack[:mark]
-	}()
-	fetch := p.depth == 1 && p.resp != nil && p.resp.Name == "FETCH"
-	for {
-		if len(p.vstack)-mark >= p.opt.MaxListItems {
-			return nil, p.limitErr(ErrTooManyItems)
-		}
-		if fetch && len(p.vstack) > mark && p.vstack[len(p.vstack)-1].Kind == wire.KindAtom {
-			p.itemStr = p.vstack[len(p.vstack)-1].Str
-		}
-		err := p.pushValue(inCode)
-		if fetch {
-			p.itemStr = ""
-		}
-		if err != nil {
-			return nil, err
-		}
-		if p.Consume(')') {
-			break
-		}
-		if err := p.sep(); err != nil {
-			return nil, err
-		}
-		if !p.strict && p.Consume(')') { // "(a b )"
-			break
-		}
-	}
-	return slicesClone(p.vstack[mark:]), nil
-}
-
-func slicesClone(v []wire.Value) []wire.Value {
-	out := make([]wire.Value, len(v))
-	copy(out, v)
-	return out
-}
-
-// values reads values separated by SP up to the end of the line, or up
-// to "]" in a response code.
-func (p *Parser) values(inCode bool) ([]wire.Value, error) {
-	mark := len(p.vstack)
-	defer func() {
-		clear(p.vstack[mark:])
-		p.vstack = p.vstack[:mark]
-	}()
-	for {
-		if p.AtEnd() || (inCode && p.line[p.pos] == ']') {
-			break
-		}
-		if len(p.vstack)-mark >= p.opt.MaxListItems {
-			return nil, p.limitErr(ErrTooManyItems)
-		}
-		if err := p.pushValue(inCode); err != nil {
-			return nil, err
-		}
-		if p.AtEnd() || (inCode && p.line[p.pos] == ']') {
-			break
-		}
-		if err := p.sep(); err != nil {
-			return nil, err
-		}
-		p.skipTrailingSpace()
-		if p.strict && (p.AtEnd() || (inCode && p.line[p.pos] == ']')) {
-			return nil, p.SyntaxError("value")
-		}
-	}
-	if len(p.vstack) == mark {
-		return nil, nil
-	}
-	return slicesClone(p.vstack[mark:]), nil
-}
-
-// slab hands out small slices cut from shared chunks, so that the many
-// short slices of a response (flags, parameters, addresses) cost about
-// one allocation per chunk. Each slice is capped at its length: appending
-// to it copies, and never touches its neighbours.
-type slab[T any] struct{ buf []T }
-
-// take returns a copy of src, nil if src is empty.
-func (s *slab[T]) take(src []T, chunk int) []T {
-	n := len(src)
-	if n == 0 {
-		return nil
-	}
-	if n > chunk/4 {
-		out := make([]T, n)
-		copy(out, src)
-		return out
-	}
-	if cap(s.buf)-len(s.buf) < n {
-		s.buf = make([]T, 0, chunk)
-	}
-	start := len(s.buf)
-	s.buf = append(s.buf, src...)
-	return s.buf[start:len(s.buf):len(s.buf)]
 }

@@ -25,6 +25,10 @@ func parseWith(t *testing.T, in string, strict bool, fn func(p *Parser) (any, er
 	if err != nil {
 		return nil, err
 	}
+	if rs[0].ParseErr != nil {
+		// A lenient decoder kept the data as a generic tree.
+		return nil, rs[0].ParseErr
+	}
 	return rs[0].Data, nil
 }
 

@@ -65,7 +65,7 @@ func TestRegistryExtensions(t *testing.T) {
 		decData("QUOTA", &quotaData{Root: "ROOT", Resources: []string{"STORAGE", "10", "512"}}),
 		decData("QUOTA", &quotaData{Root: "ROOT"}),
 		decStatus("*", wire.StatusOK, &wire.Code{Name: "HIGHESTMODSEQ", Data: uint64(715194045007)}, "Highest"),
-		decStatus("*", wire.StatusOK, &wire.Code{Name: "HIGHESTMODSEQ", Args: []wire.Value{vAtom("soon")}}, "not a number: generic"),
+		decStatus("*", wire.StatusOK, &wire.Code{Name: "HIGHESTMODSEQ", Args: []wire.Value{vAtom("soon")}, ParseErr: errAny}, "not a number: generic"),
 		decNumbered(1, "FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchUID, UID: 4, Items: []wire.FetchItem{
 			{Name: "MODSEQ", Data: uint64(12345)},
 			{Name: "X-SECTIONED[1.2]<0>", Data: "X-SECTIONED[1.2]<0>=v"},
@@ -155,14 +155,35 @@ func TestBaseFetchItemParsers(t *testing.T) {
 	}
 }
 
-// TestDataParserError: a registered parser's error is the decoder's.
+// TestDataParserError: a registered parser's error fails the response
+// in strict mode; in lenient mode the data falls back to a generic tree
+// with the error recorded on the response and passed to OnParseError.
 func TestDataParserError(t *testing.T) {
 	r := NewRegistry()
 	r.Data("X", func(p *Parser, _ *wire.Response) (any, error) { return nil, p.SyntaxError("x-thing") })
-	_, err := decodeStream([]byte("* X 1\r\n"), &DecoderOptions{Registry: r})
+	_, err := decodeStream([]byte("* X 1\r\n"), &DecoderOptions{Registry: r, Strict: true})
 	var se *SyntaxError
 	if !errors.As(err, &se) || se.Offset != 4 || se.Expected != "x-thing" {
-		t.Errorf("error %v", err)
+		t.Errorf("strict: error %v", err)
+	}
+	var hooked []*ParseError
+	rs, err := decodeStream([]byte("* X 1\r\n* X (a\r\n"), &DecoderOptions{Registry: r,
+		OnParseError: func(_ *wire.Response, pe *ParseError) { hooked = append(hooked, pe) }})
+	if len(rs) != 1 || !errors.As(rs[0].ParseErr, &se) || se.Offset != 4 {
+		t.Fatalf("lenient: %+v", rs)
+	}
+	if diff := cmp.Diff([]wire.Value{vNum(1)}, rs[0].Data); diff != "" {
+		t.Errorf("lenient data (-want +got):\n%s", diff)
+	}
+	if len(hooked) != 1 || hooked[0] != rs[0].ParseErr || hooked[0].What != "data" || hooked[0].Name != "X" {
+		t.Errorf("OnParseError got %v", hooked)
+	}
+	if want := `codec: data X kept as a generic value: expected x-thing at offset 4 near "* X 1"`; rs[0].ParseErr.Error() != want {
+		t.Errorf("ParseErr = %q; want %q", rs[0].ParseErr, want)
+	}
+	// When the rest is not even a generic tree, the parser's error stands.
+	if !errors.As(err, &se) || se.Offset != 11 || se.Expected != "x-thing" {
+		t.Errorf("lenient, not a tree: error %v", err)
 	}
 	r.Data("X", func(p *Parser, _ *wire.Response) (any, error) { return nil, nil })
 	if _, err := decodeStream([]byte("* X 1\r\n"), &DecoderOptions{Registry: r}); err == nil || !strings.Contains(err.Error(), "CRLF") {

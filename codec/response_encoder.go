@@ -433,7 +433,7 @@ func (e *ResponseEncoder) atoms(names []string, paren, lead bool) error {
 		vw.byte('(')
 	}
 	for i, n := range names {
-		if !validAtom(n) || strings.ContainsAny(n, "[]") {
+		if !isFlagOrAtom(n) {
 			return ErrInvalidAtom
 		}
 		if i > 0 || (lead && !paren) {
@@ -445,6 +445,12 @@ func (e *ResponseEncoder) atoms(names []string, paren, lead bool) error {
 		vw.byte(')')
 	}
 	return nil
+}
+
+// isFlagOrAtom reports whether s is an atom, a flag (an atom after
+// "\") or \* (RFC 9051 §9 "flag-perm").
+func isFlagOrAtom(s string) bool {
+	return s == `\*` || isAtom(strings.TrimPrefix(s, `\`))
 }
 
 // isAtom reports whether s is an atom (RFC 9051 §9: 1*ATOM-CHAR).

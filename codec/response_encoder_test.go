@@ -244,7 +244,6 @@ func TestWriteResponseRejects(t *testing.T) {
 		{"streamed value", data("X", []wire.Value{{Kind: wire.KindString, Form: wire.FormLiteral, Size: 5, Streamed: true}}), ErrStreamedValue},
 		{"envelope nil", data("FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchEnvelope}), ErrUnsupportedData},
 		{"multipart without parts", data("FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchBody, BodyStructure: &wire.BodyStructure{Type: "MULTIPART", Subtype: "MIXED"}}), ErrUnsupportedData},
-		{"message without body", data("FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchBody, BodyStructure: &wire.BodyStructure{Type: "MESSAGE", Subtype: "RFC822"}}), ErrUnsupportedData},
 		{"bad section item", data("FETCH", &wire.FetchData{Seq: 1, Sections: []wire.SectionData{{Item: "BODY.PEEK"}}}), ErrUnsupportedData},
 		{"bad part", data("FETCH", &wire.FetchData{Seq: 1, Sections: []wire.SectionData{{Item: "BODY", Section: wire.Section{Part: []int{0}}}}}), ErrInvalidAtom},
 		{"header field with ]", data("FETCH", &wire.FetchData{Seq: 1, Sections: []wire.SectionData{{Item: "BODY", Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"a]"}}}}}), ErrInvalidAtom},

@@ -46,7 +46,10 @@ func TestRFCExampleStreams(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, reg := range []*Registry{nil, NewRegistry()} {
-			rs, err := decodeStream(in, &DecoderOptions{Registry: reg, Validate: NewBaseRegistry()})
+			rs, err := validatedDecode(in, DecoderOptions{})
+			if reg == nil {
+				rs, err = decodeStream(in, nil)
+			}
 			if err != nil {
 				t.Errorf("%s (empty registry %v): after %d responses: %v", f, reg != nil, len(rs), err)
 			}
@@ -68,8 +71,11 @@ func TestDovecotTranscripts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i, opts := range []DecoderOptions{{}, {Strict: true}, {Registry: NewRegistry(), Strict: true}, {Registry: NewRegistry(), Validate: NewBaseRegistry()}} {
+		for i, opts := range []DecoderOptions{{}, {Strict: true}, {Registry: NewRegistry(), Strict: true}, {Registry: NewRegistry()}} {
 			rs, err := decodeStream(in, &opts)
+			if i == 3 {
+				rs, err = validatedDecode(in, DecoderOptions{})
+			}
 			if opts.Strict && opts.Registry == nil && filepath.Base(f) == "notify.s2c" {
 				// Dovecot's deviation: a UTF-8 mailbox name in the STATUS
 				// pushed by NOTIFY, which only lenient mode accepts.

@@ -67,11 +67,11 @@ func expectedArg(t testing.TB, e *Encoder, v wire.Value) wire.Value {
 	return v
 }
 
-// genericAtomValue is what a generic tree holds for the atom s: a number
-// when it is up to 20 digits that fit in 64 bits, NIL for NIL, else the
-// atom.
+// genericAtomValue is what a command's generic tree holds for the atom
+// s: a number when it is up to 20 digits that fit in 64 bits, without a
+// leading zero (but 0), NIL for NIL, else the atom.
 func genericAtomValue(s string) wire.Value {
-	if n, err := strconv.ParseUint(s, 10, 64); err == nil && s[0] != '+' && len(s) <= 20 {
+	if n, err := strconv.ParseUint(s, 10, 64); err == nil && s[0] != '+' && len(s) <= 20 && (len(s) == 1 || s[0] != '0') {
 		return wire.Number(n)
 	}
 	if isNIL(s) {
@@ -666,6 +666,13 @@ func FuzzResponseRoundTrip(f *testing.F) {
 				continue
 			}
 			r2, err := NewDecoder(bytes.NewReader(buf.Bytes()), opts).ReadResponse()
+			if err != nil && hardParseErr([]*wire.Response{r1}) != nil {
+				// The first decoding recovered from a parser's failure; the
+				// canonical form of its generic tree may put a string in a
+				// literal, after which the same failure cannot be
+				// recovered from (see the package documentation).
+				continue
+			}
 			if err != nil {
 				t.Fatalf("%q re-encoded as %q, which does not decode: %v", in, buf.Bytes(), err)
 			}
@@ -681,6 +688,9 @@ func FuzzResponseRoundTrip(f *testing.F) {
 			// "]") may parse typed once re-encoded: that is the decoder's
 			// leniency, not a difference the encoder made.
 			fallback := !generic && r1.Code != nil && r1.Code.Data == nil && typedCode[r1.Code.Name]
+			// So may data whose parser failed (kept as a generic tree,
+			// which encodes in canonical form: 000 as 0).
+			fallback = fallback || hardParseErr([]*wire.Response{r1}) != nil
 			if !bytes.Equal(buf.Bytes(), buf2.Bytes()) && !fallback {
 				t.Fatalf("%q re-encoded as %q, then as %q", in, buf.Bytes(), buf2.Bytes())
 			}

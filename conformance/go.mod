@@ -8,6 +8,7 @@ require (
 	github.com/imapkit/imapkit/client v0.0.0
 	github.com/imapkit/imapkit/codec v0.0.0
 	github.com/imapkit/imapkit/conformance/scripted v0.0.0
+	github.com/imapkit/imapkit/ext v0.0.0
 	github.com/imapkit/imapkit/seqset v0.0.0
 	github.com/imapkit/imapkit/transport v0.0.0
 	github.com/imapkit/imapkit/utf7 v0.0.0
@@ -20,6 +21,7 @@ replace (
 	github.com/imapkit/imapkit/client => ../client
 	github.com/imapkit/imapkit/codec => ../codec
 	github.com/imapkit/imapkit/conformance/scripted => ./scripted
+	github.com/imapkit/imapkit/ext => ../ext
 	github.com/imapkit/imapkit/seqset => ../seqset
 	github.com/imapkit/imapkit/transport => ../transport
 	github.com/imapkit/imapkit/utf7 => ../utf7

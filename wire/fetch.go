@@ -113,12 +113,17 @@ func (f *FetchData) Item(name string) (any, bool) {
 	return nil, false
 }
 
-// FetchItem is one FETCH item that the base protocol does not define.
+// FetchItem is one FETCH item that the base protocol does not define,
+// or a base item whose parser failed in a lenient decoder.
 type FetchItem struct {
-	// Name is the upper-cased item name.
+	// Name is the upper-cased item name, with its section and origin as
+	// sent (X-THING[a b]<3>).
 	Name string
 	// Data is the registered parser's result, or a Value.
 	Data any
+	// ParseErr is the error of the item's parser when it failed and a
+	// lenient decoder kept the value as a generic Value instead.
+	ParseErr error
 }
 
 // BinarySize is a BINARY.SIZE[part] item.

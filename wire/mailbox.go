@@ -41,6 +41,11 @@ type StatusItem struct {
 	// reported with Nil set.
 	Value uint64
 	Nil   bool
+	// Other holds a value that is neither a number nor NIL, as a generic
+	// tree: an extension's item such as MAILBOXID (F2212ea87) (RFC 8474
+	// §4.2), or, in a lenient decoder, a known item whose value did not
+	// parse (Response.ParseErr says why).
+	Other *Value
 }
 
 // StatusData is a STATUS response (RFC 9051 §7.3.2).

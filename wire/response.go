@@ -81,6 +81,10 @@ type Code struct {
 	// Data is the typed result of the parser registered for Name, e.g.
 	// uint32 for UIDNEXT or []string for CAPABILITY; nil otherwise.
 	Data any
+	// ParseErr is the error of the parser registered for Name when it
+	// failed and a lenient decoder kept the arguments as the generic
+	// Args instead (a strict decoder fails the response).
+	ParseErr error
 }
 
 // Response is one server response (RFC 9051 §7): a status, data, a tagged
@@ -112,6 +116,13 @@ type Response struct {
 	// Seq is the arrival sequence number: 1 for the first response read
 	// on a connection, increasing by one per response.
 	Seq uint64
+	// ParseErr is set when a lenient decoder recovered from the failure
+	// of the parser registered for Name: Data is then the generic []Value
+	// tree, or typed data with the part that failed kept as a generic
+	// value (an item of STATUS, ESEARCH or LIST-EXTENDED). Errors of a
+	// response code or a FETCH item are on the Code or the FetchItem. A
+	// strict decoder fails the response instead.
+	ParseErr error
 }
 
 // IsUntagged reports whether r is an untagged status or data response.

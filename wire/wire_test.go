@@ -158,3 +158,25 @@ func TestStatusDataGet(t *testing.T) {
 		t.Error("HasAttr wrong")
 	}
 }
+
+func TestAddressGroupMarkers(t *testing.T) {
+	tests := []struct {
+		a          Address
+		start, end bool
+		addr       string
+	}{
+		{Address{Mailbox: "team"}, true, false, ""},
+		{Address{}, false, true, ""},
+		{Address{Empty: AddressMailbox}, true, false, ""}, // (NIL NIL "" NIL)
+		{Address{Mailbox: "a", Host: "x.org"}, false, false, "a@x.org"},
+		{Address{Mailbox: "a", Empty: AddressHost}, false, false, "a@"},
+	}
+	for _, tt := range tests {
+		if tt.a.IsGroupStart() != tt.start || tt.a.IsGroupEnd() != tt.end || tt.a.Addr() != tt.addr {
+			t.Errorf("%+v: start %v end %v addr %q; want %v %v %q", tt.a, tt.a.IsGroupStart(), tt.a.IsGroupEnd(), tt.a.Addr(), tt.start, tt.end, tt.addr)
+		}
+	}
+	if !(Address{}).IsNil(AddressName) || (Address{Empty: AddressName}).IsNil(AddressName) || (Address{Name: "n"}).IsNil(AddressName) {
+		t.Error("IsNil(AddressName) wrong")
+	}
+}

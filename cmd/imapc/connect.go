@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/imapkit/imapkit/client"
@@ -21,31 +23,43 @@ import (
 // connFlags are the flags of every command that talks to a server. They
 // may also come before the command name: imapc -url URL list.
 type connFlags struct {
-	url          string
-	ca           string
-	trace        bool
-	insecureAuth bool
-	noStartTLS   bool
-	timeout      time.Duration
+	url            string
+	ca             string
+	trace          bool
+	insecureAuth   bool
+	noStartTLS     bool
+	allowCleartext bool
+	timeout        time.Duration
+	connTimeout    time.Duration
 }
 
 // connFlagNames are the connection flags that take a value, for moving
 // flags given before the command name (see hoistConnFlags).
-var connFlagNames = map[string]bool{"url": true, "ca": true, "timeout": true}
+var connFlagNames = map[string]bool{"url": true, "ca": true, "timeout": true, "connect-timeout": true}
 
 const connFlagsHelp = `
 Connection flags (also accepted before the command name):
 
-  -url URL        imap://USER@HOST[:PORT] (cleartext, upgraded with STARTTLS
-                  when the server offers it) or imaps://USER@HOST[:PORT]
-                  (implicit TLS); the default port is 143 or 993
-  -ca FILE        trust the PEM certificate(s) in FILE (e.g. a self-signed
-                  test server's); the system roots otherwise
-  -trace          print the conversation on standard error, credentials
-                  redacted
-  -insecure-auth  allow the password to cross the network without TLS
-  -no-starttls    do not upgrade imap:// with STARTTLS
-  -timeout D      give up after D (default 30s; idle ignores it)
+  -url URL            imaps://USER@HOST[:PORT] (implicit TLS, port 993) or
+                      imap://USER@HOST[:PORT] (port 143, upgraded with
+                      STARTTLS, which must succeed: a server that offers no
+                      STARTTLS, or greets with PREAUTH in cleartext, is
+                      refused)
+  -ca FILE            trust the PEM certificate(s) in FILE (e.g. a
+                      self-signed test server's); the system roots otherwise
+  -trace              print the conversation on standard error, credentials
+                      redacted
+  -allow-cleartext    with imap://, use STARTTLS when offered but go on in
+                      cleartext when it is not (and accept a cleartext
+                      PREAUTH)
+  -no-starttls        with imap://, stay in cleartext (implies
+                      -allow-cleartext)
+  -insecure-auth      allow the password to cross the network without TLS
+  -timeout D          give up when the server sends nothing for D while
+                      imapc waits for it (default 20s; 0: never)
+  -connect-timeout D  give up when connecting, the TLS handshake, the
+                      greeting and the login take longer than D (default
+                      30s; 0: never)
 
 The password comes from the environment variable IMAPC_PASSWORD, else from
 the URL, else from a prompt on the terminal.
@@ -58,11 +72,15 @@ func addConnFlags(fs *flag.FlagSet) *connFlags {
 	fs.BoolVar(&f.trace, "trace", false, "print the wire trace on stderr")
 	fs.BoolVar(&f.insecureAuth, "insecure-auth", false, "allow credentials without TLS")
 	fs.BoolVar(&f.noStartTLS, "no-starttls", false, "do not use STARTTLS")
-	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "timeout")
+	fs.BoolVar(&f.allowCleartext, "allow-cleartext", false, "go on without TLS when STARTTLS is not offered")
+	fs.DurationVar(&f.timeout, "timeout", 20*time.Second, "inactivity timeout")
+	fs.DurationVar(&f.connTimeout, "connect-timeout", 30*time.Second, "connect, greeting and login timeout")
 	return f
 }
 
-// dial connects, upgrades with STARTTLS where possible and logs in.
+// dial connects, upgrades with STARTTLS and logs in; -connect-timeout
+// bounds the connection up to the greeting (and STARTTLS), -timeout every
+// silence of the server while imapc waits for it (not an IDLE's).
 func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*client.Conn, error) {
 	if f.url == "" {
 		return nil, usagef("-url is required (or IMAPC_URL)")
@@ -89,23 +107,32 @@ func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*cl
 		}
 		opts.TLSConfig = &tls.Config{RootCAs: pool}
 	}
+	// imap:// means STARTTLS required, unless a flag says otherwise.
+	requireTLS := !addr.TLS && !f.noStartTLS && !f.allowCleartext
+	f.applyPolicy(opts, requireTLS)
 	c, err := client.Dial(ctx, f.url, opts)
 	if err != nil {
-		return nil, err
+		if errors.Is(err, client.ErrTLSRequired) {
+			return nil, tlsRequiredError(err)
+		}
+		return nil, timeoutHint(f.hint(err), "-connect-timeout")
 	}
-	if c.State() != client.StateNotAuthenticated {
-		return c, nil // PREAUTH
-	}
-	hasTLS, err := c.Has(ctx, "STARTTLS")
-	if err != nil {
-		c.Close()
-		return nil, err
-	}
-	if !c.IsTLS() && !f.noStartTLS && hasTLS {
-		if err := c.StartTLS(ctx); err != nil {
+	hasTLS := false
+	if !c.IsTLS() && !f.noStartTLS && c.State() == client.StateNotAuthenticated {
+		if hasTLS, err = c.Has(ctx, "STARTTLS"); err != nil {
 			c.Close()
 			return nil, err
 		}
+	}
+	if hasTLS {
+		// -allow-cleartext: upgrade when offered.
+		if err := c.StartTLS(ctx); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("STARTTLS with %s: %w", addr.HostPort(), f.hint(err))
+		}
+	}
+	if c.State() != client.StateNotAuthenticated {
+		return c, nil // PREAUTH
 	}
 	user := ""
 	pass, havePass := os.LookupEnv("IMAPC_PASSWORD")
@@ -128,9 +155,13 @@ func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*cl
 	if err := c.Login(ctx, user, pass); err != nil {
 		c.Close()
 		if errors.Is(err, client.ErrInsecureAuth) {
-			return nil, fmt.Errorf("%w (the server offers no STARTTLS; use imaps:// or -insecure-auth)", err)
+			why := "the server offers no STARTTLS"
+			if f.noStartTLS {
+				why = "-no-starttls was given"
+			}
+			return nil, fmt.Errorf("refusing to send the password to %s without TLS (%s): use imaps://, or allow it with -insecure-auth", addr.HostPort(), why)
 		}
-		return nil, err
+		return nil, fmt.Errorf("logging in to %s: %w", addr.HostPort(), err)
 	}
 	return c, nil
 }
@@ -180,10 +211,33 @@ func hoistConnFlags(args []string) []string {
 	return append(out, args[i+1:]...)
 }
 
-// withTimeout returns a context bounded by -timeout.
+// context returns the context of a short command: until interrupted;
+// the connection's timeouts bound the waits.
 func (f *connFlags) context() (context.Context, context.CancelFunc) {
-	if f.timeout <= 0 {
-		return context.WithCancel(context.Background())
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// dialSession dials for a long session (backup, restore): the same as
+// dial; the session is bounded by ctx and the inactivity timeout only.
+func (f *connFlags) dialSession(ctx context.Context, e *env, opts *client.Options) (*client.Conn, error) {
+	return f.dial(ctx, e, opts)
+}
+
+// hint adds what to do to a certificate verification error: a private or
+// self-signed certificate is trusted with -ca.
+func (f *connFlags) hint(err error) error {
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	var he x509.HostnameError
+	var cv *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &he):
+		return fmt.Errorf("%w (the certificate is for another host name: check the host in -url)", err)
+	case errors.As(err, &ua) || errors.As(err, &ci) || errors.As(err, &cv):
+		if f.ca != "" {
+			return fmt.Errorf("%w (the certificate is not signed by the certificates in %s)", err, f.ca)
+		}
+		return fmt.Errorf("%w (for a private CA or a self-signed certificate, trust it with -ca FILE)", err)
 	}
-	return context.WithTimeout(context.Background(), f.timeout)
+	return err
 }

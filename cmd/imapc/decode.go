@@ -123,9 +123,10 @@ type streamedLiteral struct {
 func decodeStream(r io.Reader, w io.Writer, strict bool) error {
 	out := bufio.NewWriterSize(w, 64<<10)
 	j := &jsonWriter{h: sha256.New()}
-	dec := codec.NewDecoder(r, &codec.DecoderOptions{
+	// Malformed FETCH, LIST, ... are errors, not odd trees: a second
+	// decoder with the base parsers checks the same bytes.
+	dec := codec.NewValidatingDecoder(r, &codec.DecoderOptions{
 		Registry:        codec.NewRegistry(),
-		Validate:        codec.NewBaseRegistry(), // malformed FETCH, LIST, ... are errors, not trees
 		StreamThreshold: literalLimit,
 		Strict:          strict,
 		OnLiteral: func(info *codec.LiteralInfo, lit *codec.Literal) error {
@@ -142,7 +143,8 @@ func decodeStream(r io.Reader, w io.Writer, strict bool) error {
 			j.streamed = append(j.streamed, s)
 			return nil
 		},
-	})
+	}, codec.NewBaseRegistry())
+	defer dec.Close()
 	for {
 		resp, err := dec.ReadResponse()
 		if err != nil {

@@ -274,3 +274,48 @@ func BenchmarkDecodeStream(b *testing.B) {
 type nopCloser struct{ io.Writer }
 
 func (nopCloser) Close() error { return nil }
+
+// TestDecodeValidates: decode prints generic trees but fails where the
+// base parsers fail, naming the offset, after printing what came before;
+// the deviations of real servers pass in lenient mode and fail with
+// -strict; extension data the base parsers do not know passes.
+func TestDecodeValidates(t *testing.T) {
+	ok := "* OK hi\r\n"
+	tests := []struct {
+		in     string
+		strict bool
+		err    string // "" for success
+	}{
+		{"* 1 FETCH (UID abc)\r\n", false, "expected nz-number at offset 24"},
+		{"* 1 FETCH (BODY[] {3}\r\nabc FLAGS x)\r\n", false, "offset 42"},
+		{"* LIST (\\Noselect) \"/\"\r\n", false, "expected SP at offset 31"},
+		{"* STATUS INBOX (MESSAGES x)\r\n", false, "expected number64 at offset 34"},
+		{"* 2 EXISTS 5\r\n", false, "expected CRLF at offset 20"},
+		{"* STATUS x (MAILBOXID (F2212ea87))\r\n", false, ""},
+		{"* STATUS x (MAILBOXID (F2212ea87))\r\n", true, ""},
+		{"* OK [UIDVALIDITY 9877410381] UIDs\r\n", true, ""},
+		{"* FLAGS ([)\r\n", true, ""},
+		{"* FLAGS NIL\r\n", false, ""},
+		{"* FLAGS NIL\r\n", true, "expected \"(\" at offset 17"},
+		{"* 1 FETCH ((UID 1 FLAGS))\r\n", false, ""},
+		{"* 1 FETCH ((UID 1 FLAGS))\r\n", true, "offset 20"},
+		{"* LIST () \"/\" {3+}\r\nfoo\r\n", false, ""},
+		{"* LIST () \"/\" {3+}\r\nfoo\r\n", true, "offset 25"},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		err := decodeStream(strings.NewReader(ok+tt.in), &out, tt.strict)
+		if tt.err == "" {
+			if err != nil || strings.Count(out.String(), "\n") != 2 {
+				t.Errorf("decode(%q, strict %v) = %v, %q; want two responses", tt.in, tt.strict, err, out.String())
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("decode(%q, strict %v) = %v; want an error with %q", tt.in, tt.strict, err, tt.err)
+		}
+		if strings.Count(out.String(), "\n") != 1 {
+			t.Errorf("decode(%q, strict %v) printed %q; want the first response only", tt.in, tt.strict, out.String())
+		}
+	}
+}

@@ -10,13 +10,16 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
 )
 
 // A command is one subcommand of imapc.
@@ -39,6 +42,19 @@ type command struct {
 type env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Ctx, when set, bounds the long-running commands (watch, backup,
+	// restore) besides the interrupt signal; tests set it.
+	Ctx context.Context
+}
+
+// context returns the base context of a long-running command: e.Ctx (or
+// the background), ended by SIGINT or SIGTERM too.
+func (e *env) context() (context.Context, context.CancelFunc) {
+	base := e.Ctx
+	if base == nil {
+		base = context.Background()
+	}
+	return signal.NotifyContext(base, os.Interrupt, syscall.SIGTERM)
 }
 
 // usageError reports bad arguments.
@@ -110,15 +126,19 @@ func run(args []string, e *env) int {
 		fmt.Fprintf(e.Stderr, "imapc %s: %s\nusage: imapc %s %s\n", c.Name, ue.msg, c.Name, c.Args)
 		return 2
 	default:
-		fmt.Fprintf(e.Stderr, "imapc %s: %v\n", c.Name, err)
+		fmt.Fprintf(e.Stderr, "imapc %s: %v\n", c.Name, timeoutHint(err, "-timeout"))
 		return 1
 	}
 }
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, "imapc is the imapkit command-line client.\n\nUsage:\n\n\timapc <command> [arguments]\n\nThe commands are:\n\n")
+	width := 0
 	for _, c := range commands {
-		fmt.Fprintf(w, "\t%-10s %s\n", c.Name, c.Short)
+		width = max(width, len(c.Name))
+	}
+	for _, c := range commands {
+		fmt.Fprintf(w, "\t%-*s  %s\n", width, c.Name, c.Short)
 	}
 	fmt.Fprint(w, "\nUse \"imapc help <command>\" for more information about a command.\n")
 }
@@ -141,11 +161,13 @@ func newFlags(name string) *flag.FlagSet {
 
 // parseFlags parses args with fs, turning flag errors into usage errors.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+	return parseError(fs.Parse(args))
+}
+
+// parseError turns a flag error into a usage error.
+func parseError(err error) error {
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
 	}
-	return nil
+	return usageError{err.Error()}
 }

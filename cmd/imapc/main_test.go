@@ -97,6 +97,21 @@ func TestUsageListsEveryCommand(t *testing.T) {
 			}
 		}
 	}
+	// The descriptions start in one column.
+	col := -1
+	for _, line := range strings.Split(imapc("", "help").stdout, "\n") {
+		for _, c := range commands {
+			if strings.HasPrefix(line, "\t"+c.Name+" ") {
+				i := strings.Index(line, c.Short)
+				if col == -1 {
+					col = i
+				}
+				if i != col || i < 0 {
+					t.Errorf("help: %q starts its description at %d, others at %d", c.Name, i, col)
+				}
+			}
+		}
+	}
 	for _, c := range commands {
 		if c.Args == "" || c.Short == "" || c.Long == "" || c.Run == nil {
 			t.Errorf("command %q lacks documentation or Run", c.Name)

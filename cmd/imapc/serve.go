@@ -5,10 +5,12 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/imapkit/imapkit/conformance/memserver"
 )
@@ -16,7 +18,7 @@ import (
 func init() {
 	register(&command{
 		Name:  "serve",
-		Args:  "-user NAME -password PASS [-listen ADDR] [-empty] [-seed N] [-tls-cert F -tls-key F [-tls-listen ADDR]] [-trace]",
+		Args:  "-user NAME (-password PASS [-listen ADDR] [-tls-cert F -tls-key F [-tls-listen ADDR]] | -stdio) [-empty] [-seed N] [-trace]",
 		Short: "run an in-memory IMAP server filled with sample mail",
 		Long: `Serve runs imapkit's in-memory IMAP server (conformance/memserver) until
 SIGINT or SIGTERM. It has one user, NAME with password PASS, whose INBOX
@@ -30,6 +32,11 @@ there and implicit TLS on -tls-listen (default: the same host, a free
 port). Cleartext LOGIN is allowed from loopback addresses; from others
 only after STARTTLS when a certificate is given. -trace prints the
 conversations (passwords hidden) on standard error.
+
+With -stdio it serves one session on its standard input and output
+instead, already logged in as NAME (a PREAUTH greeting), for clients
+that run their server as a subprocess (imapc's preauth mode,
+transport.DialCommand).
 
 Example:
 
@@ -58,13 +65,21 @@ func runServe(e *env, args []string) error {
 	keyFile := fs.String("tls-key", "", "TLS private key (PEM)")
 	tlsListen := fs.String("tls-listen", "", "address for implicit TLS (with -tls-cert)")
 	trace := fs.Bool("trace", false, "trace the conversations on standard error")
+	stdio := fs.Bool("stdio", false, "serve one preauthenticated session on standard input and output")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
 		return usagef("unexpected argument %q", fs.Arg(0))
 	}
-	if *user == "" || *pass == "" {
+	if *stdio {
+		if *user == "" {
+			return usagef("-stdio needs -user")
+		}
+		if *pass != "" || *certFile != "" || *tlsListen != "" {
+			return usagef("-stdio takes no -password, -listen or TLS flags")
+		}
+	} else if *user == "" || *pass == "" {
 		return usagef("-user and -password are required")
 	}
 	if (*certFile == "") != (*keyFile == "") {
@@ -94,6 +109,10 @@ func runServe(e *env, args []string) error {
 		for _, mb := range memserver.SampleMailboxes {
 			messages += mb.Count
 		}
+	}
+
+	if *stdio {
+		return srv.ServePreauth(&stdioConn{r: e.Stdin, w: e.Stdout}, *user)
 	}
 
 	ctx, stop := serveContext()
@@ -144,3 +163,23 @@ func runServe(e *env, args []string) error {
 		return err
 	}
 }
+
+// stdioConn is a connection over standard input and output (-stdio).
+type stdioConn struct {
+	r io.Reader
+	w io.Writer
+}
+
+func (c *stdioConn) Read(p []byte) (int, error)       { return c.r.Read(p) }
+func (c *stdioConn) Write(p []byte) (int, error)      { return c.w.Write(p) }
+func (c *stdioConn) Close() error                     { return nil }
+func (c *stdioConn) LocalAddr() net.Addr              { return stdioAddr{} }
+func (c *stdioConn) RemoteAddr() net.Addr             { return stdioAddr{} }
+func (c *stdioConn) SetDeadline(time.Time) error      { return errors.ErrUnsupported }
+func (c *stdioConn) SetReadDeadline(time.Time) error  { return errors.ErrUnsupported }
+func (c *stdioConn) SetWriteDeadline(time.Time) error { return errors.ErrUnsupported }
+
+type stdioAddr struct{}
+
+func (stdioAddr) Network() string { return "stdio" }
+func (stdioAddr) String() string  { return "stdio" }

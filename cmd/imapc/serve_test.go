@@ -119,12 +119,23 @@ func TestServeEmptyWithTLS(t *testing.T) {
 	}
 }
 
+// TestServeStdio: -stdio serves one PREAUTH session on stdin/stdout.
+func TestServeStdio(t *testing.T) {
+	r := imapc("a1 SELECT INBOX\r\na2 LOGOUT\r\n", "serve", "-stdio", "-user", "demo")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "* PREAUTH [CAPABILITY ") ||
+		!strings.Contains(r.stdout, "* 300 EXISTS\r\n") || !strings.Contains(r.stdout, "a2 OK ") {
+		t.Errorf("serve -stdio: %v", r)
+	}
+}
+
 func TestServeUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve"},
 		{"serve", "-user", "x"},
 		{"serve", "-user", "x", "-password", "y", "-tls-cert", "c"},
 		{"serve", "-user", "x", "-password", "y", "extra"},
+		{"serve", "-stdio"},
+		{"serve", "-stdio", "-user", "x", "-password", "y"},
 	} {
 		if r := imapc("", args...); r.code != 2 {
 			t.Errorf("%q: %v; want exit 2", args, r)

@@ -39,12 +39,15 @@ offers LIST-STATUS.
 	})
 	register(&command{
 		Name:  "fetch",
-		Args:  "-url URL [flags] [-mailbox NAME] [-o DIR] [SET]",
+		Args:  "-url URL [flags] [-mailbox NAME] [-o DIR [-force]] [SET]",
 		Short: "print message summaries, or save whole messages",
 		Long: `Fetch selects the mailbox (default INBOX, read-only) and prints one line per
 message of the UID set SET (default 1:*): UID, date, sender and subject.
 With -o DIR it saves each whole message as DIR/UID.eml instead, streaming
-it: memory stays small whatever the size of the mailbox.
+it: memory stays small whatever the size of the mailbox. Each file is
+written under a temporary name and renamed when complete; an existing
+DIR/UID.eml is an error unless -force is given. (For a resumable copy of
+whole mailboxes with flags and dates, see "imapc backup".)
 ` + connFlagsHelp,
 		Run: runFetch,
 	})
@@ -144,6 +147,7 @@ func runFetch(e *env, args []string) error {
 	cf := addConnFlags(fs)
 	mailbox := fs.String("mailbox", "INBOX", "mailbox")
 	dir := fs.String("o", "", "save whole messages in this folder")
+	force := fs.Bool("force", false, "overwrite existing files with -o")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -159,9 +163,6 @@ func runFetch(e *env, args []string) error {
 	ctx, cancel := cf.context()
 	defer cancel()
 	if *dir != "" {
-		cancel()
-		ctx, cancel = context.WithCancel(context.Background()) // a backup takes as long as it takes
-		defer cancel()
 		if err := os.MkdirAll(*dir, 0o755); err != nil {
 			return err
 		}
@@ -179,13 +180,14 @@ func runFetch(e *env, args []string) error {
 		return nil
 	}
 	if *dir != "" {
-		return fetchToDir(ctx, e, c, set, *dir)
+		return fetchToDir(ctx, e, c, set, *dir, *force)
 	}
 	f, err := c.UIDFetch(ctx, set, &client.FetchItems{UID: true, Envelope: true, RFC822Size: true}, nil)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "UID\tDATE\tFROM\tSUBJECT\tSIZE")
 	for m, err := range f.Messages(ctx) {
 		if err != nil {
 			tw.Flush()
@@ -207,46 +209,28 @@ func runFetch(e *env, args []string) error {
 	return tw.Flush()
 }
 
-// fetchToDir streams each message of set into dir/UID.eml.
-func fetchToDir(ctx context.Context, e *env, c *client.Conn, set seqset.Set, dir string) error {
+// fetchToDir streams each message of set into dir/UID.eml, refusing to
+// replace an existing file unless force.
+func fetchToDir(ctx context.Context, e *env, c *client.Conn, set seqset.Set, dir string, force bool) error {
 	var n, bytes int64
-	save := func(uid uint32, data []byte, r io.Reader) error {
-		path := filepath.Join(dir, fmt.Sprintf("%d.eml", uid))
-		f, err := os.Create(path)
+	// Each message is written under a temporary name keyed by sequence
+	// number (a streamed literal arrives before the code sees its UID),
+	// then renamed once complete and its UID is known.
+	seqFile := func(seq uint32) string { return filepath.Join(dir, fmt.Sprintf(".seq-%d.part", seq)) }
+	write := func(seq uint32, r io.Reader) error {
+		out, err := os.Create(seqFile(seq))
 		if err != nil {
 			return err
 		}
-		var w int64
-		if r != nil {
-			w, err = io.Copy(f, r)
-		} else {
-			var k int
-			k, err = f.Write(data)
-			w = int64(k)
-		}
-		if cerr := f.Close(); err == nil {
+		w, err := io.Copy(out, r)
+		if cerr := out.Close(); err == nil {
 			err = cerr
 		}
-		n++
 		bytes += w
 		return err
 	}
-	// Large messages are streamed as they arrive, under a temporary name
-	// keyed by sequence number, then renamed once their UID is known.
-	seqFile := func(seq uint32) string { return filepath.Join(dir, fmt.Sprintf(".seq-%d.part", seq)) }
 	f, err := c.UIDFetch(ctx, set, &client.FetchItems{UID: true, Sections: []client.FetchSection{{}}}, &client.FetchOptions{
-		Literal: func(seq uint32, item string, size int64, r io.Reader) error {
-			out, err := os.Create(seqFile(seq))
-			if err != nil {
-				return err
-			}
-			w, err := io.Copy(out, r)
-			if cerr := out.Close(); err == nil {
-				err = cerr
-			}
-			bytes += w
-			return err
-		},
+		Literal: func(seq uint32, item string, size int64, r io.Reader) error { return write(seq, r) },
 	})
 	if err != nil {
 		return err
@@ -256,17 +240,25 @@ func fetchToDir(ctx context.Context, e *env, c *client.Conn, set seqset.Set, dir
 			return err
 		}
 		for _, s := range m.Sections {
-			switch {
-			case s.Streamed:
-				if err := os.Rename(seqFile(m.Seq), filepath.Join(dir, fmt.Sprintf("%d.eml", m.UID))); err != nil {
-					return err
-				}
-				n++
-			case !s.Nil:
-				if err := save(m.UID, s.Data, nil); err != nil {
+			if s.Nil {
+				continue
+			}
+			if !s.Streamed {
+				if err := write(m.Seq, strings.NewReader(string(s.Data))); err != nil {
 					return err
 				}
 			}
+			target := filepath.Join(dir, fmt.Sprintf("%d.eml", m.UID))
+			if !force {
+				if _, err := os.Lstat(target); err == nil {
+					os.Remove(seqFile(m.Seq))
+					return fmt.Errorf("%s exists (use -force to overwrite)", target)
+				}
+			}
+			if err := os.Rename(seqFile(m.Seq), target); err != nil {
+				return err
+			}
+			n++
 		}
 	}
 	fmt.Fprintf(e.Stderr, "saved %d messages, %d bytes, in %s\n", n, bytes, dir)

@@ -54,9 +54,14 @@ func TestLiveImapc(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "\nIDLE\n") || strings.Contains(out, "STARTTLS") {
 		t.Fatalf("capabilities: code %d, out %q, err %q", code, out, errs)
 	}
-	// Without -ca the self-signed certificate is refused.
-	if _, _, code := runImapc(t, "", "capabilities", "-url", url); code != 1 {
-		t.Errorf("capabilities with an untrusted certificate exited %d; want 1", code)
+	// Without -ca the self-signed certificate is refused, with a hint.
+	if _, errs, code := runImapc(t, "", "capabilities", "-url", url); code != 1 || !strings.Contains(errs, "-ca FILE") {
+		t.Errorf("capabilities with an untrusted certificate: exit %d, stderr %q; want 1 and a hint at -ca", code, errs)
+	}
+	// -no-starttls: the error names the CLI flags, not a Go option.
+	if _, errs, code := runImapc(t, "", "capabilities", "-url", url, "-no-starttls"); code != 1 ||
+		!strings.Contains(errs, "-no-starttls") || !strings.Contains(errs, "-insecure-auth") || strings.Contains(errs, "Options.") {
+		t.Errorf("capabilities -no-starttls: exit %d, stderr %q", code, errs)
 	}
 	dir := t.TempDir()
 	msg := "From: Demo <demo@example.com>\r\nSubject: imapc test\r\n\r\nhello\r\n"
@@ -75,7 +80,7 @@ func TestLiveImapc(t *testing.T) {
 		t.Fatalf("list: code %d, out %q, err %q", code, out, errs)
 	}
 	out, errs, code = runImapc(t, "", "fetch", "-url", url, "-ca", ca)
-	if code != 0 || !strings.Contains(out, "imapc test") || !strings.Contains(out, "Demo <demo@example.com>") {
+	if code != 0 || !strings.Contains(out, "imapc test") || !strings.Contains(out, "Demo <demo@example.com>") || !strings.HasPrefix(out, "UID ") {
 		t.Fatalf("fetch: code %d, out %q, err %q", code, out, errs)
 	}
 	save := filepath.Join(dir, "backup")
@@ -92,6 +97,23 @@ func TestLiveImapc(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("fetch -o saved %d files, none of them the appended message", len(files))
+	}
+	// A second -o into the same folder refuses to overwrite, unless -force.
+	os.WriteFile(files[0], []byte("mine"), 0o644)
+	if _, errs, code := runImapc(t, "", "fetch", "-url", url, "-ca", ca, "-o", save); code != 1 || !strings.Contains(errs, "-force") {
+		t.Errorf("fetch -o into a full folder: exit %d, stderr %q; want 1 and a hint at -force", code, errs)
+	}
+	if b, _ := os.ReadFile(files[0]); string(b) != "mine" {
+		t.Errorf("fetch -o overwrote %s", files[0])
+	}
+	if _, errs, code := runImapc(t, "", "fetch", "-url", url, "-ca", ca, "-o", save, "-force"); code != 0 {
+		t.Errorf("fetch -o -force: exit %d, stderr %q", code, errs)
+	}
+	if b, _ := os.ReadFile(files[0]); string(b) == "mine" {
+		t.Errorf("fetch -o -force did not overwrite %s", files[0])
+	}
+	if parts, _ := filepath.Glob(filepath.Join(save, ".*.part")); len(parts) != 0 {
+		t.Errorf("fetch -o left %q", parts)
 	}
 	out, errs, code = runImapc(t, "", "idle", "-url", url, "-ca", ca, "-for", "300ms")
 	if code != 0 || !strings.Contains(out, "idling") {

@@ -12,17 +12,17 @@ import (
 // CodecDecoder returns imapkit's own response decoder (package codec)
 // behind the Decoder interface: generic value trees (an empty registry),
 // with every response also checked by the base protocol's parsers
-// (DecoderOptions.Validate), so that a malformed FETCH or LIST is an
+// (codec.ValidatingDecoder), so that a malformed FETCH or LIST is an
 // error; strict rejects the documented deviations of real servers
 // (DecoderOptions.Strict). It is the reference that wrote the golden
 // files, and an example of a converter into the neutral form.
 func CodecDecoder(strict bool) Decoder {
 	return DecoderFunc(func(r io.Reader) ([]Response, error) {
-		d := codec.NewDecoder(r, &codec.DecoderOptions{
+		d := codec.NewValidatingDecoder(r, &codec.DecoderOptions{
 			Registry: codec.NewRegistry(),
-			Validate: codec.NewBaseRegistry(),
 			Strict:   strict,
-		})
+		}, codec.NewBaseRegistry())
+		defer d.Close()
 		var out []Response
 		for {
 			resp, err := d.ReadResponse()

@@ -13,8 +13,11 @@ import (
 
 // This file is the seam between the codec's command decoder and the
 // command handlers: it reads typed arguments out of the generic value
-// trees that codec.CommandDecoder returns. When the codec decodes
-// commands into typed values, the handlers switch here.
+// trees that codec.CommandDecoder returns. SELECT, EXAMINE, STATUS
+// and STORE use the codec's typed command parsers (codec.ParseSelect,
+// ParseStatus, ParseStore); FETCH, SEARCH, APPEND and LIST still read
+// here and can switch to codec.ParseFetch, ParseSearch, ParseAppend and
+// ParseList one at a time.
 
 // respError is a command's failure: the tagged NO (or BAD) it gets.
 type respError struct {

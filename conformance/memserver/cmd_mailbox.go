@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -13,22 +14,14 @@ import (
 // cmdSelect does SELECT and EXAMINE (RFC 9051 §6.3.2, §6.3.3), with the
 // CONDSTORE parameter (RFC 7162 §3.1.8).
 func (ss *session) cmdSelect(c *command) error {
-	name, err := ss.mailboxName(&c.args)
+	sc, err := codec.ParseSelect(c.wc, ss.typedUTF8(c))
 	if err != nil {
-		return err
+		return typedError(err)
 	}
-	condstore := false
-	if c.more() {
-		for _, p := range c.list("SELECT parameters") {
-			if p.Kind != wire.KindAtom || !strings.EqualFold(p.Str, "CONDSTORE") {
-				return bad("unknown SELECT parameter %s", p.GoString())
-			}
-			condstore = true
-		}
+	if sc.QResync != nil || len(sc.Other) > 0 {
+		return bad("unsupported SELECT parameter")
 	}
-	if err := c.end(); err != nil {
-		return err
-	}
+	name, condstore := sc.Mailbox, sc.CondStore
 	if ss.mbox != nil {
 		ss.unselect()
 		// RFC 9051 §6.3.2: the previous mailbox is closed.
@@ -47,6 +40,7 @@ func (ss *session) cmdSelect(c *command) error {
 	ss.mbox = mb
 	ss.readOnly = c.name == "EXAMINE"
 	ss.view = slices.Clone(mb.msgs)
+	ss.expungePending = false
 	ss.seenUID = mb.uidNext - 1
 	ss.saved = nil
 	mb.sessions[ss] = struct{}{}
@@ -579,17 +573,11 @@ func (ss *session) statusData(mb *mailbox, items []string) *wire.StatusData {
 
 // cmdStatus does STATUS (RFC 9051 §6.3.11).
 func (ss *session) cmdStatus(c *command) error {
-	name, err := ss.mailboxName(&c.args)
+	sc, err := codec.ParseStatus(c.wc, ss.typedUTF8(c))
 	if err != nil {
-		return err
+		return typedError(err)
 	}
-	var items []string
-	for _, v := range c.list("status items") {
-		items = append(items, strings.ToUpper(v.Text()))
-	}
-	if err := c.end(); err != nil {
-		return err
-	}
+	name, items := sc.Mailbox, sc.Items
 	if err := checkStatusItems(items); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -83,6 +84,14 @@ func (ss *session) cmdAppend(c *command) error {
 			m.date = d
 			v = c.next("message")
 		}
+		if v.Kind == wire.KindAtom && strings.EqualFold(v.Str, "UTF8") {
+			// RFC 6855 §4: UTF8 (literal8), a message with UTF-8 headers.
+			l := c.list("UTF8 message")
+			if len(l) != 1 {
+				return bad("APPEND UTF8: expected one literal8 in parentheses")
+			}
+			v = l[0]
+		}
 		if c.err != nil {
 			return c.err
 		}
@@ -107,7 +116,7 @@ func (ss *session) cmdAppend(c *command) error {
 	}
 	var total int64
 	for _, m := range msgs {
-		total += int64(len(m.raw))
+		total += msgCost(len(m.raw))
 	}
 	if err := srv.checkQuota(ss.user, total); err != nil {
 		return err
@@ -156,10 +165,11 @@ func (ss *session) cmdExpunge(c *command) error {
 
 // snapshot is what FETCH and STORE read of a message under the lock.
 type snapshot struct {
-	seq    uint32
-	m      *message
-	flags  []string
-	modSeq uint64
+	seq     uint32
+	m       *message
+	flags   []string
+	modSeq  uint64
+	seenSet bool // FETCH set \Seen just now
 }
 
 // cmdFetch does FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9), with
@@ -225,19 +235,17 @@ func (ss *session) cmdFetch(c *command) error {
 		if hasCS && m.modSeq <= changedSince {
 			continue
 		}
+		seenSet := false
 		if setSeen && !m.expunged && !hasFlag(m.flags, `\Seen`) {
 			m.flags = append(slices.Clone(m.flags), `\Seen`)
 			m.modSeq = ss.mbox.nextModSeq()
 			ss.mbox.notify(ss, m)
+			seenSet = true
 		}
-		snaps = append(snaps, snapshot{uint32(i + 1), m, slices.Clone(m.flags), m.modSeq})
+		snaps = append(snaps, snapshot{uint32(i + 1), m, slices.Clone(m.flags), m.modSeq, seenSet})
 	}
 	srv.mu.Unlock()
 
-	if setSeen {
-		// RFC 9051 §6.4.5: \Seen set implicitly shows in FLAGS.
-		want["FLAGS"] = true
-	}
 	for _, sn := range snaps {
 		fd, extra, err := ss.fetchData(sn, items, want)
 		if err != nil {
@@ -266,7 +274,8 @@ func (ss *session) fetchData(sn snapshot, items []fetchItem, want map[string]boo
 		fd.Has |= wire.FetchUID
 		fd.UID = m.uid
 	}
-	if want["FLAGS"] {
+	// RFC 9051 §6.4.5: \Seen set by this FETCH shows in FLAGS.
+	if want["FLAGS"] || sn.seenSet {
 		fd.Has |= wire.FetchFlags
 		fd.Flags = sn.flags
 		if fd.Flags == nil {
@@ -379,40 +388,20 @@ func partial(data []byte, it fetchItem) []byte {
 // cmdStore does STORE and UID STORE (RFC 9051 §6.4.6), with
 // UNCHANGEDSINCE (RFC 7162 §3.1.3).
 func (ss *session) cmdStore(c *command) error {
-	set := c.seqSet("sequence set")
-	var unchangedSince uint64
-	hasUS := false
-	if v, ok := c.peek(); ok && v.Kind == wire.KindList {
-		mods := c.list("")
-		for i := 0; i < len(mods); i++ {
-			switch strings.ToUpper(mods[i].Text()) {
-			case "UNCHANGEDSINCE":
-				if i+1 >= len(mods) {
-					return bad("UNCHANGEDSINCE needs a mod-sequence")
-				}
-				i++
-				unchangedSince, hasUS = c.toNumber(mods[i], "UNCHANGEDSINCE"), true
-			default:
-				return bad("unknown STORE modifier %s", mods[i].GoString())
-			}
-		}
+	sc, err := codec.ParseStore(c.wc)
+	if err != nil {
+		return typedError(err)
 	}
-	item := c.atom("store item")
-	var flagVals []wire.Value
-	if v, ok := c.peek(); ok && v.Kind == wire.KindList {
-		flagVals = c.list("flags")
-	} else {
-		for c.more() {
-			flagVals = append(flagVals, c.next("flag"))
-		}
+	set := sc.Set
+	unchangedSince, hasUS := sc.UnchangedSince, sc.HasUnchangedSince
+	item := map[byte]string{0: "FLAGS", '+': "+FLAGS", '-': "-FLAGS"}[sc.Op]
+	silent := sc.Silent
+	if item == "" {
+		return bad("unknown STORE operation")
 	}
-	if err := c.end(); err != nil {
-		return err
-	}
-	silent := strings.HasSuffix(item, ".SILENT")
-	item = strings.TrimSuffix(item, ".SILENT")
-	if item != "FLAGS" && item != "+FLAGS" && item != "-FLAGS" {
-		return bad("unknown STORE item %s", item)
+	flagVals := make([]wire.Value, len(sc.Flags))
+	for i, f := range sc.Flags {
+		flagVals[i] = wire.Atom(f)
 	}
 	flags, rerr := flagValues(flagVals)
 	if rerr != nil {
@@ -474,7 +463,7 @@ func (ss *session) cmdStore(c *command) error {
 			mb.notify(ss, m)
 		}
 		if !silent || changed && ss.condstore && hasUS {
-			snaps = append(snaps, snapshot{uint32(i + 1), m, slices.Clone(m.flags), m.modSeq})
+			snaps = append(snaps, snapshot{seq: uint32(i + 1), m: m, flags: slices.Clone(m.flags), modSeq: m.modSeq})
 		}
 	}
 	newFlags := len(mb.keywords) != nkw
@@ -534,7 +523,7 @@ func (ss *session) cmdCopy(c *command) error {
 	if !move || dst.owner != ss.mbox.owner {
 		var total int64
 		for _, i := range idx {
-			total += int64(len(ss.view[i].raw))
+			total += msgCost(len(ss.view[i].raw))
 		}
 		if err := srv.checkQuota(ss.user, total); err != nil {
 			srv.mu.Unlock()

@@ -126,7 +126,7 @@ func churn(ctx context.Context, c *client.Conn, r *rand.Rand, rounds int) error 
 // TestQuota: APPEND and COPY beyond Options.MaxUserBytes fail with
 // OVERQUOTA; EXPUNGE gives the room back.
 func TestQuota(t *testing.T) {
-	_, addr := startServer(t, &Options{MaxUserBytes: 1000})
+	_, addr := startServer(t, &Options{MaxUserBytes: 1000 + 2*msgOverhead})
 	a := dialRaw(t, addr)
 	a.cmd("a1", `LOGIN alice "secret pass"`)
 	msg := strings.Repeat("x", 600)

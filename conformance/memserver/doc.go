@@ -33,8 +33,18 @@
 // Input is treated as hostile: command lines and literals are bounded
 // (Options.MaxLineLength, Options.MaxLiteralSize; beyond them the
 // connection ends with BYE [TOOBIG]), as are list nesting, search key
-// nesting, MIME depth and part counts, mailboxes and flags per user. A
+// nesting, MIME depth and part counts, mailboxes and flags per user, and
+// the octets of a user's mail (Options.MaxUserBytes, NO [OVERQUOTA]). A
 // syntax error is answered with a tagged BAD when the tag could be read.
+// [Server.Close] says BYE to every session before closing it.
+//
+// # Commands
+//
+// SELECT, EXAMINE, STATUS and STORE are read with the codec's typed command
+// parsers; the other commands' arguments are read from the codec's
+// generic value trees through one small seam (args.go), to move to the
+// typed parsers one by one. [Server.Seed] and [Server.SeedSample] fill
+// mailboxes; the sample is the mail of "imapc serve".
 //
 // Not implemented: QRESYNC, NOTIFY, ACLs, quotas, \Recent (never set),
 // and persistence.

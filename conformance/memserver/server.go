@@ -40,10 +40,14 @@ type Options struct {
 	// MaxLiteralSize bounds one literal, hence one APPENDed message;
 	// default 32 MiB. A larger literal ends the connection with BYE.
 	MaxLiteralSize int64
-	// MaxUserBytes bounds the octets of all the messages of one user;
-	// APPEND, COPY and MOVE beyond it fail with NO [OVERQUOTA]. Default
-	// 1 GiB; < 0 means no limit. Seed is not bounded.
+	// MaxUserBytes bounds the octets of all the messages of one user,
+	// each counted with 512 octets of overhead; APPEND, COPY and MOVE
+	// beyond it fail with NO [OVERQUOTA]. Default 1 GiB; < 0 means no
+	// limit. Seed is not bounded.
 	MaxUserBytes int64
+	// MaxConnections bounds the connections served at once; one more is
+	// told "* BYE" and closed. Default 1000; < 0 means no limit.
+	MaxConnections int
 	// IdleTimeout ends a connection on which the client sent nothing for
 	// this long (RFC 9051 §5.4 autologout); 0 means 30 minutes, < 0 none.
 	IdleTimeout time.Duration
@@ -83,6 +87,9 @@ func New(opts *Options) *Server {
 	}
 	if s.opts.MaxLiteralSize <= 0 {
 		s.opts.MaxLiteralSize = 32 << 20
+	}
+	if s.opts.MaxConnections == 0 {
+		s.opts.MaxConnections = 1000
 	}
 	if s.opts.MaxUserBytes == 0 {
 		s.opts.MaxUserBytes = 1 << 30
@@ -217,6 +224,14 @@ func (s *Server) serve(l net.Listener, implicitTLS bool) error {
 			return err
 		}
 		delay = 0
+		if s.full() {
+			go func() {
+				c.SetWriteDeadline(time.Now().Add(5 * time.Second))
+				c.Write([]byte("* BYE too many connections\r\n"))
+				c.Close()
+			}()
+			continue
+		}
 		if !s.track(c) {
 			c.Close()
 			return ErrServerClosed
@@ -224,7 +239,7 @@ func (s *Server) serve(l net.Listener, implicitTLS bool) error {
 		go func() {
 			defer s.wg.Done()
 			defer s.untrack(c)
-			s.serveConn(c, implicitTLS)
+			s.serveConn(c, implicitTLS, nil)
 		}()
 	}
 }
@@ -238,7 +253,37 @@ func (s *Server) ServeConn(c net.Conn) {
 	}
 	defer s.wg.Done()
 	defer s.untrack(c)
-	s.serveConn(c, false)
+	s.serveConn(c, false, nil)
+}
+
+// ServePreauth serves one connection whose client is already known to
+// be userName, as a server run as a subprocess over its standard input
+// and output is: the greeting is PREAUTH (RFC 9051 §7.1.4) and the
+// session starts in the authenticated state. It returns when the
+// session ends.
+func (s *Server) ServePreauth(c net.Conn, userName string) error {
+	s.mu.Lock()
+	u := s.users[userName]
+	s.mu.Unlock()
+	if u == nil {
+		c.Close()
+		return fmt.Errorf("memserver: no user %q", userName)
+	}
+	if !s.track(c) {
+		c.Close()
+		return ErrServerClosed
+	}
+	defer s.wg.Done()
+	defer s.untrack(c)
+	s.serveConn(c, false, u)
+	return nil
+}
+
+// full reports whether MaxConnections are being served.
+func (s *Server) full() bool {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	return s.opts.MaxConnections > 0 && len(s.conns) >= s.opts.MaxConnections
 }
 
 func (s *Server) track(c net.Conn) bool {
@@ -258,8 +303,10 @@ func (s *Server) untrack(c net.Conn) {
 	s.connMu.Unlock()
 }
 
-// Close stops the listeners, closes every connection and waits for the
-// sessions to end.
+// Close stops the listeners and ends every session: each gets
+// "* BYE" (RFC 9051 §7.1.5) once its reading side is shut down, and a
+// connection that has not ended within a few seconds (a client that
+// does not read) is closed. Close returns when all sessions have ended.
 func (s *Server) Close() error {
 	s.connMu.Lock()
 	s.closed = true
@@ -267,11 +314,39 @@ func (s *Server) Close() error {
 		l.Close()
 	}
 	for c := range s.conns {
+		if cr, ok := c.(interface{ CloseRead() error }); ok && cr.CloseRead() == nil {
+			continue
+		}
 		c.Close()
 	}
 	s.connMu.Unlock()
-	s.wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	t := time.NewTimer(closeGrace)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		s.connMu.Lock()
+		for c := range s.conns {
+			c.Close()
+		}
+		s.connMu.Unlock()
+		<-done
+	}
 	return nil
+}
+
+// closeGrace is how long Close lets sessions say BYE.
+const closeGrace = 3 * time.Second
+
+func (s *Server) closing() bool {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	return s.closed
 }
 
 func (s *Server) log(level slog.Level, msg string, args ...any) {

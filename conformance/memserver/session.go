@@ -59,14 +59,15 @@ type session struct {
 	seenUID  uint32     // highest UID put in view
 	saved    []uint32   // SEARCHRES saved result, as UIDs (RFC 5182)
 
-	pendingFlags map[*message]struct{} // guarded by srv.mu
-	notify       chan struct{}
+	pendingFlags   map[*message]struct{} // guarded by srv.mu
+	expungePending bool                  // guarded by srv.mu: view holds expunged messages
+	notify         chan struct{}
 
 	okCode *wire.Code // code of the tagged OK of the current command
 	okText string
 }
 
-func (srv *Server) serveConn(c net.Conn, implicitTLS bool) {
+func (srv *Server) serveConn(c net.Conn, implicitTLS bool, preauth *user) {
 	srv.connMu.Lock()
 	srv.connSeq++
 	id := srv.connSeq
@@ -103,7 +104,12 @@ func (srv *Server) serveConn(c net.Conn, implicitTLS bool) {
 		MaxListItems:   10000,
 	})
 	ss.enc = codec.NewResponseEncoder(ss.conn, nil)
-	ss.status(wire.StatusOK, &wire.Code{Name: "CAPABILITY", Data: ss.caps()}, "imapkit memserver ready")
+	if preauth != nil {
+		ss.user, ss.state = preauth, stateAuth
+		ss.status(wire.StatusPreauth, &wire.Code{Name: "CAPABILITY", Data: ss.caps()}, "logged in as "+preauth.name)
+	} else {
+		ss.status(wire.StatusOK, &wire.Code{Name: "CAPABILITY", Data: ss.caps()}, "imapkit memserver ready")
+	}
 	ss.flush()
 	ss.loop()
 }
@@ -176,7 +182,15 @@ func (ss *session) peekTag() string {
 // fatal ends the session after a decoder or connection error, telling
 // the client why when the connection still works.
 func (ss *session) fatal(err error) {
-	if errors.Is(err, io.EOF) || ss.werr != nil {
+	if ss.werr != nil {
+		return
+	}
+	if ss.srv.closing() {
+		ss.status(wire.StatusBye, nil, "server shutting down")
+		ss.flush()
+		return
+	}
+	if errors.Is(err, io.EOF) {
 		return
 	}
 	var ne net.Error
@@ -266,6 +280,7 @@ type command struct {
 	tag  string
 	name string // without UID
 	uid  bool
+	wc   *wire.Command
 	args
 }
 
@@ -318,7 +333,7 @@ func init() {
 var uidCommands = map[string]bool{"FETCH": true, "STORE": true, "SEARCH": true, "COPY": true, "MOVE": true, "EXPUNGE": true}
 
 func (ss *session) run(wc *wire.Command) {
-	c := &command{tag: wc.Tag, name: wc.Name, args: args{v: wc.Args}}
+	c := &command{tag: wc.Tag, name: wc.Name, wc: wc, args: args{v: wc.Args}}
 	if rest, ok := strings.CutPrefix(c.name, "UID "); ok {
 		if !uidCommands[rest] {
 			ss.done(c.tag, wire.StatusBad, nil, "unknown command UID "+rest)
@@ -405,6 +420,26 @@ func (ss *session) mailboxName(a *args) (string, error) {
 	return dec, nil
 }
 
+// typedUTF8 is the utf8 argument of the codec's typed command parsers
+// for c, whose first argument is a mailbox name: UTF-8 once enabled, and
+// also before for a valid UTF-8 name, as mailboxName takes it.
+func (ss *session) typedUTF8(c *command) bool {
+	if ss.utf8 || ss.rev2 {
+		return true
+	}
+	if len(c.wc.Args) > 0 {
+		t := c.wc.Args[0].Text()
+		return !isASCII(t) && utf8.ValidString(t)
+	}
+	return false
+}
+
+// typedError turns an error of the codec's typed command parsers into a
+// tagged BAD.
+func typedError(err error) error {
+	return bad("%v", err)
+}
+
 // authAllowed reports whether credentials may be sent now.
 func (ss *session) authAllowed() bool {
 	if ss.tls || ss.srv.opts.InsecureAuth || ss.srv.opts.TLSConfig == nil {
@@ -429,7 +464,13 @@ func (ss *session) caps() []string {
 			c = append(c, "LOGINDISABLED")
 		}
 	}
-	c = append(c, "LITERAL+", "ID", "ENABLE", "IDLE", "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
+	c = append(c, "LITERAL+", "ID", "ENABLE", "IDLE")
+	if ss.state == stateNotAuth {
+		// The rest after login, as most servers do: a client must read
+		// the capabilities again (RFC 9051 §6.2.3 [CAPABILITY] code).
+		return c
+	}
+	c = append(c, "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
 		"CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "ESEARCH", "SEARCHRES",
 		"CONDSTORE", "BINARY", "STATUS=SIZE", "MULTIAPPEND", "UTF8=ACCEPT")
 	if !ss.compressed {
@@ -464,7 +505,8 @@ func (ss *session) sync(allowExpunge bool) {
 	var updates []flagUpdate
 	ss.srv.mu.Lock()
 	mb := ss.mbox
-	if allowExpunge {
+	if allowExpunge && ss.expungePending {
+		ss.expungePending = false
 		kept := ss.view[:0]
 		removed := uint32(0)
 		for i, m := range ss.view {

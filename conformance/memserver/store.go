@@ -150,7 +150,7 @@ func (mb *mailbox) add(raw []byte, flags []string, date time.Time) *message {
 	}
 	mb.uidNext++
 	mb.msgs = append(mb.msgs, m)
-	mb.owner.size += int64(len(raw))
+	mb.owner.size += msgCost(len(raw))
 	mb.noteKeywords(m.flags)
 	return m
 }
@@ -163,7 +163,7 @@ func (mb *mailbox) expunge(del func(*message) bool, origin *session) []*message 
 	for _, m := range mb.msgs {
 		if del(m) {
 			m.expunged = true
-			mb.owner.size -= int64(len(m.raw))
+			mb.owner.size -= msgCost(len(m.raw))
 			gone = append(gone, m)
 			continue
 		}
@@ -173,6 +173,9 @@ func (mb *mailbox) expunge(del func(*message) bool, origin *session) []*message 
 	mb.msgs = kept
 	if len(gone) > 0 {
 		mb.nextModSeq()
+		for s := range mb.sessions {
+			s.expungePending = true
+		}
 		mb.notify(origin, nil)
 	}
 	return gone
@@ -247,6 +250,12 @@ func (s *Server) newMailbox(u *user, name, specialUse string) *mailbox {
 	return &mailbox{name: name, specialUse: specialUse, uidValidity: s.uidValidity, uidNext: 1, modSeq: 1,
 		sessions: make(map[*session]struct{}), owner: u}
 }
+
+// msgOverhead is what a message costs in memory besides its octets; it
+// counts toward Options.MaxUserBytes so that empty messages are not free.
+const msgOverhead = 512
+
+func msgCost(n int) int64 { return int64(n) + msgOverhead }
 
 // checkQuota fails when adding n octets to u's mail would pass the
 // server's limit.

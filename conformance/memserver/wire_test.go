@@ -1,6 +1,9 @@
 package memserver
 
 import (
+	"bufio"
+	"bytes"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,6 +100,16 @@ func TestLiterals(t *testing.T) {
 			t.Errorf("continuation for a {n+} literal: %q", ls)
 		}
 	}
+	// RFC 6855 §4: APPEND with UTF8 (~{n}).
+	utf := "Subject: café\r\n\r\nx\r\n"
+	a.send("a3 APPEND INBOX UTF8 (~{" + strconv.Itoa(len(utf)) + "+}\r\n" + utf + ")")
+	if ls := a.until("a3 "); !strings.HasPrefix(ls[len(ls)-1], "a3 OK [APPENDUID ") {
+		t.Errorf("APPEND UTF8: %q", ls)
+	}
+	a.cmd("a4", "SELECT INBOX")
+	if ls := a.cmd("a5", "SEARCH SUBJECT café"); !slices.Contains(ls, "* SEARCH 2") {
+		t.Errorf("SEARCH for the UTF8 message: %q", ls)
+	}
 }
 
 func TestBadInput(t *testing.T) {
@@ -139,5 +152,76 @@ func TestBadInput(t *testing.T) {
 	b.send("z2 NOOP " + strings.Repeat("x", 2000))
 	if l := b.line(); !strings.HasPrefix(l, "* BYE [TOOBIG]") {
 		t.Errorf("long line: %q", l)
+	}
+}
+
+// TestCloseEndsSessions: Close returns with sessions in IDLE and in the
+// middle of a literal, which get BYE (RFC 9051 §7.1.5) and are closed.
+func TestCloseEndsSessions(t *testing.T) {
+	srv := New(&Options{Users: map[string]string{testUser: testPass}})
+	l, err := netListen(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(l) }()
+	a := dialRaw(t, l.Addr().String())
+	a.cmd("a1", `LOGIN alice "secret pass"`)
+	a.cmd("a2", "SELECT INBOX")
+	a.send("a3 IDLE")
+	if line := a.line(); !strings.HasPrefix(line, "+ ") {
+		t.Fatalf("IDLE: %q", line)
+	}
+	b := dialRaw(t, l.Addr().String())
+	b.cmd("b1", `LOGIN alice "secret pass"`)
+	b.send("b2 APPEND INBOX {100}")
+	if line := b.line(); !strings.HasPrefix(line, "+ ") {
+		t.Fatalf("APPEND: %q", line)
+	}
+	srv.Close()
+	if err := <-done; err != ErrServerClosed {
+		t.Errorf("Serve = %v", err)
+	}
+	for _, c := range []*rawConn{a, b} {
+		if l, _ := c.br.ReadString('\n'); !strings.HasPrefix(l, "* BYE ") {
+			t.Errorf("after Close: %q; want * BYE", l)
+		}
+		if _, err := c.br.ReadString('\n'); err == nil {
+			t.Error("connection still open after Close")
+		}
+	}
+}
+
+// TestPreauth: ServePreauth greets with PREAUTH and starts authenticated.
+func TestPreauth(t *testing.T) {
+	srv := New(&Options{Users: map[string]string{testUser: testPass}})
+	defer srv.Close()
+	if err := srv.ServePreauth(&pipeConn{r: bytes.NewReader(nil)}, "nobody"); err == nil {
+		t.Error("ServePreauth of an unknown user succeeded")
+	}
+	cc, sc := net.Pipe()
+	defer cc.Close()
+	go srv.ServePreauth(sc, testUser)
+	r := &rawConn{t: t, c: cc, br: bufio.NewReader(cc)}
+	if l := r.line(); !strings.HasPrefix(l, "* PREAUTH [CAPABILITY IMAP4rev1 ") {
+		t.Fatalf("greeting %q", l)
+	}
+	r.cmd("a1", "SELECT INBOX")
+	r.cmd("a2", "LOGOUT")
+}
+
+// TestMaxConnections: a connection beyond the limit gets BYE.
+func TestMaxConnections(t *testing.T) {
+	_, addr := startServer(t, &Options{MaxConnections: 1})
+	a := dialRaw(t, addr)
+	a.cmd("a1", "NOOP")
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	l, _ := bufio.NewReader(c).ReadString('\n')
+	if l != "* BYE too many connections\r\n" {
+		t.Errorf("second connection: %q", l)
 	}
 }

@@ -307,6 +307,45 @@ var Base = []Script{
 		Cleanup: []string{"UNSUBSCRIBE {{=prefix}}-l/sub", "DELETE {{=prefix}}-l/sub", "DELETE {{=prefix}}-l"},
 	},
 	{
+		Name:     "authenticate-plain",
+		Ref:      "RFC 9051 §6.2.2; RFC 4616; RFC 4959",
+		Requires: []string{"AUTH=PLAIN"},
+		Steps: []Step{
+			{Send: "a1 AUTHENTICATE PLAIN", Until: "+{{*}}"},
+			{Send: "*", Until: "a1 {{*}}", Want: []string{"a1 BAD{{*}}"}},
+			{Send: "a2 AUTHENTICATE PLAIN", Until: "+{{*}}"},
+			{Send: "{{=plain}}", Until: "a2 {{*}}", Want: []string{"a2 OK{{*}}"}},
+			{Send: "a3 SELECT INBOX", Want: []string{"a3 OK{{*}}"}},
+		},
+	},
+	{
+		Name:     "authenticate-sasl-ir",
+		Ref:      "RFC 4959",
+		Requires: []string{"AUTH=PLAIN", "SASL-IR"},
+		Steps: []Step{
+			{Send: "a1 AUTHENTICATE PLAIN {{=plain}}", Want: []string{"a1 OK{{*}}"}, Not: []string{"+{{*}}"}},
+		},
+	},
+	{
+		Name:     "searchres",
+		Ref:      "RFC 5182",
+		Requires: []string{"SEARCHRES", "UIDPLUS"},
+		Literals: msgs,
+		Steps: []Step{
+			login,
+			{Send: "a1 CREATE {{=prefix}}-r", Want: []string{"a1 OK{{*}}"}},
+			{Send: "a2 APPEND {{=prefix}}-r {{lit:plain}}", Want: []string{"a2 OK{{*}}"}},
+			{Send: `a3 APPEND {{=prefix}}-r (\Flagged) {{lit:plain}}`, Want: []string{"a3 OK [APPENDUID {{n}} {{n:uid}}]{{*}}"}},
+			{Send: "a4 SELECT {{=prefix}}-r", Want: []string{"a4 OK{{*}}"}},
+			{Send: "a5 UID SEARCH RETURN (SAVE) FLAGGED", Want: []string{"a5 OK{{*}}"}, Not: []string{"* SEARCH{{*}}", "* ESEARCH{{*}}"}},
+			{Send: "a6 UID FETCH $ (UID)", Want: []string{"* 2 FETCH (UID {{=uid}})", "a6 OK{{*}}"}},
+			{Send: "a7 CHECK", Want: []string{"a7 OK{{*}}"}},
+			{Send: "a8 UNSELECT", Want: []string{"a8 OK{{*}}"}},
+			{Send: "a9 DELETE {{=prefix}}-r", Want: []string{"a9 OK{{*}}"}},
+		},
+		Cleanup: []string{"DELETE {{=prefix}}-r"},
+	},
+	{
 		Name: "pipelining",
 		Ref:  "RFC 9051 §5.5",
 		Steps: []Step{

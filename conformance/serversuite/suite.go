@@ -27,12 +27,25 @@
 // written "{size}" CRLF followed by its octets. Lines to send use
 // {{=name}} too, and {{lit:name}} for a literal of the script's
 // Literals[name] ({{lit+:name}} for a LITERAL+ literal). The runner
-// defines user and pass (as quoted strings) and prefix, a mailbox name
-// prefix unique to the run, so that scripts do not collide with existing
-// mail.
+// defines user and pass (as quoted strings), plain (the base64 SASL PLAIN
+// response of RFC 4616 for them) and prefix, a mailbox name prefix unique
+// to the run, so that scripts do not collide with existing mail.
 //
 // [Run] runs scripts from a Go test; [Base] is the suite of the base
-// protocol and the extensions imapkit's server implements.
+// protocol and the extensions imapkit's server implements. A third party
+// checks its server with a test of its own:
+//
+//	func TestIMAPConformance(t *testing.T) {
+//		addr := startMyServer(t) // host:port, a user "u" with password "p"
+//		serversuite.Run(t, serversuite.Config{Addr: addr, User: "u", Password: "p"}, serversuite.Base)
+//	}
+//
+// Each script is a subtest, skipped when the server lacks a capability
+// it Requires (the capabilities before and after login count). Scripts
+// create mailboxes named after a random prefix and delete them, passed
+// or failed, so the suite may run against an account in use. imapkit
+// runs it against its in-memory server in every test run and against
+// Dovecot when IMAPKIT_DOVECOT_ADDR is set.
 package serversuite
 
 import (
@@ -40,6 +53,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -129,7 +143,8 @@ func Run(t *testing.T, cfg Config, scripts []Script) {
 	}
 }
 
-// Capabilities logs in and returns the server's capabilities.
+// Capabilities returns the server's capabilities before login (those of
+// its greeting or CAPABILITY) and after, together.
 func Capabilities(ctx context.Context, cfg Config) ([]string, error) {
 	r, err := newRun(ctx, cfg, nil)
 	if err != nil {
@@ -140,19 +155,33 @@ func Capabilities(ctx context.Context, cfg Config) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := r.login(c); err != nil {
-		return nil, err
-	}
-	resps, err := r.exchange(c, "cap1 CAPABILITY", "")
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range resps {
-		if rest, ok := strings.CutPrefix(l, "* CAPABILITY "); ok {
-			return strings.Fields(rest), nil
+	var caps []string
+	found := false
+	for i, tag := range []string{"cap0", "cap1"} {
+		if i == 1 {
+			if err := r.login(c); err != nil {
+				return nil, err
+			}
+		}
+		resps, err := r.exchange(c, tag+" CAPABILITY", "")
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range resps {
+			if rest, ok := strings.CutPrefix(l, "* CAPABILITY "); ok {
+				found = true
+				for _, c := range strings.Fields(rest) {
+					if !slices.ContainsFunc(caps, func(d string) bool { return strings.EqualFold(c, d) }) {
+						caps = append(caps, c)
+					}
+				}
+			}
 		}
 	}
-	return nil, errors.New("no CAPABILITY response")
+	if !found {
+		return nil, errors.New("no CAPABILITY response")
+	}
+	return caps, nil
 }
 
 // Run runs the script against the server of cfg.
@@ -217,6 +246,7 @@ func newRun(ctx context.Context, cfg Config, s *Script) (*run, error) {
 		"user":   quote(cfg.User),
 		"pass":   quote(cfg.Password),
 		"prefix": "suite" + hex.EncodeToString(b[:]),
+		"plain":  base64.StdEncoding.EncodeToString([]byte("\x00" + cfg.User + "\x00" + cfg.Password)),
 	}}
 	for k, v := range cfg.Vars {
 		r.vars[k] = v

@@ -151,17 +151,35 @@ func (r *rawConn) compress(impl string) error {
 		return fmt.Errorf("raw: data after COMPRESS OK")
 	}
 	plain := r.br
+	// The compressor writes into a buffer, not the socket: a flate Flush
+	// makes several small writes (the block, then the empty stored block
+	// of the sync flush), and the server may act on the first one — after
+	// LOGOUT it answers and closes the socket, so the later writes of the
+	// same flush hit a closed connection ("broken pipe"). One command, one
+	// write: the buffer goes out whole once the compressor is flushed.
+	bw := bufio.NewWriterSize(r.cc, 64<<10)
+	var fw interface {
+		io.Writer
+		Flush() error
+	}
 	switch impl {
 	case "klauspost":
-		fw, _ := kpflate.NewWriter(r.cc, kpflate.DefaultCompression)
-		r.w, r.flush = fw, fw.Flush
+		w, _ := kpflate.NewWriter(bw, kpflate.DefaultCompression)
+		fw = w
 		r.br = bufio.NewReaderSize(kpflate.NewReader(plain), 64<<10)
 	case "stdlib":
-		fw, _ := stdflate.NewWriter(r.cc, stdflate.DefaultCompression)
-		r.w, r.flush = fw, fw.Flush
+		w, _ := stdflate.NewWriter(bw, stdflate.DefaultCompression)
+		fw = w
 		r.br = bufio.NewReaderSize(stdflate.NewReader(plain), 64<<10)
 	default:
 		return fmt.Errorf("raw: unknown flate %q", impl)
+	}
+	r.w = fw
+	r.flush = func() error {
+		if err := fw.Flush(); err != nil {
+			return err
+		}
+		return bw.Flush()
 	}
 	return nil
 }

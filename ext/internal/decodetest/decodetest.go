@@ -23,6 +23,9 @@ func Decode(reg *codec.Registry, strict bool, line string) (*wire.Response, erro
 func Must(t testing.TB, reg *codec.Registry, line string) *wire.Response {
 	t.Helper()
 	r, err := Decode(reg, false, line)
+	if err == nil && r.ParseErr != nil {
+		err = r.ParseErr // a parser failed; the decoder kept a generic tree
+	}
 	if err != nil {
 		t.Fatalf("decode %q: %v", line, err)
 	}

@@ -1,0 +1,39 @@
+package codec
+
+import "github.com/imapkit/imapkit/wire"
+
+// This file holds the failure policy shared by every registered parser:
+// when a lenient decoder may read a value again as a generic tree, and
+// how the failure is recorded (see ParseError).
+
+// canRecover reports whether the failure err of a parser that started
+// on line generation gen may fall back to a generic value: only in
+// lenient mode, for a failure that is not a limit or a broken stream,
+// and while the value is still on the current line (a literal ends the
+// line; its octets cannot be read again).
+func (p *Parser) canRecover(err error, gen uint64) bool {
+	return !p.strict && p.lineGen == gen && !isLimit(err)
+}
+
+// recoverValue handles the failure err of the parser of one item's
+// value, which started at mark on line generation gen: where canRecover
+// allows, it reads the value again as a generic tree, records the
+// failure and returns the tree; otherwise it returns err.
+func (p *Parser) recoverValue(err error, mark int, gen uint64, what, name string) (wire.Value, *ParseError, error) {
+	if !p.canRecover(err, gen) {
+		return wire.Value{}, nil, err
+	}
+	p.pos = mark
+	v, gerr := p.value(false)
+	if gerr != nil {
+		return wire.Value{}, nil, err
+	}
+	return v, p.recovered(what, name, err), nil
+}
+
+// recovered records a parser failure the decoder recovered from.
+func (p *Parser) recovered(what, name string, err error) *ParseError {
+	pe := &ParseError{What: what, Name: name, Err: err}
+	p.perrs = append(p.perrs, pe)
+	return pe
+}
