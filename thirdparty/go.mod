@@ -5,7 +5,9 @@ go 1.26
 require (
 	github.com/imapkit/imapkit/client v0.0.0
 	github.com/imapkit/imapkit/codec v0.0.0
+	github.com/imapkit/imapkit/conformance v0.0.0-00010101000000-000000000000
 	github.com/imapkit/imapkit/conformance/scripted v0.0.0
+	github.com/imapkit/imapkit/ext v0.0.0
 	github.com/imapkit/imapkit/seqset v0.0.0
 	github.com/imapkit/imapkit/wire v0.0.0
 )
