@@ -120,7 +120,7 @@ func backupMailbox(ctx context.Context, c *client.Conn, dir string, lastUID uint
 	set.AddRange(lastUID+1, seqset.Star) // lastUID+1:*
 	f, err := c.UIDFetch(ctx, set, &client.FetchItems{
 		InternalDate: true,
-		Sections:     []client.FetchSection{{Peek: true}},
+		Sections:     []client.FetchSection{{}},
 	}, &client.FetchOptions{
 		Literal: func(seq uint32, item string, size int64, r io.Reader) error {
 			out, err := os.Create(tmpName(seq))

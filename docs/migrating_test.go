@@ -75,12 +75,12 @@ func Example_migrateDownload() {
 		log.Fatal(err)
 	}
 	f, err := c.UIDFetch(ctx, seqset.MustParse("2"), &client.FetchItems{
-		Sections: []client.FetchSection{{Peek: true}}, // BODY.PEEK[]
+		Sections: []client.FetchSection{{}}, // BODY.PEEK[]
 	}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
-	msgs, err := f.Collect(ctx)
+	msgs, err := f.CollectMessages(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
