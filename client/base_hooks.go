@@ -17,7 +17,7 @@ func registerBase(r *Registry) {
 	r.OnUntagged("ENABLED", func(h *Hook, resp *wire.Response) {
 		c := h.c
 		for _, s := range dataStrings(resp.Data) {
-			c.enabled[strings.ToUpper(s)] = true
+			c.enabled[strings.Clone(strings.ToUpper(s))] = true
 		}
 		// From the next response on, mailbox names are UTF-8 (RFC 6855
 		// §3); hooks run on the reader goroutine, which owns the decoder.
@@ -48,7 +48,7 @@ func registerBase(r *Registry) {
 	})
 	r.OnUntagged("FLAGS", func(h *Hook, resp *wire.Response) {
 		if m := h.Mailbox(); m != nil {
-			m.Flags = dataStrings(resp.Data)
+			m.Flags = cloneStrings(dataStrings(resp.Data))
 			h.news(MailboxEvent{Kind: EventFlags})
 		}
 	})
@@ -85,7 +85,7 @@ func registerBase(r *Registry) {
 	})
 	r.OnCode("PERMANENTFLAGS", func(h *Hook, resp *wire.Response) {
 		if m := codeMailbox(h, resp); m != nil {
-			m.PermanentFlags = codeStrings(resp.Code)
+			m.PermanentFlags = cloneStrings(codeStrings(resp.Code))
 		}
 	})
 	access := func(h *Hook, resp *wire.Response) {

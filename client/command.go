@@ -105,6 +105,11 @@ type Spec struct {
 	// expectCont: the server answers the command line itself with "+"
 	// (AUTHENTICATE, IDLE).
 	expectCont bool
+	// wholeLine: once its line starts going out, ctx's cancellation no
+	// longer cuts it (Idle's IDLE: a cut line ends the connection, a whole
+	// one is ended cleanly with DONE). ctx still bounds the waits before
+	// the write, and its deadline the write.
+	wholeLine bool
 	// claimsByUID: Claim needs a FETCH's UID to decide (UID FETCH, UID
 	// STORE); a streamed literal that precedes the UID is buffered.
 	claimsByUID bool
@@ -122,6 +127,7 @@ func (s *Spec) class() gateClass {
 type pendingLiteral struct {
 	info *codec.LiteralInfo
 	r    io.Reader
+	fn   func(info *codec.LiteralInfo, r io.Reader) error // who reads it
 	done chan struct{}
 }
 
@@ -152,6 +158,11 @@ type Command struct {
 	final     *wire.Response
 	err       error
 	limitErr  error // a literal of a response it claimed was too large
+
+	// sink, set by FetchCommand.Messages and Collect when the command has
+	// no Spec.Literal, reads the large body sections of the responses it
+	// claimed on the consumer's goroutine (sectionSink).
+	sink *sectionSink
 
 	syncLit bool        // sends a synchronizing literal (gate)
 	quiet   atomic.Bool // the server may stay silent (an IDLE that idles)
@@ -218,15 +229,20 @@ func (cmd *Command) push(resp *wire.Response, size int64) bool {
 
 // pushLiteral hands a streamed literal to the command's consumer and waits
 // until it has been read or skipped (reader goroutine). It reports false if
-// the command does not stream literals.
-func (cmd *Command) pushLiteral(info *codec.LiteralInfo, r io.Reader) bool {
+// the command does not stream literals. fits says the literal is within
+// MaxLiteralSize (the section sink takes no other).
+func (cmd *Command) pushLiteral(info *codec.LiteralInfo, r io.Reader, fits bool) bool {
 	cmd.mu.Lock()
-	if cmd.spec.Literal == nil || cmd.abandoned || cmd.deferred {
+	fn := cmd.spec.Literal
+	if fn == nil && cmd.sink != nil && fits && sectionItem(info.Item) {
+		fn = cmd.sink.literal
+	}
+	if fn == nil || cmd.abandoned || cmd.deferred {
 		cmd.mu.Unlock()
 		return false
 	}
 	p := &cmd.lit
-	p.info, p.r = info, r
+	p.info, p.r, p.fn = info, r, fn
 	if p.done == nil {
 		p.done = make(chan struct{}, 1)
 	}
@@ -271,14 +287,13 @@ func (cmd *Command) next(ctx context.Context) (*wire.Response, error) {
 			cmd.queue[0] = queued{}
 			cmd.queue = cmd.queue[1:]
 			cmd.queuedB -= q.size
-			fn := cmd.spec.Literal
 			cmd.mu.Unlock()
 			select {
 			case cmd.space <- struct{}{}:
 			default:
 			}
 			if q.lit != nil {
-				err := fn(q.lit.info, q.lit.r)
+				err := q.lit.fn(q.lit.info, q.lit.r)
 				release(q.lit)
 				if err != nil {
 					cmd.abandon()
@@ -425,9 +440,8 @@ func (cmd *Command) WaitStatus(ctx context.Context, ok ...wire.Status) (*wire.Re
 		if lit >= 0 {
 			p := cmd.queue[lit].lit
 			cmd.queue = slices.Delete(cmd.queue, lit, lit+1)
-			fn := cmd.spec.Literal
 			cmd.mu.Unlock()
-			err := fn(p.info, p.r)
+			err := p.fn(p.info, p.r)
 			release(p)
 			if err != nil {
 				cmd.abandon()

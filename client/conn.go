@@ -55,6 +55,7 @@ type Conn struct {
 	br        *bufio.Reader
 	dec       *codec.Decoder
 	readConn  net.Conn   // what br reads from (through readWatch)
+	peek      peekReader // what br reads from after park
 	claimBuf  []*Command // reused snapshot of inflight
 	litResp   *wire.Response
 	litCmd    *Command // who claimed litResp at its first streamed literal
@@ -134,17 +135,24 @@ func newConn(conn net.Conn, opts *Options) *Conn {
 	if opts != nil {
 		c.opts = *opts
 	}
-	c.reg = newRegistry()
-	for _, ext := range c.opts.Extensions {
-		ext(c.reg)
+	if len(c.opts.Extensions) == 0 {
+		// Nothing to register: the connections share one registry,
+		// read-only from here on (about 6 KiB less per connection).
+		c.reg = baseRegistry()
+	} else {
+		c.reg = newRegistry()
+		for _, ext := range c.opts.Extensions {
+			ext(c.reg)
+		}
+		c.reg.frozen = true
 	}
-	c.reg.frozen = true
 	if tc, ok := conn.(tlsStater); ok {
 		c.isTLS = true
 		c.tlsConn = tc
 		c.host = tc.ConnectionState().ServerName
 	}
 	c.events.start(c.opts.Unilateral, c.opts.MailboxUpdate)
+	c.peek.c = c
 	c.setConn(conn)
 	return c
 }
@@ -197,25 +205,103 @@ func (c *Conn) setConn(conn net.Conn) {
 		conn = c.tracer.Wrap(conn)
 	}
 	c.wsem <- struct{}{}
-	c.netConn = conn
-	if c.bw == nil {
-		c.bw = bufio.NewWriterSize(armWriter{c}, 32<<10)
-	} else {
-		c.bw.Reset(armWriter{c})
-	}
-	c.enc = codec.NewEncoder(c.bw, nil)
+	c.netConn = conn // the write buffer, taken per write, writes to it
 	<-c.wsem
 	c.mu.Lock()
 	c.closeConn = conn
 	c.readConn = conn
 	c.mu.Unlock()
 	if c.br == nil {
-		c.br = bufio.NewReaderSize(readWatch{c}, 64<<10)
+		c.br = readerPool.Get().(*bufio.Reader)
+		c.br.Reset(readWatch{c})
 		c.dec = codec.NewDecoder(c.br, c.decoderOptions())
 	} else {
 		c.br.Reset(readWatch{c})
 		c.dec.Reset(c.br)
 	}
+}
+
+// baseRegistry is the frozen registry of connections without extensions.
+var baseRegistry = sync.OnceValue(func() *Registry {
+	r := newRegistry()
+	r.frozen = true
+	return r
+})
+
+// The read and write buffers of idle connections go back to these pools,
+// as net/http and x/net/http2 do, so that a connection that waits (in
+// IDLE, or between commands) holds neither: a process watching many
+// mailboxes pays for the buffers of the busy connections only.
+var (
+	readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 64<<10) }}
+	writerPool = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 32<<10) }}
+)
+
+// takeWriter gives the connection a write buffer (and the encoder that
+// writes to it) for one write; the caller holds wsem.
+func (c *Conn) takeWriter() {
+	if c.bw != nil {
+		return
+	}
+	c.bw = writerPool.Get().(*bufio.Writer)
+	c.bw.Reset(armWriter{c})
+	if c.enc == nil {
+		c.enc = codec.NewEncoder(c.bw, nil)
+	} else {
+		c.enc.Reset(c.bw)
+	}
+}
+
+// releaseWriter returns the write buffer to the pool once it is flushed
+// (it is kept when a failed write left bytes in it); the caller holds
+// wsem.
+func (c *Conn) releaseWriter() {
+	if c.bw == nil || c.bw.Buffered() > 0 {
+		return
+	}
+	c.bw.Reset(nil)
+	writerPool.Put(c.bw)
+	c.bw = nil
+}
+
+// park, on the reader goroutine at a response boundary with nothing
+// buffered and nothing awaited, returns the read buffer to the pool and
+// waits for the server's next byte in a one-byte read; then it takes a
+// buffer again, which reads that byte first. Errors of the read come
+// through the decoder as before (park reads nothing but that byte).
+func (c *Conn) park() {
+	c.br.Reset(nil)
+	readerPool.Put(c.br)
+	c.br = nil
+	c.dec.Release()
+	n, err := readWatch{c}.Read(c.peek.b[:])
+	c.peek.n, c.peek.err = n, err
+	c.br = readerPool.Get().(*bufio.Reader)
+	c.br.Reset(&c.peek)
+	c.dec.Reset(c.br)
+}
+
+// peekReader yields the byte park read (or its error), then reads on
+// through readWatch.
+type peekReader struct {
+	c   *Conn
+	b   [1]byte
+	n   int
+	err error
+}
+
+func (r *peekReader) Read(p []byte) (int, error) {
+	if r.n > 0 && len(p) > 0 {
+		p[0] = r.b[0]
+		r.n = 0
+		return 1, nil
+	}
+	if r.err != nil {
+		err := r.err
+		r.err = nil
+		return 0, err
+	}
+	return readWatch{r.c}.Read(p)
 }
 
 // State returns the connection state.
@@ -582,11 +668,22 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 		c.retract(cmd, err)
 		return err
 	}
-	stop := c.guardWrite(ctx)
+	gctx := ctx
+	if cmd.spec.wholeLine {
+		var cancel context.CancelFunc
+		gctx, cancel = context.WithoutCancel(ctx), func() {}
+		if dl, ok := ctx.Deadline(); ok {
+			gctx, cancel = context.WithDeadline(gctx, dl)
+		}
+		defer cancel()
+	}
+	stop := c.guardWrite(gctx)
 	c.writing = cmd
 	c.writingB.Store(true)
+	c.takeWriter()
 	c.enc.SetOptions(&eo)
 	err := c.enc.WriteCommand(&wc, cont)
+	c.releaseWriter()
 	c.writingB.Store(false)
 	c.writing = nil
 	stop()
@@ -606,7 +703,7 @@ func (c *Conn) write(ctx context.Context, cmd *Command) error {
 		if cerr := cmd.Err(); cerr != nil {
 			return cerr
 		}
-		if cerr := writeCtxErr(ctx, err); cerr != nil {
+		if cerr := writeCtxErr(gctx, err); cerr != nil {
 			c.fail(fmt.Errorf("writing %s %s: %w", cmd.tag, cmd.spec.Name, cerr))
 			return cerr
 		}
@@ -762,6 +859,7 @@ func (c *Conn) writeLine(ctx context.Context, cmd *Command, b []byte, arm bool) 
 		c.writing = cmd
 	}
 	c.writingB.Store(true)
+	c.takeWriter()
 	_, err := c.bw.Write(b)
 	if err == nil {
 		_, err = c.bw.WriteString("\r\n")
@@ -769,6 +867,7 @@ func (c *Conn) writeLine(ctx context.Context, cmd *Command, b []byte, arm bool) 
 	if err == nil {
 		err = c.bw.Flush()
 	}
+	c.releaseWriter()
 	c.writingB.Store(false)
 	c.writing = nil
 	stop()
@@ -791,6 +890,9 @@ func (c *Conn) readLoop(greeting chan<- error) {
 	defer close(c.readerDone)
 	first := true
 	for {
+		if c.br.Buffered() == 0 && c.awaited() == "" {
+			c.park()
+		}
 		start := c.dec.Offset()
 		resp, err := c.dec.ReadResponse()
 		if err != nil {
@@ -829,7 +931,7 @@ func (c *Conn) readLoop(greeting chan<- error) {
 func (c *Conn) handleGreeting(resp *wire.Response) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.greeting = resp
+	c.greeting = detachGreeting(resp)
 	if resp.Kind != wire.StatusResponse {
 		return &ProtocolError{Msg: "greeting is not a status response", Resp: resp}
 	}
@@ -867,6 +969,12 @@ func (c *Conn) handle(resp *wire.Response, size int64) error {
 		}
 		if cmd != nil {
 			c.armed = nil
+			if cmd.spec.Name == "IDLE" {
+				// Idling from now on (as Idle and StartIdle record
+				// too): set here, before the next read, so that the
+				// reader parks without its buffer (park).
+				cmd.quiet.Store(true)
+			}
 			select {
 			case c.contCh <- resp:
 			default:
@@ -1005,7 +1113,13 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 	c.broadcastLocked()
 	c.mu.Unlock()
 	err := upgradeErr
-	if err == nil {
+	if err != nil {
+		// A failed upgrade (STARTTLS injection, a failed handshake or
+		// COMPRESS switch) leaves the stream unusable: the connection ends
+		// before the command's caller is woken, so that it never sees the
+		// connection still up after its command failed.
+		c.fail(err)
+	} else {
 		err = cmd.limitError()
 	}
 	cmd.finish(resp, err)
@@ -1033,12 +1147,54 @@ func (c *Conn) applyCodeLocked(resp *wire.Response, cmd *Command) []MailboxEvent
 
 func (c *Conn) setCapsLocked(caps []string) {
 	c.caps = make(map[string]bool, len(caps))
-	for _, s := range caps {
+	c.capNames = make([]string, len(caps))
+	for i, s := range caps {
+		// Copies: the decoder's strings pin its 8 KiB chunks, which a
+		// connection would otherwise keep for its lifetime.
+		s = strings.Clone(s)
+		c.capNames[i] = s
 		c.caps[strings.ToUpper(s)] = true
 	}
-	c.capNames = slices.Clone(caps)
 	c.capsKnown = true
 	c.updateEncoderLocked()
+}
+
+// detachGreeting returns a copy of the greeting whose strings are its
+// own (see setCapsLocked): the connection keeps it for its lifetime.
+func detachGreeting(resp *wire.Response) *wire.Response {
+	g := *resp
+	g.Text = strings.Clone(resp.Text)
+	if resp.Code != nil {
+		code := *resp.Code
+		code.Name = strings.Clone(code.Name)
+		code.Args = cloneValues(code.Args, 0)
+		if ss, ok := code.Data.([]string); ok {
+			code.Data = cloneStrings(ss)
+		}
+		g.Code = &code
+	}
+	return &g
+}
+
+func cloneValues(vs []wire.Value, depth int) []wire.Value {
+	if vs == nil || depth > 64 {
+		return vs
+	}
+	out := slices.Clone(vs)
+	for i := range out {
+		out[i].Str = strings.Clone(out[i].Str)
+		out[i].List = cloneValues(out[i].List, depth+1)
+	}
+	return out
+}
+
+// cloneStrings copies the strings a connection keeps (see setCapsLocked).
+func cloneStrings(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strings.Clone(s)
+	}
+	return out
 }
 
 // updateEncoderLocked tells the encoder what the server accepts.
@@ -1097,7 +1253,7 @@ func (c *Conn) onLiteral(info *codec.LiteralInfo, lit *codec.Literal) error {
 	if cmd != nil && cmd.isAbandoned() {
 		return nil // skipped by the decoder
 	}
-	if info.Size > c.opts.streamThreshold() && cmd != nil && cmd.pushLiteral(info, lit) {
+	if info.Size > c.opts.streamThreshold() && cmd != nil && cmd.pushLiteral(info, lit, fits) {
 		return nil
 	}
 	if fits {

@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -78,6 +79,28 @@ func ExampleFetchCommand_Messages() {
 		}
 		fmt.Println(msg.UID, msg.Envelope.Subject)
 	}
+}
+
+// Download whole messages and keep some: what Messages yields is valid
+// until the next iteration (its buffers are reused), so a message kept
+// beyond it is cloned.
+func ExampleFetchCommand_Messages_keep() {
+	var c *client.Conn // logged in, a mailbox selected
+	ctx := context.Background()
+	f, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{Sections: []client.FetchSection{{}}}, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var invoices []*wire.FetchData
+	for msg, err := range f.Messages(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if bytes.Contains(msg.Sections[0].Data, []byte("Invoice")) {
+			invoices = append(invoices, msg.Clone())
+		}
+	}
+	fmt.Println(len(invoices), "invoices")
 }
 
 // Stream whole messages to files: memory stays bounded by the stream

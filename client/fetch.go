@@ -1,10 +1,12 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"iter"
 	"strconv"
+	"strings"
 
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/seqset"
@@ -206,14 +208,33 @@ func claimFetch(uid bool, set seqset.Set) func(*wire.Response) bool {
 
 // Messages iterates over the FETCH data as it arrives. The final pair
 // carries the completion's error, if any.
+//
+// The *wire.FetchData of an iteration, and the section contents it holds
+// (SectionData.Data), are valid only until the next iteration: to spare an
+// allocation, a copy and a hand-off per message, the contents of large
+// sections (above Options.StreamThreshold, 64 KiB by default) are read
+// into buffers that the next message reuses, as x/net/http2 reuses a
+// frame's. Call msg.Clone() to keep a message beyond its iteration, or use
+// Collect, which keeps everything. Like Responses, at most 16 MiB of
+// responses wait for the loop, so a mailbox of any size downloads in
+// bounded memory; to stream sections larger than memory, set
+// FetchOptions.Literal.
 func (f *FetchCommand) Messages(ctx context.Context) iter.Seq2[*wire.FetchData, error] {
+	return f.messages(ctx, false)
+}
+
+func (f *FetchCommand) messages(ctx context.Context, keep bool) iter.Seq2[*wire.FetchData, error] {
 	return func(yield func(*wire.FetchData, error) bool) {
+		s := f.installSink(keep)
 		for resp, err := range f.Responses(ctx) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
 			if d, ok := resp.Data.(*wire.FetchData); ok {
+				if s != nil {
+					s.fill(resp, d)
+				}
 				if !yield(d, nil) {
 					return
 				}
@@ -222,15 +243,147 @@ func (f *FetchCommand) Messages(ctx context.Context) iter.Seq2[*wire.FetchData, 
 	}
 }
 
-// CollectMessages waits for the FETCH and returns all its data. (The
-// embedded Command's Collect returns the raw responses.)
+// CollectMessages waits for the FETCH and returns all its data. Unlike
+// what Messages yields, the data is the caller's to keep. (The embedded
+// Command's Collect returns the raw responses.)
 func (f *FetchCommand) CollectMessages(ctx context.Context) ([]*wire.FetchData, error) {
 	var out []*wire.FetchData
-	for d, err := range f.Messages(ctx) {
+	for d, err := range f.messages(ctx, true) {
 		if err != nil {
 			return out, err
 		}
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+// installSink gives the command a section sink unless it streams its
+// literals itself (FetchOptions.Literal); keep says that every section
+// gets its own buffer (Collect). It returns the sink, or nil.
+func (f *FetchCommand) installSink(keep bool) *sectionSink {
+	cmd := f.Command
+	cmd.mu.Lock()
+	defer cmd.mu.Unlock()
+	if cmd.spec.Literal != nil {
+		return nil
+	}
+	if cmd.sink == nil {
+		cmd.sink = &sectionSink{}
+	}
+	cmd.sink.keep = keep
+	return cmd.sink
+}
+
+// sectionSink reads the body sections above the stream threshold of the
+// responses a FETCH claimed, on the goroutine that iterates the command
+// (Command.next runs it while the reader waits in pushLiteral), straight
+// from the connection's read buffer: no per-message buffer on the reader
+// goroutine, no growth by doubling, no copy. The reader then parses the
+// rest of the response, which records the section as Streamed; fill puts
+// the contents back into it when the response comes off the queue. Only
+// the consumer's goroutine uses a sink.
+type sectionSink struct {
+	keep    bool           // Collect: each section in a buffer of its own
+	resp    *wire.Response // the response the literals in got belong to
+	got     []sinkLiteral
+	bufs    [][]byte // Messages: the buffers, reused from message to message
+	scratch []byte   // Collect: where a large section arrives first
+}
+
+type sinkLiteral struct {
+	size int64
+	data []byte
+}
+
+// sectionItem reports whether a FETCH item is a body section, whose
+// contents go to SectionData.Data.
+func sectionItem(item string) bool {
+	hasPrefix := func(p string) bool { return len(item) >= len(p) && strings.EqualFold(item[:len(p)], p) }
+	return hasPrefix("BODY[") || hasPrefix("BINARY[") ||
+		strings.EqualFold(item, "RFC822") || strings.EqualFold(item, "RFC822.HEADER") || strings.EqualFold(item, "RFC822.TEXT")
+}
+
+// sinkChunk: a kept section up to this size is read straight into a
+// buffer of its exact size (the decoder's own bound on what a literal may
+// allocate before its octets arrive); a larger one arrives in the reused
+// scratch buffer first, so that nothing the server merely claims is
+// allocated, and no buffer grown by doubling is left behind as garbage.
+const sinkChunk = 256 << 10
+
+// literal reads one section (a Spec.Literal).
+func (s *sectionSink) literal(info *codec.LiteralInfo, r io.Reader) error {
+	if info.Response != s.resp {
+		s.resp = info.Response
+		clear(s.got)
+		s.got = s.got[:0]
+	}
+	var data []byte
+	var err error
+	switch {
+	case s.keep && info.Size <= sinkChunk:
+		data = make([]byte, info.Size)
+		_, err = io.ReadFull(r, data)
+	case s.keep:
+		s.scratch, err = readGrowing(r, info.Size, s.scratch)
+		if err == nil {
+			data = bytes.Clone(s.scratch)
+		}
+	default:
+		i := len(s.got)
+		if i == len(s.bufs) {
+			s.bufs = append(s.bufs, nil)
+		}
+		data, err = readGrowing(r, info.Size, s.bufs[i])
+		s.bufs[i] = data
+	}
+	if err != nil {
+		return err
+	}
+	s.got = append(s.got, sinkLiteral{size: info.Size, data: data})
+	return nil
+}
+
+// fill gives the streamed sections of d (resp's data) the contents the
+// sink read, in order.
+func (s *sectionSink) fill(resp *wire.Response, d *wire.FetchData) {
+	if resp != s.resp {
+		return
+	}
+	j := 0
+	for i := range d.Sections {
+		sec := &d.Sections[i]
+		if sec.Streamed && j < len(s.got) && s.got[j].size == sec.Size {
+			sec.Data, sec.Streamed = s.got[j].data, false
+			j++
+		}
+	}
+	s.resp = nil
+	clear(s.got)
+	s.got = s.got[:0]
+}
+
+// readGrowing reads size octets from r into buf, reusing its capacity and
+// growing it only as octets arrive (to at most twice what arrived, or
+// 64 KiB), never beyond size.
+func readGrowing(r io.Reader, size int64, buf []byte) ([]byte, error) {
+	buf = buf[:0]
+	for int64(len(buf)) < size {
+		if len(buf) == cap(buf) {
+			n := min(size, max(2*int64(cap(buf)), 64<<10))
+			nb := make([]byte, len(buf), n)
+			copy(nb, buf)
+			buf = nb
+		}
+		k, err := r.Read(buf[len(buf):min(int64(cap(buf)), size)])
+		buf = buf[:len(buf)+k]
+		if err != nil {
+			if err == io.EOF && int64(len(buf)) < size {
+				err = io.ErrUnexpectedEOF
+			}
+			if int64(len(buf)) < size {
+				return buf, err
+			}
+		}
+	}
+	return buf, nil
 }

@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -17,17 +18,14 @@ import (
 	"github.com/imapkit/imapkit/wire"
 )
 
-// returns runs f and fails the test if it has not returned within 10 s: a
-// guard against a hang, not a timing assertion.
+// returns runs f, which must return; what names it for the reader. A hang
+// is caught by the test binary's -timeout, whose report shows every
+// goroutine's stack. It runs f on the test goroutine: a wall-clock bound
+// here would be a timed assertion on a loaded machine, and it left f
+// running (and able to call t.Errorf) after the test had ended.
 func returns(t *testing.T, what string, f func()) {
 	t.Helper()
-	done := make(chan struct{})
-	go func() { defer close(done); f() }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("%s did not return (hang)", what)
-	}
+	f()
 }
 
 // Issue 9 item 7: cancelling a command while its literal waits for "+"
@@ -429,5 +427,72 @@ func TestCloseInAnyState(t *testing.T) {
 		returns(t, "Close while a literal is held", func() { c.Close() })
 		close(release)
 		<-done
+	})
+}
+
+// Idle's context ending while Idle re-issues IDLE after an interrupting
+// command (the IDLE line in the middle of its write: the server is not
+// reading) neither cuts the line, which would end the connection, nor
+// makes Idle return the context's error: Idle returns nil, DONE follows
+// the server's "+", and the connection goes on.
+func TestIdleCancelledWhileReissuing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		cc, sc := net.Pipe()
+		defer sc.Close()
+		go io.WriteString(sc, "* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi\r\n")
+		c, err := New(context.Background(), cc, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		br := bufio.NewReader(sc)
+		expect := func(want string) {
+			t.Helper()
+			l, err := br.ReadString('\n')
+			if err != nil || strings.TrimSuffix(l, "\r\n") != want {
+				t.Fatalf("client sent %q, %v; want %q", l, err, want)
+			}
+		}
+		send := func(l string) {
+			t.Helper()
+			if _, err := io.WriteString(sc, l+"\r\n"); err != nil {
+				t.Fatalf("server write: %v", err)
+			}
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- c.Idle(ctx) }()
+		expect("A1 IDLE")
+		send("+ idling")
+		synctest.Wait()
+		errc := make(chan error, 1)
+		go func() { errc <- c.Noop(context.Background()) }()
+		expect("DONE")
+		send("A1 OK")
+		expect("A2 NOOP")
+		send("A2 OK")
+		if err := <-errc; err != nil {
+			t.Fatalf("Noop during Idle: %v", err)
+		}
+		// Idle now writes A3 IDLE, and the server reads nothing.
+		synctest.Wait()
+		cancel()
+		synctest.Wait()
+		expect("A3 IDLE")
+		send("+ idling")
+		expect("DONE")
+		send("A3 OK")
+		if err := <-done; err != nil {
+			t.Errorf("Idle cancelled while re-issuing IDLE = %v; want nil", err)
+		}
+		if err := c.Err(); err != nil {
+			t.Fatalf("connection ended: %v", err)
+		}
+		go func() { errc <- c.Noop(context.Background()) }()
+		expect("A4 NOOP")
+		send("A4 OK")
+		if err := <-errc; err != nil {
+			t.Fatalf("Noop after Idle: %v", err)
+		}
 	})
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -52,6 +53,11 @@ func (c *Conn) IdleNotify(ctx context.Context, accepted func()) error {
 func (c *Conn) idle(ctx context.Context, restart time.Duration, accepted func()) error {
 	for {
 		if err := c.idleOnce(ctx, restart, accepted); err != nil {
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) && c.Err() == nil {
+				// ctx ended while the next IDLE waited to be sent: it
+				// was never sent, and Idle is over as documented.
+				return nil
+			}
 			return err
 		}
 		if ctx.Err() != nil {
@@ -88,7 +94,7 @@ func (c *Conn) waitQuiet(ctx context.Context) error {
 // interrupts it, or the server ends it.
 func (c *Conn) idleOnce(ctx context.Context, restart time.Duration, onAccept func()) error {
 	run := &idleRun{stop: make(chan struct{})}
-	cmd, err := c.start(ctx, Spec{Name: "IDLE", States: authState, Alone: true, expectCont: true}, func(cmd *Command) error {
+	cmd, err := c.start(ctx, Spec{Name: "IDLE", States: authState, Alone: true, expectCont: true, wholeLine: true}, func(cmd *Command) error {
 		c.mu.Lock()
 		run.cmd = cmd
 		c.idler = run

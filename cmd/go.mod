@@ -6,6 +6,7 @@ require (
 	github.com/imapkit/imapkit/client v0.0.0
 	github.com/imapkit/imapkit/codec v0.0.0
 	github.com/imapkit/imapkit/conformance v0.0.0
+	github.com/imapkit/imapkit/conformance/scripted v0.0.0
 	github.com/imapkit/imapkit/ext v0.0.0
 	github.com/imapkit/imapkit/seqset v0.0.0
 	github.com/imapkit/imapkit/transport v0.0.0
@@ -27,6 +28,7 @@ replace (
 	github.com/imapkit/imapkit/client => ../client
 	github.com/imapkit/imapkit/codec => ../codec
 	github.com/imapkit/imapkit/conformance => ../conformance
+	github.com/imapkit/imapkit/conformance/scripted => ../conformance/scripted
 	github.com/imapkit/imapkit/ext => ../ext
 	github.com/imapkit/imapkit/seqset => ../seqset
 	github.com/imapkit/imapkit/transport => ../transport

@@ -127,6 +127,18 @@ func (d *Decoder) Reset(r io.Reader) {
 	d.err = nil
 }
 
+// Release lets go of the memory the decoder keeps between responses (the
+// current chunks that strings and small slices of the next responses are
+// carved from, and the buffer of long lines), so that a decoder waiting
+// on an idle connection holds none; the next response allocates afresh.
+// What earlier responses returned is unaffected.
+func (d *Decoder) Release() {
+	p := &d.p
+	p.arena = nil
+	p.strSlab.buf, p.paramSlab.buf, p.addrSlab.buf = nil, nil, nil
+	p.long = nil
+}
+
 // SetUTF8 switches how mailbox names are read from the next response on:
 // as UTF-8 (true, once UTF8=ACCEPT or IMAP4rev2 is enabled, RFC 6855 §3)
 // or as modified UTF-7 (false). See DecoderOptions.UTF8.

@@ -75,7 +75,7 @@ func Example_migrateDownload() {
 		log.Fatal(err)
 	}
 	f, err := c.UIDFetch(ctx, seqset.MustParse("2"), &client.FetchItems{
-		Sections: []client.FetchSection{{}}, // BODY.PEEK[]
+		Sections: []client.FetchSection{{}}, // BODY.PEEK[]: the zero section
 	}, nil)
 	if err != nil {
 		log.Fatal(err)

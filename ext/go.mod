@@ -7,6 +7,7 @@ require (
 	github.com/imapkit/imapkit/client v0.0.0
 	github.com/imapkit/imapkit/codec v0.0.0
 	github.com/imapkit/imapkit/seqset v0.0.0
+	github.com/imapkit/imapkit/transport v0.0.0
 	github.com/imapkit/imapkit/utf7 v0.0.0
 	github.com/imapkit/imapkit/wire v0.0.0
 	github.com/xdg-go/scram v1.4.0
@@ -14,7 +15,6 @@ require (
 )
 
 require (
-	github.com/imapkit/imapkit/transport v0.0.0 // indirect
 	github.com/klauspost/compress v1.20.4 // indirect
 	github.com/xdg-go/stringprep v1.0.4 // indirect
 )

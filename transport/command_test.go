@@ -119,8 +119,8 @@ func TestCommandConnCleanExit(t *testing.T) {
 	if err != nil || string(got) != "* BYE done\r\n" {
 		t.Errorf("ReadAll = %q, %v", got, err)
 	}
-	// Writing to it fails, sooner or later, with the pipe broken.
-	deadline := time.Now().Add(5 * time.Second)
+	// Writing to it fails, sooner or later, with the pipe broken (a Write
+	// that never fails is a hang, caught by the test's -timeout).
 	for {
 		_, err := conn.Write([]byte("a LOGOUT\r\n"))
 		if err != nil {
@@ -129,9 +129,6 @@ func TestCommandConnCleanExit(t *testing.T) {
 				t.Errorf("Write: %v; want a *CommandError", err)
 			}
 			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("Write to an exited command kept succeeding")
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -149,11 +146,9 @@ func TestCommandConnKill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := time.Now()
+	// errKilled proves WaitDelay ended it (sleep 60 ignores TERM); the
+	// time that took on a loaded machine is not asserted.
 	err = conn.Close()
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("Close took %v", d)
-	}
 	if !errors.Is(err, errKilled) {
 		t.Errorf("Close: %v; want errKilled", err)
 	}

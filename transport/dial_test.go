@@ -193,17 +193,15 @@ func TestDialTLSVerifies(t *testing.T) {
 func TestDialTimeout(t *testing.T) {
 	ln := listen(t, func(c net.Conn) { io.Copy(io.Discard, c) })
 	d := Dialer{TLSConfig: clientTLSConfig(), Timeout: 200 * time.Millisecond}
-	start := time.Now()
 	conn, err := d.Dial(context.Background(), "imaps://"+ln.Addr().String())
 	if err == nil {
 		conn.Close()
 		t.Fatal("Dial succeeded")
 	}
+	// The error proves the timeout ended the handshake; how long that took
+	// on a loaded machine is not asserted (a hang is the test's -timeout).
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Dial: %v; want context.DeadlineExceeded", err)
-	}
-	if d := time.Since(start); d > 3*time.Second {
-		t.Errorf("Dial took %v", d)
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())

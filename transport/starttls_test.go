@@ -121,13 +121,9 @@ func TestStartTLSContext(t *testing.T) {
 	go io.Copy(io.Discard, s) // never answers the ClientHello
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	start := time.Now()
 	_, err := StartTLS(ctx, c, 0, "imap.test", clientTLSConfig())
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("StartTLS: %v; want context.DeadlineExceeded", err)
-	}
-	if d := time.Since(start); d > 5*time.Second {
-		t.Errorf("StartTLS took %v", d)
 	}
 }
 

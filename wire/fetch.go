@@ -1,6 +1,8 @@
 package wire
 
 import (
+	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -111,6 +113,27 @@ func (f *FetchData) Item(name string) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Clone returns a copy of f that shares no mutable memory with it: its
+// Sections (with their contents), Flags, BinarySizes and Items are copies
+// (the Envelope, BodyStructure and item values, which decoders never
+// reuse, are shared). The FetchData a client iterator yields may be valid
+// only until the next iteration (imapkit's FetchCommand.Messages); Clone
+// keeps one.
+func (f *FetchData) Clone() *FetchData {
+	if f == nil {
+		return nil
+	}
+	c := *f
+	c.Flags = slices.Clone(f.Flags)
+	c.BinarySizes = slices.Clone(f.BinarySizes)
+	c.Items = slices.Clone(f.Items)
+	c.Sections = slices.Clone(f.Sections)
+	for i := range c.Sections {
+		c.Sections[i].Data = bytes.Clone(c.Sections[i].Data)
+	}
+	return &c
 }
 
 // FetchItem is one FETCH item that the base protocol does not define,

@@ -117,18 +117,18 @@ func (f *connFlags) dial(ctx context.Context, e *env, opts *client.Options) (*cl
 		}
 		return nil, timeoutHint(f.hint(err), "-connect-timeout")
 	}
-	hasTLS := false
 	if !c.IsTLS() && !f.noStartTLS && c.State() == client.StateNotAuthenticated {
-		if hasTLS, err = c.Has(ctx, "STARTTLS"); err != nil {
+		hasTLS, err := c.Has(ctx, "STARTTLS")
+		if err != nil {
 			c.Close()
 			return nil, err
 		}
-	}
-	if hasTLS {
 		// -allow-cleartext: upgrade when offered.
-		if err := c.StartTLS(ctx); err != nil {
-			c.Close()
-			return nil, fmt.Errorf("STARTTLS with %s: %w", addr.HostPort(), f.hint(err))
+		if hasTLS {
+			if err := c.StartTLS(ctx); err != nil {
+				c.Close()
+				return nil, fmt.Errorf("STARTTLS with %s: %w", addr.HostPort(), f.hint(err))
+			}
 		}
 	}
 	if c.State() != client.StateNotAuthenticated {

@@ -20,6 +20,7 @@ import (
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/ext/internal/forms"
+	"github.com/imapkit/imapkit/ext/internal/parse"
 	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -119,28 +120,23 @@ func parseACL(p *codec.Parser, _ *wire.Response) (any, error) {
 	}
 	a := &ACL{Mailbox: mb}
 	defer forms.Save(a, &fr)
-	for !p.AtEnd() {
-		if len(a.Entries) >= maxEntries {
-			return nil, p.SyntaxError(fmt.Sprintf("at most %d ACL entries", maxEntries))
-		}
-		if err := p.ReadSP(); err != nil {
-			return nil, err
-		}
-		if p.AtEnd() && !p.Strict() {
-			break
-		}
+	err = parse.SPItems(p, maxEntries, "ACL entries", func() error {
 		id, err := fr.AString(p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := p.ReadSP(); err != nil {
-			return nil, err
+			return err
 		}
 		r, err := readRights(p, &fr)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		a.Entries = append(a.Entries, Entry{Identifier: id, Rights: r})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -167,21 +163,16 @@ func parseListRights(p *codec.Parser, _ *wire.Response) (any, error) {
 	if l.Required, err = readRights(p, &fr); err != nil {
 		return nil, err
 	}
-	for !p.AtEnd() {
-		if len(l.Optional) >= maxEntries {
-			return nil, p.SyntaxError(fmt.Sprintf("at most %d rights groups", maxEntries))
-		}
-		if err := p.ReadSP(); err != nil {
-			return nil, err
-		}
-		if p.AtEnd() && !p.Strict() {
-			break
-		}
+	err = parse.SPItems(p, maxEntries, "rights groups", func() error {
 		r, err := readRights(p, &fr)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		l.Optional = append(l.Optional, r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return l, nil
 }
@@ -234,16 +225,11 @@ func validRights(s string) bool {
 // "texk" for a server that implements t, e, x and k separately. It is ""
 // when the server advertises none.
 func ExtraRights(ctx context.Context, c *client.Conn) (string, error) {
-	caps, err := c.Caps(ctx)
-	if err != nil {
+	vals, err := run.CapValues(ctx, c, "RIGHTS=")
+	if err != nil || len(vals) == 0 {
 		return "", err
 	}
-	for _, cp := range caps {
-		if len(cp) > 7 && strings.EqualFold(cp[:7], "RIGHTS=") {
-			return strings.ToLower(cp[7:]), nil
-		}
-	}
-	return "", nil
+	return strings.ToLower(vals[0]), nil
 }
 
 var authenticated = []client.State{client.StateAuthenticated, client.StateSelected}

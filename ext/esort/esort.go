@@ -111,20 +111,12 @@ type Result struct {
 }
 
 func returnOpts(opts *Options) ([]wire.Value, error) {
-	var ret []wire.Value
 	if opts == nil {
-		return ret, nil
+		return nil, nil
 	}
-	for _, r := range opts.Return {
-		u := strings.ToUpper(r)
-		switch u {
-		case "MIN", "MAX", "COUNT", "ALL", "SAVE":
-		default:
-			if !run.IsAtom(u) {
-				return nil, fmt.Errorf("esort: return option %q is not an atom", r)
-			}
-		}
-		ret = append(ret, wire.Atom(u))
+	ret, err := run.ReturnOptions("esort", opts.Return)
+	if err != nil {
+		return nil, err
 	}
 	if opts.Context {
 		ret = append(ret, wire.Atom("CONTEXT"))
@@ -230,15 +222,11 @@ func searchCmd(ctx context.Context, c *client.Conn, uid bool, search *client.Sea
 	if err := requireContext(ctx, c, "SEARCH", opts); err != nil {
 		return nil, err
 	}
-	keys, nonASCII := search.Args()
-	args := []wire.Value{wire.Atom("RETURN"), wire.List(ret...)}
-	switch {
-	case opts != nil && opts.Charset != "":
-		args = append(args, wire.Atom("CHARSET"), wire.Atom(opts.Charset))
-	case nonASCII && !c.Enabled("UTF8=ACCEPT") && !c.Enabled("IMAP4REV2"):
-		args = append(args, wire.Atom("CHARSET"), wire.Atom("UTF-8"))
+	var charset string
+	if opts != nil {
+		charset = opts.Charset
 	}
-	args = append(args, keys...)
+	args := append([]wire.Value{wire.Atom("RETURN"), wire.List(ret...)}, run.SearchKeys(c, search, charset)...)
 	name := "SEARCH"
 	if uid {
 		name = "UID SEARCH"

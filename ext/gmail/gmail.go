@@ -29,6 +29,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
+	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/utf7"
 	"github.com/imapkit/imapkit/wire"
@@ -265,18 +266,7 @@ func Fetch(ctx context.Context, c *client.Conn, set seqset.Set, uid bool) ([]Mes
 	if err := Require(ctx, c); err != nil {
 		return nil, err
 	}
-	items := &client.FetchItems{UID: true, Extra: FetchItems()}
-	var fc *client.FetchCommand
-	var err error
-	if uid {
-		fc, err = c.UIDFetch(ctx, set, items, nil)
-	} else {
-		fc, err = c.Fetch(ctx, set, items, nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	data, err := fc.CollectMessages(ctx)
+	data, err := run.Fetch(ctx, c, set, uid, FetchItems())
 	out := make([]Message, 0, len(data))
 	for _, d := range data {
 		m := Message{Seq: d.Seq, UID: d.UID}

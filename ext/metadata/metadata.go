@@ -421,12 +421,12 @@ func GetMetadata(ctx context.Context, c *client.Conn, mailbox string, entries []
 	if err != nil {
 		return nil, err
 	}
+	ds, err := run.Typed[*Data]("metadata", "", resps)
+	if err != nil {
+		return nil, err
+	}
 	res := &Result{}
-	for _, r := range resps {
-		d, ok := r.Data.(*Data)
-		if !ok {
-			return nil, run.Untyped("metadata", r)
-		}
+	for _, d := range ds {
 		res.Entries = append(res.Entries, d.Entries...)
 	}
 	if code, ok := CodeOf(final); ok && code.Kind == LongEntries {

@@ -125,20 +125,13 @@ func Search(ctx context.Context, c *client.Conn, sources []Source, search *clien
 	}
 	args := []wire.Value{wire.Atom("IN"), wire.List(src...)}
 	if opts != nil && len(opts.Return) > 0 {
-		ret := make([]wire.Value, 0, len(opts.Return))
-		for _, r := range opts.Return {
-			if !run.IsAtom(r) {
-				return nil, fmt.Errorf("multisearch: return option %q is not an atom", r)
-			}
-			ret = append(ret, wire.Atom(strings.ToUpper(r)))
+		ret, err := run.ReturnOptions("multisearch", opts.Return)
+		if err != nil {
+			return nil, err
 		}
 		args = append(args, wire.Atom("RETURN"), wire.List(ret...))
 	}
-	keys, nonASCII := search.Args()
-	if nonASCII && !c.Enabled("UTF8=ACCEPT") && !c.Enabled("IMAP4REV2") {
-		args = append(args, wire.Atom("CHARSET"), wire.Atom("UTF-8"))
-	}
-	args = append(args, keys...)
+	args = append(args, run.SearchKeys(c, search, "")...)
 	cmd, err := c.Start(ctx, client.Spec{
 		Name: "ESEARCH", Args: args,
 		States: []client.State{client.StateAuthenticated, client.StateSelected},

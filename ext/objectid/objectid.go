@@ -30,6 +30,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
+	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -456,18 +457,7 @@ func fetch(ctx context.Context, c *client.Conn, set seqset.Set, uid bool) ([]IDs
 	if err := Require(ctx, c); err != nil {
 		return nil, err
 	}
-	items := &client.FetchItems{UID: true, Extra: FetchItems()}
-	var fc *client.FetchCommand
-	var err error
-	if uid {
-		fc, err = c.UIDFetch(ctx, set, items, nil)
-	} else {
-		fc, err = c.Fetch(ctx, set, items, nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	data, err := fc.CollectMessages(ctx)
+	data, err := run.Fetch(ctx, c, set, uid, FetchItems())
 	out := make([]IDs, 0, len(data))
 	for _, d := range data {
 		ids := IDs{Seq: d.Seq, UID: d.UID}

@@ -175,12 +175,7 @@ func searchCmd(ctx context.Context, c *client.Conn, uid bool, search *client.Sea
 	if opts != nil && opts.Count {
 		ret = append(ret, wire.Atom("COUNT"))
 	}
-	keys, nonASCII := search.Args()
-	args := []wire.Value{wire.Atom("RETURN"), wire.List(ret...)}
-	if nonASCII && !c.Enabled("UTF8=ACCEPT") && !c.Enabled("IMAP4REV2") {
-		args = append(args, wire.Atom("CHARSET"), wire.Atom("UTF-8"))
-	}
-	args = append(args, keys...)
+	args := append([]wire.Value{wire.Atom("RETURN"), wire.List(ret...)}, run.SearchKeys(c, search, "")...)
 	name := "SEARCH"
 	if uid {
 		name = "UID SEARCH"

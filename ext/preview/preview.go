@@ -20,6 +20,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
+	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -224,17 +225,7 @@ func Fetch(ctx context.Context, c *client.Conn, set seqset.Set, opts *Options) (
 	if err != nil {
 		return nil, err
 	}
-	items := &client.FetchItems{UID: true, Extra: extra}
-	var fc *client.FetchCommand
-	if opts.UID {
-		fc, err = c.UIDFetch(ctx, set, items, nil)
-	} else {
-		fc, err = c.Fetch(ctx, set, items, nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	data, err := fc.CollectMessages(ctx)
+	data, err := run.Fetch(ctx, c, set, opts.UID, extra)
 	out := make([]Result, 0, len(data))
 	for _, d := range data {
 		t, ok := Preview(d)

@@ -25,6 +25,7 @@ import (
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/ext/internal/forms"
+	"github.com/imapkit/imapkit/ext/internal/parse"
 	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -159,21 +160,16 @@ func parseQuotaRoot(p *codec.Parser, _ *wire.Response) (any, error) {
 	}
 	qr := &Root{Mailbox: mb}
 	defer forms.Save(qr, &fr)
-	for !p.AtEnd() {
-		if len(qr.Roots) >= maxRoots {
-			return nil, p.SyntaxError(fmt.Sprintf("at most %d quota roots", maxRoots))
-		}
-		if err := p.ReadSP(); err != nil {
-			return nil, err
-		}
-		if p.AtEnd() && !p.Strict() {
-			break // a trailing space
-		}
+	err = parse.SPItems(p, maxRoots, "quota roots", func() error {
 		root, err := fr.AString(p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		qr.Roots = append(qr.Roots, root)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return qr, nil
 }
@@ -182,17 +178,11 @@ func parseQuotaRoot(p *codec.Parser, _ *wire.Response) (any, error) {
 // QUOTA=RES-<name> capabilities (RFC 9208 §3.1); none for an RFC 2087
 // server.
 func Resources(ctx context.Context, c *client.Conn) ([]string, error) {
-	caps, err := c.Caps(ctx)
-	if err != nil {
-		return nil, err
+	out, err := run.CapValues(ctx, c, "QUOTA=RES-")
+	for i := range out {
+		out[i] = strings.ToUpper(out[i])
 	}
-	var out []string
-	for _, cp := range caps {
-		if len(cp) > len("QUOTA=RES-") && strings.EqualFold(cp[:len("QUOTA=RES-")], "QUOTA=RES-") {
-			out = append(out, strings.ToUpper(cp[len("QUOTA=RES-"):]))
-		}
-	}
-	return out, nil
+	return out, err
 }
 
 // GetQuota returns the resources of the quota root root (RFC 9208
@@ -383,18 +373,7 @@ func Status(ctx context.Context, c *client.Conn, mailbox string) (*StatusResult,
 var authenticated = []client.State{client.StateAuthenticated, client.StateSelected}
 
 func quotas(resps []*wire.Response) ([]*Quota, error) {
-	var out []*Quota
-	for _, r := range resps {
-		if r.Name != "QUOTA" {
-			continue
-		}
-		q, ok := r.Data.(*Quota)
-		if !ok {
-			return nil, run.Untyped("quota", r)
-		}
-		out = append(out, q)
-	}
-	return out, nil
+	return run.Typed[*Quota]("quota", "QUOTA", resps)
 }
 
 // encodeQuota writes a *Quota as parseQuota reads it (RFC 9208 §7), the

@@ -17,6 +17,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
+	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -135,18 +136,7 @@ func Fetch(ctx context.Context, c *client.Conn, set seqset.Set, uid bool) ([]Res
 	if err := Require(ctx, c); err != nil {
 		return nil, err
 	}
-	items := &client.FetchItems{UID: true, Extra: []wire.Value{wire.Atom(Item)}}
-	var fc *client.FetchCommand
-	var err error
-	if uid {
-		fc, err = c.UIDFetch(ctx, set, items, nil)
-	} else {
-		fc, err = c.Fetch(ctx, set, items, nil)
-	}
-	if err != nil {
-		return nil, err
-	}
-	data, err := fc.CollectMessages(ctx)
+	data, err := run.Fetch(ctx, c, set, uid, []wire.Value{wire.Atom(Item)})
 	out := make([]Result, 0, len(data))
 	for _, d := range data {
 		if sd, ok := Get(d); ok {

@@ -448,12 +448,12 @@ func sortCmd(ctx context.Context, c *client.Conn, uid bool, criteria []Criterion
 	if err != nil {
 		return nil, err
 	}
+	ds, err := run.Typed[*Data]("sort", "", resps)
+	if err != nil {
+		return nil, err
+	}
 	out := &Data{}
-	for _, r := range resps {
-		d, ok := r.Data.(*Data)
-		if !ok {
-			return nil, run.Untyped("sort", r)
-		}
+	for _, d := range ds {
 		out.Nums = append(out.Nums, d.Nums...)
 		out.ModSeq = max(out.ModSeq, d.ModSeq)
 	}
@@ -471,17 +471,11 @@ const (
 // Algorithms returns the threading algorithms the server offers, from its
 // THREAD=<algorithm> capabilities (RFC 5256 §3).
 func Algorithms(ctx context.Context, c *client.Conn) ([]string, error) {
-	caps, err := c.Caps(ctx)
-	if err != nil {
-		return nil, err
+	out, err := run.CapValues(ctx, c, "THREAD=")
+	for i := range out {
+		out[i] = strings.ToUpper(out[i])
 	}
-	var out []string
-	for _, cp := range caps {
-		if len(cp) > 7 && strings.EqualFold(cp[:7], "THREAD=") {
-			out = append(out, strings.ToUpper(cp[7:]))
-		}
-	}
-	return out, nil
+	return out, err
 }
 
 // Threads returns the messages that match search grouped into threads by

@@ -197,9 +197,7 @@ EOF
 
 runner_pid() {
 	local pid
-	[ -f "$PIDFILE" ] || return 1
-	pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-	[ -n "$pid" ] && alive "$pid" || return 1
+	pid=$(pidfile_pid "$PIDFILE") || return 1
 	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$RUNNER" || return 1
 	echo "$pid"
 }
@@ -230,13 +228,8 @@ gam_pids() {
 }
 
 cmd_start() {
-	local fresh=0 rc=0 pid
-	for a in "$@"; do
-		case $a in
-		--fresh) fresh=1 ;;
-		*) die "start: unknown option $a" ;;
-		esac
-	done
+	local fresh=0 pid
+	start_opts "$@"
 	[ "$(id -u)" = 0 ] || die "start must run as root (bind mounts in a private namespace)"
 	if is_running; then
 		if [ "$fresh" = 0 ]; then
@@ -257,19 +250,7 @@ cmd_start() {
 	setsid unshare --mount --propagation private "$RUNNER" </dev/null >>"$DIR/log/runner.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$PIDFILE"
-	wait_ready "$START_TIMEOUT" is_running || rc=$?
-	case $rc in
-	0) ;;
-	2)
-		log_tail
-		die "courier exited during start-up"
-		;;
-	*)
-		log_tail
-		cmd_stop
-		die "courier did not greet on $HOST:$PORT and $HOST:$TLS_PORT (TLS) within ${START_TIMEOUT}s"
-		;;
-	esac
+	await_start 1 cmd_stop
 	note "running (pid $pid) on $HOST:$PORT (plain+STARTTLS) and $HOST:$TLS_PORT (TLS); state in $DIR"
 }
 
@@ -285,26 +266,10 @@ cmd_stop() {
 	rm -f "$PIDFILE"
 }
 
-cmd_status() {
-	local pid
-	if pid=$(runner_pid); then
-		echo "courier running: pid $pid, $HOST:$PORT (plain+STARTTLS), $HOST:$TLS_PORT (TLS), state $DIR"
-		return 0
-	fi
-	echo "courier not running (state $DIR)"
-	return 1
-}
+cmd_status() { show_status runner_pid; }
 
 cmd_env() {
-	printf 'export IMAPKIT_COURIER_ADDR=%q\n' "$HOST:$PORT"
-	printf 'export IMAPKIT_COURIER_TLS_ADDR=%q\n' "$HOST:$TLS_PORT"
-	printf 'export IMAPKIT_COURIER_CA=%q\n' "$CERT"
-	printf 'export IMAPKIT_COURIER_USER=%q\n' testuser
-	printf 'export IMAPKIT_COURIER_PASS=%q\n' "${PASS[testuser]}"
-	printf 'export IMAPKIT_COURIER_USER2=%q\n' testuser2
-	printf 'export IMAPKIT_COURIER_PASS2=%q\n' "${PASS[testuser2]}"
-	printf 'export IMAPKIT_COURIER_UTF8_USER=%q\n' utf8user
-	printf 'export IMAPKIT_COURIER_UTF8_PASS=%q\n' "${PASS[utf8user]}"
+	print_env IMAPKIT_COURIER
 	printf 'export IMAPKIT_COURIER_DIR=%q\n' "$DIR"
 }
 
@@ -313,28 +278,12 @@ cmd_install() {
 	note "courier-imap $(cat "$PKG/VERSION") unpacked in $PKG/root"
 }
 
-usage() {
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
-	exit 2
+cmd_log() {
+	local f
+	for f in "$DIR"/log/*.log; do
+		echo "==> $f"
+		tail -n "${1:-50}" "$f"
+	done
 }
 
-[ $# -ge 1 ] || usage
-sub=$1
-shift
-case $sub in
-install) cmd_install "$@" ;;
-start) cmd_start "$@" ;;
-stop) cmd_stop "$@" ;;
-restart)
-	cmd_stop
-	cmd_start "$@"
-	;;
-status) cmd_status "$@" ;;
-env) cmd_env "$@" ;;
-log) for f in "$DIR"/log/*.log; do
-	echo "==> $f"
-	tail -n "${1:-50}" "$f"
-done ;;
--h | --help | help) usage ;;
-*) usage ;;
-esac
+main 17 "$@"

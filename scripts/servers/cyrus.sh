@@ -150,9 +150,7 @@ EOF
 
 master_pid() {
 	local pid
-	[ -f "$PIDFILE" ] || return 1
-	pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-	[ -n "$pid" ] && alive "$pid" || return 1
+	pid=$(pidfile_pid "$PIDFILE") || return 1
 	# A master of this instance (not a recycled pid, not another instance).
 	tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "-C $CONF" || return 1
 	echo "$pid"
@@ -176,13 +174,8 @@ wipe() {
 }
 
 cmd_start() {
-	local fresh=0 rc=0
-	for a in "$@"; do
-		case $a in
-		--fresh) fresh=1 ;;
-		*) die "start: unknown option $a" ;;
-		esac
-	done
+	local fresh=0
+	start_opts "$@"
 	[ "$(id -u)" = 0 ] || die "start must run as root (master drops to the cyrus user itself)"
 	if is_running; then
 		if [ "$fresh" = 0 ]; then
@@ -202,18 +195,7 @@ cmd_start() {
 		log_tail
 		die "master failed to start"
 	fi
-	wait_ready "$START_TIMEOUT" is_running || rc=$?
-	case $rc in
-	0) ;;
-	2)
-		log_tail
-		die "master exited during start-up"
-		;;
-	*)
-		log_tail
-		die "cyrus did not greet on $HOST:$PORT and $HOST:$TLS_PORT (TLS) within ${START_TIMEOUT}s"
-		;;
-	esac
+	await_start 1
 	note "running (pid $(master_pid)) on $HOST:$PORT (plain+STARTTLS) and $HOST:$TLS_PORT (TLS); state in $DIR"
 }
 
@@ -227,26 +209,10 @@ cmd_stop() {
 	rm -f "$PIDFILE"
 }
 
-cmd_status() {
-	local pid
-	if pid=$(master_pid); then
-		echo "cyrus running: pid $pid, $HOST:$PORT (plain+STARTTLS), $HOST:$TLS_PORT (TLS), state $DIR"
-		return 0
-	fi
-	echo "cyrus not running (state $DIR)"
-	return 1
-}
+cmd_status() { show_status master_pid; }
 
 cmd_env() {
-	printf 'export IMAPKIT_CYRUS_ADDR=%q\n' "$HOST:$PORT"
-	printf 'export IMAPKIT_CYRUS_TLS_ADDR=%q\n' "$HOST:$TLS_PORT"
-	printf 'export IMAPKIT_CYRUS_CA=%q\n' "$CERT"
-	printf 'export IMAPKIT_CYRUS_USER=%q\n' testuser
-	printf 'export IMAPKIT_CYRUS_PASS=%q\n' "${PASS[testuser]}"
-	printf 'export IMAPKIT_CYRUS_USER2=%q\n' testuser2
-	printf 'export IMAPKIT_CYRUS_PASS2=%q\n' "${PASS[testuser2]}"
-	printf 'export IMAPKIT_CYRUS_UTF8_USER=%q\n' utf8user
-	printf 'export IMAPKIT_CYRUS_UTF8_PASS=%q\n' "${PASS[utf8user]}"
+	print_env IMAPKIT_CYRUS
 	printf 'export IMAPKIT_CYRUS_ADMIN_USER=%q\n' admin
 	printf 'export IMAPKIT_CYRUS_ADMIN_PASS=%q\n' "${PASS[admin]}"
 	printf 'export IMAPKIT_CYRUS_DIR=%q\n' "$DIR"
@@ -257,25 +223,6 @@ cmd_install() {
 	note "cyrus $(pkg_version cyrus-common) ready; imapd in $BIN"
 }
 
-usage() {
-	sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
-	exit 2
-}
+cmd_log() { tail -n "${1:-50}" "$LOG"; }
 
-[ $# -ge 1 ] || usage
-sub=$1
-shift
-case $sub in
-install) cmd_install "$@" ;;
-start) cmd_start "$@" ;;
-stop) cmd_stop "$@" ;;
-restart)
-	cmd_stop
-	cmd_start "$@"
-	;;
-status) cmd_status "$@" ;;
-env) cmd_env "$@" ;;
-log) tail -n "${1:-50}" "$LOG" ;;
--h | --help | help) usage ;;
-*) usage ;;
-esac
+main 17 "$@"

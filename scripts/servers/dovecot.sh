@@ -31,12 +31,18 @@
 # No systemd, no /etc/dovecot: everything the instance uses lives in DIR.
 set -euo pipefail
 
+NAME=dovecot
 DIR=${IMAPKIT_DOVECOT_DIR:-/tmp/imapkit-dovecot}
 PORT=${IMAPKIT_DOVECOT_PORT:-10143}
 TLS_PORT=${IMAPKIT_DOVECOT_TLS_PORT:-10993}
 MAIL_UID=${IMAPKIT_DOVECOT_MAIL_UID:-4000}
 HOST=127.0.0.1
 START_TIMEOUT=10 # seconds
+
+# shellcheck source=lib.sh
+. "$(dirname "$0")/lib.sh"
+# Dovecot needs absolute paths everywhere.
+DIR=$(abs_dir "$DIR")
 
 # Test users: name, password. The third has a UTF-8 password.
 USERS=(testuser testuser2 utf8user)
@@ -49,67 +55,8 @@ CERT=$DIR/tls/cert.pem
 KEY=$DIR/tls/key.pem
 PKG=$DIR/pkg
 
-export DEBIAN_FRONTEND=noninteractive
-export LC_ALL=C.UTF-8
-
-die() {
-	echo "dovecot.sh: $*" >&2
-	exit 1
-}
-note() { echo "dovecot.sh: $*" >&2; }
-
-# Make sure DIR is absolute: Dovecot needs absolute paths everywhere.
-case $DIR in
-/*) ;;
-*) DIR=$(pwd)/$DIR ;;
-esac
-
 # ---------------------------------------------------------------------------
-# Installation
-
-apt_updated=0
-apt_update() {
-	if [ "$apt_updated" = 0 ]; then
-		note "apt-get update"
-		apt-get update -qq -o DPkg::Lock::Timeout=300 >&2
-		apt_updated=1
-	fi
-}
-
-# policy-rc.d: keep the packaged (system-wide) dovecot service from starting
-# while dovecot-core is installed. Most container images already have one that
-# denies everything; if not, put one in place for the install only.
-with_policy_rc_d() {
-	local made=0 rc=0
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-		chmod 755 /usr/sbin/policy-rc.d
-		made=1
-	fi
-	"$@" || rc=$?
-	if [ "$made" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
-	return "$rc"
-}
-
-# apt/dpkg chatter goes to DIR/log/apt.log; its tail is shown on failure.
-apt_install() {
-	# Lock::Timeout: wait (up to 5 min) for another apt/dpkg run instead of failing.
-	# --force-unsafe-io: no fsync per unpacked file (much faster on busy disks).
-	local quiet=(-y -qq -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-unsafe-io
-		--no-install-recommends) alog=$DIR/log/apt.log
-	mkdir -p "$DIR/log"
-	# Stale or missing lists: update once and retry.
-	if ! apt-cache show "$@" >/dev/null 2>&1; then apt_update; fi
-	if ! with_policy_rc_d apt-get install "${quiet[@]}" "$@" >>"$alog" 2>&1; then
-		apt_update
-		if ! with_policy_rc_d apt-get install "${quiet[@]}" "$@" >>"$alog" 2>&1; then
-			tail -n 30 "$alog" >&2
-			die "apt-get install $* failed (full output in $alog)"
-		fi
-	fi
-}
-
-pkg_version() { dpkg-query -W -f='${Status} ${Version}\n' "$1" 2>/dev/null | awk '$3 == "installed" {print $4}'; }
+# Installation (apt_install, apt_get_install, pkg_version: lib.sh)
 
 # IMAP_LIBEXEC: the folder holding imap, imap-login, ...; PLUGIN_DIR: a folder
 # with every mail plugin (core + imap). Both are set by ensure_installed.
@@ -121,10 +68,10 @@ ensure_installed() {
 	if [ ! -x /usr/sbin/dovecot ] || [ -z "$(pkg_version dovecot-core)" ]; then
 		[ "$(id -u)" = 0 ] || die "dovecot-core is not installed and we are not root"
 		note "installing dovecot-core"
-		apt_install dovecot-core
+		apt_get_install dovecot-core
 	fi
 	# Name openssl only when missing: naming it would also upgrade it.
-	command -v openssl >/dev/null || apt_install openssl
+	command -v openssl >/dev/null || apt_get_install openssl
 	core=$(pkg_version dovecot-core)
 	imapd=$(pkg_version dovecot-imapd)
 	if [ -n "$imapd" ] && [ "$imapd" = "$core" ]; then
@@ -152,7 +99,7 @@ fetch_imapd() {
 		if ! (cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "dovecot-imapd=$version" >&2); then
 			# The installed dovecot-core is no longer downloadable: upgrade it.
 			note "dovecot-imapd=$version is not available; upgrading dovecot-core"
-			apt_install dovecot-core
+			apt_get_install dovecot-core
 			version=$(pkg_version dovecot-core)
 			(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root "dovecot-imapd=$version" >&2)
 		fi
@@ -172,18 +119,6 @@ fetch_imapd() {
 
 user_home() { echo "$DIR/home/$1"; }
 
-make_cert() {
-	[ -s "$CERT" ] && [ -s "$KEY" ] && return
-	mkdir -p "$DIR/tls"
-	openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
-		-keyout "$KEY" -out "$CERT" -subj "/CN=localhost/O=imapkit test" \
-		-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-		-addext "basicConstraints=critical,CA:TRUE" >/dev/null 2>&1 ||
-		die "openssl could not create the test certificate"
-	chmod 600 "$KEY"
-	chmod 644 "$CERT"
-}
-
 make_homes() {
 	local u h
 	for u in "${USERS[@]}"; do
@@ -200,7 +135,7 @@ write_config() {
 	local u svc
 	mkdir -p "$DIR" "$DIR/log" "$DIR/state" "$DIR/home"
 	chmod 755 "$DIR" "$DIR/home"
-	make_cert
+	make_cert "$CERT" "$KEY"
 	make_homes
 
 	# passwd-file: user:{PLAIN}password:uid:gid::home::
@@ -335,39 +270,19 @@ EOF
 # ---------------------------------------------------------------------------
 # Running
 
-# alive PID: the process exists and is not a zombie. PID 1 of some containers
-# does not reap orphans, so an exited (daemonized) master can linger as <defunct>.
-alive() {
-	local state
-	kill -0 "$1" 2>/dev/null || return 1
-	state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) || return 1
-	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
-}
+# alive, accepts, greets, stop_pid, wait_ports_free: lib.sh. PID 1 of some
+# containers does not reap orphans, so an exited (daemonized) master can linger
+# as <defunct>: alive says no to it.
 
 master_pid() {
 	local pid
-	[ -f "$PIDFILE" ] || return 1
-	pid=$(cat "$PIDFILE" 2>/dev/null) || return 1
-	[ -n "$pid" ] && alive "$pid" || return 1
+	pid=$(pidfile_pid "$PIDFILE") || return 1
 	# The pid must still be a dovecot master (not a recycled pid).
 	grep -q dovecot "/proc/$pid/comm" 2>/dev/null || return 1
 	echo "$pid"
 }
 
 is_running() { master_pid >/dev/null; }
-
-# Read the greeting on the plain port: the strongest sign of readiness.
-greets() {
-	local line
-	exec 3<>"/dev/tcp/$HOST/$PORT" || return 1
-	IFS= read -r -t 2 line <&3 || line=
-	exec 3<&- 3>&-
-	[[ $line == "* OK"* ]]
-}
-
-accepts() {
-	(exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null
-}
 
 log_tail() {
 	if [ -f "$LOG" ]; then
@@ -377,13 +292,8 @@ log_tail() {
 }
 
 cmd_start() {
-	local fresh=0 deadline
-	for a in "$@"; do
-		case $a in
-		--fresh) fresh=1 ;;
-		*) die "start: unknown option $a" ;;
-		esac
-	done
+	local fresh=0
+	start_opts "$@"
 	[ "$(id -u)" = 0 ] || die "start must run as root (Dovecot drops privileges itself)"
 	if is_running; then
 		if [ "$fresh" = 1 ]; then cmd_reset; fi
@@ -400,57 +310,25 @@ cmd_start() {
 		log_tail
 		die "dovecot failed to start"
 	fi
-	local t0=$SECONDS
-	deadline=$((SECONDS + START_TIMEOUT))
-	until accepts "$PORT" && accepts "$TLS_PORT" && greets 2>/dev/null; do
-		# The pid file appears right after the master daemonizes; allow 2 s.
-		if [ $((SECONDS - t0)) -ge 2 ] && ! is_running; then
-			log_tail
-			die "dovecot exited during start-up"
-		fi
-		if [ $SECONDS -ge $deadline ]; then
-			log_tail
-			die "dovecot did not accept connections on $HOST:$PORT and $HOST:$TLS_PORT within ${START_TIMEOUT}s"
-		fi
-		sleep 0.05
-	done
+	# Ready when both ports greet. The pid file appears right after the
+	# master daemonizes; allow 2 s before asking whether it died.
+	await_start 2
 	note "running (pid $(master_pid)) on $HOST:$PORT (plain+STARTTLS) and $HOST:$TLS_PORT (TLS); state in $DIR"
 }
 
 cmd_stop() {
-	local pid i
-	if ! pid=$(master_pid); then
-		rm -f "$PIDFILE"
-		return 0
+	local pid
+	if pid=$(master_pid); then
+		# The master stops its children, waits for its log process (about
+		# 1 s), then exits. Then wait until the ports are released, so that
+		# an immediate start can bind.
+		stop_pid "$pid"
+		wait_ports_free || note "ports $PORT/$TLS_PORT still accept after stopping"
 	fi
-	# The master stops its children, waits for its log process (about 1 s),
-	# then exits.
-	kill -TERM "$pid" 2>/dev/null || true
-	for ((i = 0; i < 200; i++)); do
-		alive "$pid" || break
-		sleep 0.05
-	done
-	if alive "$pid"; then
-		note "master $pid did not stop after SIGTERM; sending SIGKILL"
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	# Wait until the ports are released, so that an immediate start can bind.
-	for ((i = 0; i < 100; i++)); do
-		accepts "$PORT" || accepts "$TLS_PORT" || break
-		sleep 0.05
-	done
 	rm -f "$PIDFILE"
 }
 
-cmd_status() {
-	local pid
-	if pid=$(master_pid); then
-		echo "dovecot running: pid $pid, $HOST:$PORT (plain+STARTTLS), $HOST:$TLS_PORT (TLS), state $DIR"
-		return 0
-	fi
-	echo "dovecot not running (state $DIR)"
-	return 1
-}
+cmd_status() { show_status master_pid; }
 
 imap_bin() {
 	local core imapd
@@ -476,15 +354,7 @@ preauth_cmd() {
 }
 
 cmd_env() {
-	printf 'export IMAPKIT_DOVECOT_ADDR=%q\n' "$HOST:$PORT"
-	printf 'export IMAPKIT_DOVECOT_TLS_ADDR=%q\n' "$HOST:$TLS_PORT"
-	printf 'export IMAPKIT_DOVECOT_CA=%q\n' "$CERT"
-	printf 'export IMAPKIT_DOVECOT_USER=%q\n' testuser
-	printf 'export IMAPKIT_DOVECOT_PASS=%q\n' "${PASS[testuser]}"
-	printf 'export IMAPKIT_DOVECOT_USER2=%q\n' testuser2
-	printf 'export IMAPKIT_DOVECOT_PASS2=%q\n' "${PASS[testuser2]}"
-	printf 'export IMAPKIT_DOVECOT_UTF8_USER=%q\n' utf8user
-	printf 'export IMAPKIT_DOVECOT_UTF8_PASS=%q\n' "${PASS[utf8user]}"
+	print_env IMAPKIT_DOVECOT
 	printf 'export IMAPKIT_DOVECOT_PREAUTH_CMD=%q\n' "$(preauth_cmd testuser)"
 	printf 'export IMAPKIT_DOVECOT_DIR=%q\n' "$DIR"
 }
@@ -571,27 +441,6 @@ cmd_install() {
 	note "dovecot $(/usr/sbin/dovecot --version) ready; imap binaries in $IMAP_LIBEXEC"
 }
 
-usage() {
-	sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
-	exit 2
-}
+cmd_log() { tail -n "${1:-50}" "$LOG"; }
 
-[ $# -ge 1 ] || usage
-sub=$1
-shift
-case $sub in
-install) cmd_install "$@" ;;
-start) cmd_start "$@" ;;
-stop) cmd_stop "$@" ;;
-restart)
-	cmd_stop
-	cmd_start "$@"
-	;;
-status) cmd_status "$@" ;;
-env) cmd_env "$@" ;;
-reset) cmd_reset "$@" ;;
-seed) cmd_seed "$@" ;;
-log) tail -n "${1:-50}" "$LOG" ;;
--h | --help | help) usage ;;
-*) usage ;;
-esac
+main 20 "$@"

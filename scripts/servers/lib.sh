@@ -1,7 +1,7 @@
-# scripts/servers/lib.sh — helpers shared by cyrus.sh and courier.sh (sourced,
-# not run). The caller sets NAME (for messages), DIR (absolute state folder)
-# and HOST before using them. dovecot.sh predates this file and keeps its own
-# copies.
+# scripts/servers/lib.sh — helpers shared by dovecot.sh, cyrus.sh and
+# courier.sh (sourced, not run). The caller sets NAME (for messages), DIR
+# (absolute state folder), HOST, PORT, TLS_PORT, CERT and PASS (test user ->
+# password) before using them.
 
 export DEBIAN_FRONTEND=noninteractive
 export LC_ALL=C.UTF-8
@@ -49,21 +49,32 @@ pkg_version() { dpkg-query -W -f='${Status} ${Version}\n' "$1" 2>/dev/null | awk
 # an IMAP server package: those remove each other through imap-server). apt
 # output goes to DIR/log/apt.log; its tail is shown on failure.
 apt_install() {
-	local quiet=(-y -qq -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-unsafe-io
-		--no-install-recommends) alog=$DIR/log/apt.log p missing=()
+	local p missing=()
 	for p in "$@"; do
 		[ -n "$(pkg_version "$p")" ] || missing+=("$p")
 	done
 	[ ${#missing[@]} -gt 0 ] || return 0
 	[ "$(id -u)" = 0 ] || die "packages ${missing[*]} are missing and we are not root"
 	note "installing ${missing[*]}"
+	apt_get_install "${missing[@]}"
+}
+
+# apt_get_install PKG... — apt-get install PKG... whether installed or not (so
+# also an upgrade), updating the lists once and retrying when that fails. apt
+# output goes to DIR/log/apt.log; its tail is shown on failure.
+apt_get_install() {
+	# Lock::Timeout: wait (up to 5 min) for another apt/dpkg run instead of failing.
+	# --force-unsafe-io: no fsync per unpacked file (much faster on busy disks).
+	local quiet=(-y -qq -o Dpkg::Use-Pty=0 -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-unsafe-io
+		--no-install-recommends) alog=$DIR/log/apt.log
 	mkdir -p "$DIR/log"
-	if ! apt-cache show "${missing[@]}" >/dev/null 2>&1; then apt_update; fi
-	if ! with_policy_rc_d apt-get install "${quiet[@]}" "${missing[@]}" >>"$alog" 2>&1; then
+	# Stale or missing lists: update once and retry.
+	if ! apt-cache show "$@" >/dev/null 2>&1; then apt_update; fi
+	if ! with_policy_rc_d apt-get install "${quiet[@]}" "$@" >>"$alog" 2>&1; then
 		apt_update
-		if ! with_policy_rc_d apt-get install "${quiet[@]}" "${missing[@]}" >>"$alog" 2>&1; then
+		if ! with_policy_rc_d apt-get install "${quiet[@]}" "$@" >>"$alog" 2>&1; then
 			tail -n 30 "$alog" >&2
-			die "apt-get install ${missing[*]} failed (full output in $alog)"
+			die "apt-get install $* failed (full output in $alog)"
 		fi
 	fi
 }
@@ -133,14 +144,15 @@ make_cert() {
 	chmod 644 "$cert"
 }
 
-# wait_ready DEADLINE_SECONDS CHECK_ALIVE — wait until the plain port greets
-# and the TLS port completes a handshake and greets; fail early when
-# CHECK_ALIVE (a command) says the server died.
+# wait_ready DEADLINE_SECONDS CHECK_ALIVE [GRACE_SECONDS] — wait until the
+# plain port greets and the TLS port completes a handshake and greets; fail
+# early (status 2) when CHECK_ALIVE (a command) says the server died, asking
+# it from GRACE_SECONDS (default 1) on, status 1 at the deadline.
 wait_ready() {
-	local timeout=$1 check=$2 deadline t0=$SECONDS
+	local timeout=$1 check=$2 grace=${3:-1} deadline t0=$SECONDS
 	deadline=$((SECONDS + timeout))
 	until accepts "$PORT" && accepts "$TLS_PORT" && greets "$PORT" 2>/dev/null && tls_greets "$TLS_PORT"; do
-		if [ $((SECONDS - t0)) -ge 1 ] && ! $check; then
+		if [ $((SECONDS - t0)) -ge "$grace" ] && ! $check; then
 			return 2
 		fi
 		if [ $SECONDS -ge $deadline ]; then
@@ -148,6 +160,48 @@ wait_ready() {
 		fi
 		sleep 0.1
 	done
+}
+
+# start_opts ARGS... — cmd_start's options: --fresh sets fresh=1 (a local the
+# caller declares, seen here through bash's dynamic scope); any other dies.
+start_opts() {
+	local a
+	for a in "$@"; do
+		case $a in
+		--fresh) fresh=1 ;;
+		*) die "start: unknown option $a" ;;
+		esac
+	done
+}
+
+# await_start GRACE_SECONDS [ON_TIMEOUT...] — the end of every cmd_start:
+# wait_ready for START_TIMEOUT seconds, with is_running as the liveness check
+# (asked from GRACE_SECONDS on); on failure print log_tail, run ON_TIMEOUT (a
+# command, e.g. cmd_stop) when the server did not greet in time, and die.
+await_start() {
+	local grace=$1 rc=0
+	shift
+	wait_ready "$START_TIMEOUT" is_running "$grace" || rc=$?
+	case $rc in
+	0) return 0 ;;
+	2)
+		log_tail
+		die "$NAME exited during start-up"
+		;;
+	esac
+	log_tail
+	if [ $# -gt 0 ]; then "$@"; fi
+	die "$NAME did not greet on $HOST:$PORT and $HOST:$TLS_PORT (TLS) within ${START_TIMEOUT}s"
+}
+
+# pidfile_pid FILE — the pid FILE names, when that process is alive (the
+# caller still checks that it is its server, not a recycled pid).
+pidfile_pid() {
+	local pid
+	[ -f "$1" ] || return 1
+	pid=$(cat "$1" 2>/dev/null) || return 1
+	[ -n "$pid" ] && alive "$pid" || return 1
+	echo "$pid"
 }
 
 # wait_ports_free: after a stop, until neither port accepts (at most 5 s).
@@ -171,4 +225,63 @@ stop_pid() {
 	done
 	note "pid $pid did not stop after SIGTERM; sending SIGKILL"
 	kill -KILL "$pid" 2>/dev/null || true
+}
+
+# show_status PID_FUNC — the status subcommand: exit 0 iff PID_FUNC (which
+# prints the server's pid or fails) finds the instance running.
+show_status() {
+	local pid
+	if pid=$($1); then
+		echo "$NAME running: pid $pid, $HOST:$PORT (plain+STARTTLS), $HOST:$TLS_PORT (TLS), state $DIR"
+		return 0
+	fi
+	echo "$NAME not running (state $DIR)"
+	return 1
+}
+
+# print_env PREFIX — the export lines every server's env subcommand prints
+# (PREFIX_ADDR, _TLS_ADDR, _CA and the three test users testuser, testuser2,
+# utf8user); the caller adds its own after them.
+print_env() {
+	local p=$1
+	printf 'export %s_ADDR=%q\n' "$p" "$HOST:$PORT"
+	printf 'export %s_TLS_ADDR=%q\n' "$p" "$HOST:$TLS_PORT"
+	printf 'export %s_CA=%q\n' "$p" "$CERT"
+	printf 'export %s_USER=%q\n' "$p" testuser
+	printf 'export %s_PASS=%q\n' "$p" "${PASS[testuser]}"
+	printf 'export %s_USER2=%q\n' "$p" testuser2
+	printf 'export %s_PASS2=%q\n' "$p" "${PASS[testuser2]}"
+	printf 'export %s_UTF8_USER=%q\n' "$p" utf8user
+	printf 'export %s_UTF8_PASS=%q\n' "$p" "${PASS[utf8user]}"
+}
+
+# main USAGE_LINES [SUBCOMMAND ARGS...] — run a server script's subcommand:
+# restart is stop + start, help (or none, or an unknown one) prints lines 2
+# to USAGE_LINES of the script's header; any other SUB runs the script's
+# cmd_SUB function (install, start, stop, status, env, log, ...).
+main() {
+	local lines=$1 sub
+	shift
+	if [ $# -lt 1 ]; then usage "$lines"; fi
+	sub=$1
+	shift
+	case $sub in
+	restart)
+		cmd_stop
+		cmd_start "$@"
+		;;
+	-h | --help | help) usage "$lines" ;;
+	*)
+		if [[ $sub =~ ^[a-z]+$ ]] && declare -F "cmd_$sub" >/dev/null; then
+			"cmd_$sub" "$@"
+		else
+			usage "$lines"
+		fi
+		;;
+	esac
+}
+
+usage() {
+	sed -n "2,${1}p" "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
 }

@@ -36,6 +36,8 @@ type Spec struct {
 	// and its octets (CRLF line ends), written once by the harness so that
 	// every client sends the same bytes and none pays for making them.
 	AppendFile string `json:"append_file,omitempty"`
+	// Dir is where a backup case writes its Maildirs.
+	Dir        string `json:"dir,omitempty"`
 	CPUProfile string `json:"cpu_profile,omitempty"`
 	// StreamThreshold, when set, is imapkit's client.Options.StreamThreshold
 	// (a diagnostic: how the cost of a full download depends on the number

@@ -5,6 +5,7 @@
 package harness
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
@@ -13,9 +14,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/imapkit/imapkit/bench/internal/mailgen"
 )
 
 // config is the command line.
@@ -83,6 +87,7 @@ type harness struct {
 	// savedMachine is the machine of results read with -from.
 	savedMachine [][2]string
 	failed       bool
+	backupState
 }
 
 // Main is imapbench's entry point.
@@ -96,7 +101,7 @@ func Main(args []string) int {
 	fs.BoolVar(&cfg.small, "small", false, "tiny mailboxes, one iteration, a few seconds: the CI mode; prints the report instead of writing it")
 	fs.IntVar(&cfg.n, "n", 3, "iterations of each case with each client (1 with -small)")
 	fs.StringVar(&cfg.out, "out", "", "where to write the report (default: docs/PERFORMANCE.md of the repository; standard output with -small)")
-	fs.StringVar(&cfg.only, "cases", "", "comma-separated groups to run (full,metadata,latency,compress,compress-text,append); default all")
+	fs.StringVar(&cfg.only, "cases", "", "comma-separated groups to run (full,metadata,latency,compress,compress-text,append,append-large,backup,backup-rerun,backup-rerun-10k); default all")
 	fs.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (raw,imapkit,imapkit-collect,imapkit-iter,goimap,goimap-collect,python); default all")
 	fs.BoolVar(&cfg.profile, "profile", true, "profile imapkit where it misses a target (full mode)")
 	fs.BoolVar(&cfg.codec, "codec", true, "run the codec benchmarks (go test -bench Decode) and put them in the report (full mode)")
@@ -261,8 +266,8 @@ func (h *harness) plan() error {
 		}
 		return &s, nil
 	}
-	needBig := h.want(h.cfg.only, "full") || h.want(h.cfg.only, "compress")
-	needSmall := h.want(h.cfg.only, "metadata") || h.want(h.cfg.only, "latency") || h.want(h.cfg.only, "compress-text")
+	needBig := h.want(h.cfg.only, "full") || h.want(h.cfg.only, "compress") || h.want(h.cfg.only, "backup") || h.want(h.cfg.only, "backup-rerun")
+	needSmall := h.want(h.cfg.only, "metadata") || h.want(h.cfg.only, "latency") || h.want(h.cfg.only, "compress-text") || h.want(h.cfg.only, "backup-rerun-10k")
 	var big, small *Seeded
 	var err error
 	if needBig {
@@ -377,7 +382,61 @@ func (h *harness) plan() error {
 		}
 		h.groups = append(h.groups, g)
 	}
+	if h.want(h.cfg.only, "append-large") {
+		// Issue 14: the upload of the mixed mailbox, pipelined with
+		// LITERAL+, and as one MULTIAPPEND (raw only: imapkit has none).
+		file := filepath.Join(os.TempDir(), fmt.Sprintf("imapbench-append-large-%d.msgs", os.Getpid()))
+		n, total, err := writeMailboxAppendFile(file, sz.big)
+		if err != nil {
+			return err
+		}
+		h.cleanup = append(h.cleanup, func() { os.Remove(file) })
+		g := &group{Key: "append-large", Title: "APPEND, large mailbox", MBps: "messages",
+			Command: fmt.Sprintf("APPEND of the mixed mailbox's %d messages (%s) to a new mailbox", n, mb(total)),
+			Note: "The messages of the full-download mailbox, read into memory by each client before the clock starts (so peak RSS includes them). " +
+				"LITERAL+: every APPEND sent without waiting (non-synchronizing literals, RFC 7888), then every completion awaited. MULTIAPPEND (RFC 3502): one command carrying every message."}
+		for _, mode := range []struct{ mode, label string }{{"literalplus", "LITERAL+"}, {"multiappend", "MULTIAPPEND"}} {
+			for _, c := range []struct{ client, label string }{{"raw", "raw socket"}, {"imapkit", "imapkit"}} {
+				s := base
+				s.Client, s.Case, s.Mode, s.Mailbox, s.Count, s.AppendFile = c.client, CaseAppend, mode.mode, "imapkit-bench-append-large", n, file
+				add(g, c.label+", "+mode.label, s)
+			}
+		}
+		h.groups = append(h.groups, g)
+	}
+	if err := h.planBackup(base, sz, big, small); err != nil {
+		return err
+	}
 	return nil
+}
+
+// writeMailboxAppendFile writes the messages of the mailbox spec seeds
+// (the same generator, seed and sizes) in WriteAppendFile's format, and
+// returns their count and total size.
+func writeMailboxAppendFile(path string, spec MailboxSpec) (int, int64, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, 0, err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	var n int
+	var total int64
+	for i := 0; ; i++ {
+		if spec.Count > 0 && i >= spec.Count || spec.Count == 0 && total >= spec.Total {
+			break
+		}
+		m := mailgen.CRLF(mailgen.Message(spec.Seed, i, mailgen.Size(spec.Seed, i, spec.MinSize, spec.MaxSize)))
+		w.WriteString(strconv.Itoa(len(m)))
+		w.WriteByte('\n')
+		w.Write(m)
+		n++
+		total += int64(len(m))
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return 0, 0, err
+	}
+	return n, total, f.Close()
 }
 
 // runGroup runs every variant of g n times, in alternation (the order
@@ -392,6 +451,11 @@ func (h *harness) runGroup(g *group) error {
 		defer proxy.Close()
 		for _, v := range g.Variants {
 			v.Spec.Addr = proxy.Addr()
+		}
+	}
+	if strings.HasPrefix(g.Key, "backup") {
+		if err := h.warmBackup(g); err != nil {
+			return err
 		}
 	}
 	// Warm up: Dovecot indexes a fresh mailbox at the first SELECT and
@@ -441,6 +505,9 @@ func (h *harness) runGroup(g *group) error {
 // child runs one spec in a child process and returns its result with the
 // process's rusage.
 func (h *harness) child(spec *Spec) Result {
+	if spec.Case == CaseBackup {
+		return h.runBackup(spec)
+	}
 	js, _ := json.Marshal(spec)
 	var cmd *exec.Cmd
 	if spec.Client == "python" {

@@ -48,10 +48,16 @@ func TestSmallMode(t *testing.T) {
 	report := string(b)
 	for _, want := range []string{"## Full download", "## Metadata", "## Latency", "## COMPRESS=DEFLATE", "## APPEND",
 		"| raw socket (lower bound) |", "| imapkit, streaming |", "| go-imap v2, Collect |", "| Python imaplib |",
-		"| imapkit, pipelined |", "| imapkit, streaming, klauspost flate |", "| raw socket, MULTIAPPEND |"} {
+		"| imapkit, pipelined |", "| imapkit, streaming, klauspost flate |", "| raw socket, MULTIAPPEND |",
+		"## Backup: full", "## Backup: re-run, nothing new", "| imapc backup |", "| imapc backup -compress=false |"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q", want)
 		}
+	}
+	// mbsync (Debian's isync) is optional here: without it its rows say
+	// so ("not available: mbsync is not installed").
+	if _, err := exec.LookPath("mbsync"); err == nil && !strings.Contains(report, "| mbsync (isync)") {
+		t.Errorf("mbsync is installed but the report has no mbsync row")
 	}
 	if strings.Contains(report, "failed") {
 		t.Errorf("report has failed runs:\n%s", report)

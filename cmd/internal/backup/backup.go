@@ -254,12 +254,12 @@ func (r *runner) dial(ctx context.Context) (*client.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	hasCompress, err := c.Has(ctx, "COMPRESS=DEFLATE")
+	canCompress, err := c.Has(ctx, "COMPRESS=DEFLATE")
 	if err != nil {
 		c.Close()
 		return nil, err
 	}
-	if r.opts.Compress && hasCompress {
+	if r.opts.Compress && canCompress {
 		if err := c.Compress(ctx, nil, -1); err != nil {
 			c.Close()
 			return nil, fmt.Errorf("COMPRESS: %w", err)
@@ -377,16 +377,16 @@ func (r *runner) mailbox(ctx context.Context, c *client.Conn, l *wire.ListData) 
 	if err := makeMaildir(b.dir); err != nil {
 		return err
 	}
-	hasCS, err := c.Has(ctx, "CONDSTORE")
+	hasCondStore, err := c.Has(ctx, "CONDSTORE")
 	if err != nil {
 		return err
 	}
-	cs := !r.opts.NoCondStore && hasCS
+	cs := !r.opts.NoCondStore && hasCondStore
 	sel := &client.SelectOptions{ReadOnly: true}
 	if cs {
 		sel.Params = []wire.Value{condstore.SelectParam()}
 	}
-	mb, err := c.Select(ctx, l.Mailbox, sel)
+	mb, err := examine(ctx, c, l.Mailbox, sel)
 	if err != nil {
 		return fmt.Errorf("EXAMINE: %w", err)
 	}

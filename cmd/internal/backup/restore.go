@@ -251,7 +251,7 @@ func restoreMailbox(ctx context.Context, c *client.Conn, m maildirBox, name stri
 	progress(Event{Kind: EventMailbox, Mailbox: name, Messages: len(todo), Bytes: total})
 	hasMulti, err := c.Has(ctx, "MULTIAPPEND")
 	if err != nil {
-		return n, nb, skipped, err
+		return 0, 0, 0, err
 	}
 	multi := !opts.NoMultiAppend && hasMulti
 	for len(todo) > 0 {

@@ -123,26 +123,21 @@ func (w *Writer) next() Form {
 }
 
 // AString writes an astring.
-func (w *Writer) AString(s string) {
-	switch w.next() {
-	case Quoted:
-		w.W.Quoted(s)
-	case Literal:
-		w.W.Literal(s)
-	default:
-		w.W.AString(s)
-	}
-}
+func (w *Writer) AString(s string) { w.write(s, w.W.AString) }
 
 // String writes a string.
-func (w *Writer) String(s string) {
+func (w *Writer) String(s string) { w.write(s, w.W.String) }
+
+// write writes s quoted or as a literal as it was recorded, otherwise
+// with auto (the encoder's choice).
+func (w *Writer) write(s string, auto func(string)) {
 	switch w.next() {
 	case Quoted:
 		w.W.Quoted(s)
 	case Literal:
 		w.W.Literal(s)
 	default:
-		w.W.String(s)
+		auto(s)
 	}
 }
 

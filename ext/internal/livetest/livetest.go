@@ -66,14 +66,17 @@ func (e Env) Login(t testing.TB, opts *client.Options) *client.Conn {
 }
 
 // Mailbox creates an empty mailbox named name (which must start with
-// "imapkit-ext-") and deletes it when the test ends, through a
-// connection of its own so that the test's connection may be in any
-// state by then.
+// "imapkit-ext-") plus the process id, and deletes it when the test ends,
+// through a connection of its own so that the test's connection may be
+// in any state by then. It returns the name it created: the process id
+// keeps concurrent runs of the same tests (other checkouts against the
+// shared server) from creating, filling and deleting the same mailbox.
 func (e Env) Mailbox(t testing.TB, c *client.Conn, name string) string {
 	t.Helper()
 	if !strings.HasPrefix(name, "imapkit-ext-") {
 		t.Fatalf("test mailbox %q must start with imapkit-ext-", name)
 	}
+	name = fmt.Sprintf("%s-p%d", name, os.Getpid())
 	ctx := Ctx(t)
 	c.Delete(ctx, name) // left over from an earlier run, or absent
 	if err := c.Create(ctx, name); err != nil {

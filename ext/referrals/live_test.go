@@ -1,0 +1,83 @@
+package referrals_test
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/imapkit/imapkit/client"
+	"github.com/imapkit/imapkit/ext/internal/livetest"
+	"github.com/imapkit/imapkit/ext/referrals"
+)
+
+// cyrus returns the live Cyrus server's address and login (from
+// scripts/servers/cyrus.sh env), skipping without it, failing under
+// CI=true.
+func cyrus(t *testing.T) livetest.Env {
+	t.Helper()
+	e := livetest.Env{
+		Addr: os.Getenv("IMAPKIT_CYRUS_ADDR"),
+		User: os.Getenv("IMAPKIT_CYRUS_USER"),
+		Pass: os.Getenv("IMAPKIT_CYRUS_PASS"),
+	}
+	if e.Addr == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("live Cyrus not configured (IMAPKIT_CYRUS_ADDR unset) under CI=true")
+		}
+		t.Skip("live Cyrus not configured: run scripts/servers/cyrus.sh start and eval its env")
+	}
+	return e
+}
+
+// Cyrus 3.6 advertises MAILBOX-REFERRALS: RLIST and RLSUB answer like
+// LIST and LSUB on a server without remote mailboxes (no murder here).
+func TestLiveCyrusRList(t *testing.T) {
+	env := cyrus(t)
+	c := env.Login(t, &client.Options{Extensions: []client.Extension{referrals.Install}})
+	ctx := livetest.Ctx(t)
+	if has, err := c.Has(ctx, "MAILBOX-REFERRALS"); err != nil || !has {
+		t.Fatalf("Cyrus does not advertise MAILBOX-REFERRALS (%v)", err)
+	}
+	l, err := referrals.RList(ctx, c, "", "*")
+	if err != nil {
+		t.Fatalf("RLIST: %v", err)
+	}
+	inbox := false
+	for _, m := range l {
+		if strings.EqualFold(m.Mailbox, "INBOX") {
+			inbox = true
+		}
+	}
+	if !inbox {
+		t.Errorf("RLIST \"\" * lists no INBOX: %d mailboxes", len(l))
+	}
+	if _, err := referrals.RLsub(ctx, c, "", "*"); err != nil {
+		t.Fatalf("RLSUB: %v", err)
+	}
+	// A mailbox that does not exist: an error, and no referral from a
+	// server without remote mailboxes.
+	_, err = c.Select(ctx, "imapkit-ext-referrals-missing", nil)
+	if err == nil {
+		t.Fatal("SELECT of a missing mailbox succeeded")
+	}
+	if u, ok := referrals.Of(err); ok {
+		t.Errorf("unexpected referral %v", u)
+	}
+}
+
+// Dovecot 2.3 advertises LOGIN-REFERRALS (it sends referrals only when
+// a passdb asks for them, which the test server does not): logging in
+// with Install gives no referral, and RLIST is refused before sending as
+// Dovecot lacks MAILBOX-REFERRALS.
+func TestLiveDovecot(t *testing.T) {
+	env := livetest.Get(t)
+	c := env.Login(t, &client.Options{Extensions: []client.Extension{referrals.Install}})
+	ctx := livetest.Ctx(t)
+	if has, err := c.Has(ctx, "LOGIN-REFERRALS"); err != nil || !has {
+		t.Fatalf("Dovecot does not advertise LOGIN-REFERRALS (%v)", err)
+	}
+	if _, err := referrals.RList(ctx, c, "", "*"); !errors.Is(err, client.ErrNotSupported) {
+		t.Fatalf("RLIST on Dovecot = %v; want ErrNotSupported", err)
+	}
+}
