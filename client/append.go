@@ -36,7 +36,7 @@ func (c *Conn) Append(ctx context.Context, mailbox string, r io.Reader, size int
 	if err != nil {
 		return nil, err
 	}
-	return cmd.Wait(ctx)
+	return cmd.Result(ctx)
 }
 
 // AppendMessage is one message of AppendMulti.
@@ -132,8 +132,9 @@ func (c *Conn) StartAppend(ctx context.Context, mailbox string, r io.Reader, siz
 	return &AppendCommand{cmd}, nil
 }
 
-// Wait waits for the APPEND and returns its APPENDUID data.
-func (a *AppendCommand) Wait(ctx context.Context) (*AppendResult, error) {
+// Result waits for the APPEND and returns its APPENDUID data. (The
+// embedded Command's Wait returns the completion.)
+func (a *AppendCommand) Result(ctx context.Context) (*AppendResult, error) {
 	final, err := a.Command.Wait(ctx)
 	if err != nil {
 		return nil, err

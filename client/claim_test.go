@@ -47,7 +47,7 @@ func TestSameMessageTwoCommands(t *testing.T) {
 			s.expect("A3 " + tc.line)
 			s.send(tc.resp, tc.resp, "A2 OK done", "A3 OK done")
 			for i, f := range []*FetchCommand{f1, f2} {
-				got, err := f.Collect(testCtx(t))
+				got, err := f.CollectMessages(testCtx(t))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -71,7 +71,7 @@ func TestUIDFetchLeavesFlagUpdates(t *testing.T) {
 	}
 	s.expect("A2 UID FETCH 1:* (UID FLAGS)")
 	s.send(`* 3 FETCH (FLAGS (\Seen))`, `* 1 FETCH (UID 7 FLAGS ())`, "A2 OK done")
-	got, err := f.Collect(ctx)
+	got, err := f.CollectMessages(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,11 +122,11 @@ func TestStreamedLiteralRoutedByUID(t *testing.T) {
 	go func() {
 		defer close(done)
 		var err error
-		if d20, err = f20.Collect(ctx); err != nil {
+		if d20, err = f20.CollectMessages(ctx); err != nil {
 			t.Error(err)
 		}
 	}()
-	d10, err := f10.Collect(ctx)
+	d10, err := f10.CollectMessages(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

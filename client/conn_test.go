@@ -182,11 +182,11 @@ func TestPipelinedFetchClaiming(t *testing.T) {
 		`* 2 FETCH (FLAGS (\Deleted))`, // no UID: unilateral flag change, claimed by neither
 		`* 2 FETCH (UID 2 FLAGS (\Flagged))`,
 		"A3 OK done", "A2 OK done")
-	r1, err := f1.Collect(ctx)
+	r1, err := f1.CollectMessages(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2, err := f2.Collect(ctx)
+	r2, err := f2.CollectMessages(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestGateSequenceAfterNoop(t *testing.T) {
 	}
 	s.expect("A3 FETCH 1 (FLAGS)")
 	s.send("A3 OK done")
-	if _, err := (<-fetched).Collect(ctx); err != nil {
+	if _, err := (<-fetched).CollectMessages(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// FETCH + FETCH may overlap: both go out at once.
@@ -380,7 +380,7 @@ func TestStreamedLiteral(t *testing.T) {
 	}
 	s.expect("A2 UID FETCH 1:2 (UID BODY.PEEK[])")
 	go s.send("* 1 FETCH (UID 1 BODY[] {1000}\r\n"+body+")", "* 2 FETCH (UID 2 BODY[] {3}\r\nabc)", "A2 OK done")
-	msgs, err := f.Collect(ctx)
+	msgs, err := f.CollectMessages(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -143,7 +143,7 @@ func ExampleConn_Start() {
 		cmds = append(cmds, f)
 	}
 	for _, f := range cmds {
-		msgs, err := f.Collect(ctx)
+		msgs, err := f.CollectMessages(ctx)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -435,9 +435,10 @@ func (f *FetchCommand) messages(ctx context.Context, keep bool) iter.Seq2[*wire.
 	}
 }
 
-// Collect waits for the FETCH and returns all its data. Unlike what
-// Messages yields, the data is the caller's to keep.
-func (f *FetchCommand) Collect(ctx context.Context) ([]*wire.FetchData, error) {
+// CollectMessages waits for the FETCH and returns all its data. Unlike
+// what Messages yields, the data is the caller's to keep. (The embedded
+// Command's Collect returns the raw responses.)
+func (f *FetchCommand) CollectMessages(ctx context.Context) ([]*wire.FetchData, error) {
 	var out []*wire.FetchData
 	for d, err := range f.messages(ctx, true) {
 		if err != nil {

@@ -134,7 +134,7 @@ func BenchmarkFetchFull(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				all, err := f.Collect(ctx)
+				all, err := f.CollectMessages(ctx)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -108,7 +108,7 @@ func TestCollectKeepsSections(t *testing.T) {
 		}
 		s.send("A2 OK done")
 	}()
-	msgs, err := f.Collect(ctx)
+	msgs, err := f.CollectMessages(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -185,12 +185,12 @@ func TestOversizedLiteralFailsOnlyItsCommand(t *testing.T) {
 	s.expect("A3 FETCH 2 (BODY.PEEK[])")
 	go s.send("* 1 FETCH (BODY[] {2000}\r\n"+strings.Repeat("y", 2000)+")", "* 2 FETCH (BODY[] {3}\r\nabc)",
 		"A2 OK", "A3 OK")
-	_, err = f1.Collect(ctx)
+	_, err = f1.CollectMessages(ctx)
 	var le *codec.LimitError
 	if !errors.As(err, &le) || !errors.Is(err, codec.ErrLiteralTooLarge) {
 		t.Fatalf("FETCH with a 2000-octet literal (max 1000) = %v; want a LimitError", err)
 	}
-	d, err := f2.Collect(ctx)
+	d, err := f2.CollectMessages(ctx)
 	if err != nil || len(d) != 1 || string(d[0].Sections[0].Data) != "abc" {
 		t.Fatalf("pipelined FETCH = %v, %v; want its data", d, err)
 	}
@@ -422,7 +422,7 @@ func TestCloseInAnyState(t *testing.T) {
 		s.expect("A2 FETCH 1 (BODY.PEEK[])")
 		go s.send("* 1 FETCH (BODY[] {20}\r\n01234567890123456789)", "A2 OK")
 		done := make(chan error, 1)
-		go func() { _, err := f.Collect(context.Background()); done <- err }()
+		go func() { _, err := f.CollectMessages(context.Background()); done <- err }()
 		<-holding
 		returns(t, "Close while a literal is held", func() { c.Close() })
 		close(release)

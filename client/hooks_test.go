@@ -241,3 +241,22 @@ func TestIdleNotifyAccepted(t *testing.T) {
 		t.Fatalf("IdleNotify: %v", err)
 	}
 }
+
+// A message split over several FETCH responses merges into one.
+func TestMergeFetch(t *testing.T) {
+	a := &wire.FetchData{Seq: 1, Has: wire.FetchUID | wire.FetchFlags, UID: 10, Flags: []string{`\Seen`}}
+	b := &wire.FetchData{Seq: 2, Has: wire.FetchUID, UID: 11}
+	c := &wire.FetchData{Seq: 1, Has: wire.FetchUID | wire.FetchRFC822Size | wire.FetchFlags, UID: 10, RFC822Size: 42, Flags: []string{`\Seen`, `\Flagged`},
+		Sections: []wire.SectionData{{Data: []byte("hi")}}}
+	got := MergeFetch([]*wire.FetchData{a, b, c, nil})
+	if len(got) != 2 || got[0].UID != 10 || got[1].UID != 11 {
+		t.Fatalf("MergeFetch = %+v", got)
+	}
+	m := got[0]
+	if m.RFC822Size != 42 || len(m.Flags) != 2 || len(m.Sections) != 1 || m.Has&wire.FetchRFC822Size == 0 {
+		t.Errorf("merged = %+v", m)
+	}
+	if len(a.Sections) != 0 || a.RFC822Size != 0 {
+		t.Error("MergeFetch modified its input")
+	}
+}

@@ -35,7 +35,7 @@ func TestLiveSameMessagePipelined(t *testing.T) {
 			}
 		}
 		for i, cmd := range cmds {
-			msgs, err := cmd.Collect(ctx)
+			msgs, err := cmd.CollectMessages(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -287,7 +287,7 @@ func TestLiveMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := f.Collect(ctx)
+	msgs, err := f.CollectMessages(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func TestLiveMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	echo, err := st.Collect(ctx)
+	echo, err := st.CollectMessages(ctx)
 	if err != nil || len(echo) != 2 {
 		t.Fatalf("STORE echoed %d FETCH responses, %v", len(echo), err)
 	}
@@ -392,7 +392,7 @@ func TestLivePipelining(t *testing.T) {
 		cmds[i] = cmd
 	}
 	for i, cmd := range cmds {
-		msgs, err := cmd.Collect(ctx)
+		msgs, err := cmd.CollectMessages(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -461,7 +461,7 @@ func TestLiveCompress(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			msgs, err := f.Collect(ctx)
+			msgs, err := f.CollectMessages(ctx)
 			if err != nil || len(msgs) != 10 || !bytes.Contains(msgs[9].Sections[0].Data, []byte("compressible text")) {
 				t.Fatalf("FETCH over COMPRESS: %d messages, %v", len(msgs), err)
 			}

@@ -80,7 +80,7 @@ func Example_migrateDownload() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	msgs, err := f.Collect(ctx)
+	msgs, err := f.CollectMessages(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}

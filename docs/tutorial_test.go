@@ -129,7 +129,7 @@ func Example_fetchCollect() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	msgs, err := f.Collect(ctx) // waits for the completion
+	msgs, err := f.CollectMessages(ctx) // waits for the completion
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -253,7 +253,7 @@ func Example_store() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	msgs, err := f.Collect(ctx) // the flags the server echoed (none with Silent)
+	msgs, err := f.CollectMessages(ctx) // the flags the server echoed (none with Silent)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -331,7 +331,7 @@ func Example_idle() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	got, err := msgs.Collect(ctx)
+	got, err := msgs.CollectMessages(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -370,11 +370,11 @@ func Example_pipelining() {
 		log.Fatal(err)
 	}
 	// Then wait for each: every response went to the command that asked.
-	es, err := envelopes.Collect(ctx)
+	es, err := envelopes.CollectMessages(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}
-	ss, err := sizes.Collect(ctx)
+	ss, err := sizes.CollectMessages(ctx)
 	if err != nil {
 		log.Fatal(err)
 	}

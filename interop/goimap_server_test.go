@@ -167,7 +167,7 @@ func TestClientAgainstGoimapServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := f.Collect(ctx)
+	msgs, err := f.CollectMessages(ctx)
 	if err != nil {
 		t.Fatalf("FETCH: %v", err)
 	}
@@ -197,7 +197,7 @@ func TestClientAgainstGoimapServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Collect(ctx); err != nil {
+	if _, err := st.CollectMessages(ctx); err != nil {
 		t.Fatalf("STORE: %v", err)
 	}
 	sr, err := c.Search(ctx, &client.SearchCriteria{Flag: []string{`\Flagged`}}, nil)
@@ -301,7 +301,7 @@ func TestGoimapEnvelopeGroups(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := f.Collect(ctx)
+	msgs, err := f.CollectMessages(ctx)
 	if err != nil || len(msgs) != 1 || msgs[0].Envelope == nil {
 		t.Fatalf("FETCH ENVELOPE: %v, %v", msgs, err)
 	}
@@ -409,7 +409,7 @@ seen:
 		cmds = append(cmds, f)
 	}
 	for i, f := range cmds {
-		msgs, err := f.Collect(ctx)
+		msgs, err := f.CollectMessages(ctx)
 		if err != nil {
 			t.Fatalf("FETCH %d: %v", i+1, err)
 		}

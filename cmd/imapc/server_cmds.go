@@ -358,7 +358,7 @@ func runAppend(e *env, args []string) error {
 		cmds = append(cmds, cmd)
 	}
 	for i, cmd := range cmds {
-		res, err := cmd.Wait(ctx)
+		res, err := cmd.Result(ctx)
 		if err != nil {
 			return fmt.Errorf("%s: %w", fs.Arg(i), err)
 		}

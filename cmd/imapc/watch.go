@@ -140,7 +140,7 @@ func (w *watcher) fetchNew(ctx context.Context, c *client.Conn) error {
 	if err != nil {
 		return err
 	}
-	msgs, err := f.Collect(ctx)
+	msgs, err := f.CollectMessages(ctx)
 	if err != nil {
 		return err
 	}
@@ -197,7 +197,7 @@ func runWatch(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		msgs, err := f.Collect(ctx)
+		msgs, err := f.CollectMessages(ctx)
 		if err != nil {
 			return err
 		}

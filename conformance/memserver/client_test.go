@@ -190,7 +190,7 @@ func TestClientMessageCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := f.Collect(ctx)
+	msgs, err := f.CollectMessages(ctx)
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("FETCH: %v, %v", msgs, err)
 	}
@@ -232,7 +232,7 @@ func TestClientMessageCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err = f.Collect(ctx)
+	msgs, err = f.CollectMessages(ctx)
 	if err != nil || len(msgs) == 0 || !bytes.Equal(msgs[0].Sections[0].Data, testMessage("two")) {
 		t.Fatalf("FETCH BODY[]: %+v, %v", msgs, err)
 	}
@@ -273,7 +273,7 @@ func TestClientMessageCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err = sf.Collect(ctx)
+	msgs, err = sf.CollectMessages(ctx)
 	if err != nil || len(msgs) != 2 || !slices.Contains(msgs[1].Flags, `\Flagged`) {
 		t.Errorf("STORE: %+v, %v", msgs, err)
 	}
@@ -281,7 +281,7 @@ func TestClientMessageCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err = f.Collect(ctx)
+	msgs, err = f.CollectMessages(ctx)
 	if err != nil || len(msgs) != 1 {
 		t.Fatalf("FETCH MODSEQ: %v %v", msgs, err)
 	}
@@ -355,13 +355,13 @@ func TestClientMessageCommands(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err = f.Collect(ctx)
+	msgs, err = f.CollectMessages(ctx)
 	if err != nil || len(msgs) != 1 || !msgs[0].InternalDate.Equal(time.Date(2020, 5, 1, 10, 0, 0, 0, time.UTC)) || !slices.Contains(msgs[0].Flags, `\Draft`) {
 		t.Errorf("appended message: %+v, %v", msgs, err)
 	}
 	sf, err = c.Store(ctx, seqset.MustParse("1"), &client.StoreFlags{Mode: client.StoreAdd, Flags: []string{`\Seen`}})
 	if err == nil {
-		_, err = sf.Collect(ctx)
+		_, err = sf.CollectMessages(ctx)
 	}
 	if err == nil || !strings.Contains(err.Error(), "READ-ONLY") {
 		t.Errorf("STORE in EXAMINE: %v; want NO [READ-ONLY]", err)
@@ -420,7 +420,7 @@ func TestClientPipelining(t *testing.T) {
 		cmds = append(cmds, f)
 	}
 	for i, f := range cmds {
-		msgs, err := f.Collect(ctx)
+		msgs, err := f.CollectMessages(ctx)
 		if err != nil || len(msgs) != 15 {
 			t.Fatalf("pipelined FETCH %d: %d messages, %v", i, len(msgs), err)
 		}
@@ -531,7 +531,7 @@ func TestCompress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := f.Collect(ctx)
+	msgs, err := f.CollectMessages(ctx)
 	if err != nil || len(msgs) != 300 {
 		t.Fatalf("FETCH over DEFLATE: %d, %v", len(msgs), err)
 	}

@@ -81,7 +81,7 @@ func churn(ctx context.Context, c *client.Conn, r *rand.Rand, rounds int) error 
 			if err != nil {
 				return err
 			}
-			if _, err := f.Collect(ctx); err != nil {
+			if _, err := f.CollectMessages(ctx); err != nil {
 				return fmt.Errorf("STORE: %w", err)
 			}
 		case k == 2:
@@ -100,7 +100,7 @@ func churn(ctx context.Context, c *client.Conn, r *rand.Rand, rounds int) error 
 			if err != nil {
 				return err
 			}
-			msgs, err := f.Collect(ctx)
+			msgs, err := f.CollectMessages(ctx)
 			if err != nil {
 				return fmt.Errorf("FETCH: %w", err)
 			}

@@ -80,7 +80,7 @@ func TestLiveBinaryAppend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := fc.Collect(ctx)
+	data, err := fc.CollectMessages(ctx)
 	if err != nil || len(data) != 1 || len(data[0].Sections) != 1 {
 		t.Fatalf("FETCH BINARY.PEEK[]: %+v, %v", data, err)
 	}

@@ -42,7 +42,7 @@ func TestLiveCatenate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := fc.Collect(ctx)
+	data, err := fc.CollectMessages(ctx)
 	if err != nil || len(data) != 1 || len(data[0].Sections) != 1 {
 		t.Fatalf("FETCH: %+v, %v", data, err)
 	}

@@ -104,7 +104,7 @@ func TestRFC7162_3_1_4_1_ChangedSince(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return fc.Collect(ctx)
+		return fc.CollectMessages(ctx)
 	})
 	s.Expect("A2 UID FETCH 1:* (UID FLAGS) (CHANGEDSINCE 12345)")
 	s.Send(`* 1 FETCH (UID 4 MODSEQ (65402) FLAGS (\Seen))`,
@@ -135,7 +135,7 @@ func TestRFC7162_3_1_4_2_FetchModSeq(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return fc.Collect(ctx)
+		return fc.CollectMessages(ctx)
 	})
 	s.Expect("A2 FETCH 1:3 (MODSEQ)")
 	s.Send("* 1 FETCH (MODSEQ (624140003))", "* 2 FETCH (MODSEQ (624140007))", "* 3 FETCH (MODSEQ (624140005))", "A2 OK Fetch complete")
@@ -240,7 +240,7 @@ func TestClientStoreUnchangedSince(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		_, err = fc.Collect(ctx)
+		_, err = fc.CollectMessages(ctx)
 		return fc.Final(), err
 	})
 	s.Expect("A2 STORE 12 (UNCHANGEDSINCE 0) +FLAGS.SILENT ($MDNSent)") // Example 8
@@ -363,7 +363,7 @@ func TestAlwaysFetchModSeq(t *testing.T) {
 			if err != nil {
 				return nil, err
 			}
-			return fc.Collect(ctx)
+			return fc.CollectMessages(ctx)
 		})
 		s.Expect(want)
 		tag := want[:2]
@@ -407,7 +407,7 @@ func TestAlwaysFetchModSeq(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return fc.Collect(ctx)
+		return fc.CollectMessages(ctx)
 	})
 	s.Expect("A5 UID FETCH 1:* (UID FLAGS MODSEQ) (CHANGEDSINCE 7)")
 	s.Send("A5 OK done")

@@ -34,7 +34,7 @@ func modSeqs(t *testing.T, c *client.Conn) map[uint32]uint64 {
 	if err != nil {
 		t.Fatalf("FETCH MODSEQ: %v", err)
 	}
-	data, err := fc.Collect(ctx)
+	data, err := fc.CollectMessages(ctx)
 	if err != nil {
 		t.Fatalf("FETCH MODSEQ: %v", err)
 	}
@@ -75,7 +75,7 @@ func TestLiveCondstore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stored, err := fc.Collect(ctx)
+	stored, err := fc.CollectMessages(ctx)
 	if err != nil {
 		t.Fatalf("STORE: %v", err)
 	}
@@ -95,7 +95,7 @@ func TestLiveCondstore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	changed, err := ufc.Collect(ctx)
+	changed, err := ufc.CollectMessages(ctx)
 	if err != nil {
 		t.Fatalf("UID FETCH CHANGEDSINCE: %v", err)
 	}
@@ -214,7 +214,7 @@ func TestLiveEnable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fc.Collect(ctx); err != nil {
+	if _, err := fc.CollectMessages(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Noop(ctx); err != nil {
@@ -241,7 +241,7 @@ func TestLiveAlwaysFetchModSeq(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := fc.Collect(ctx)
+	data, err := fc.CollectMessages(ctx)
 	if err != nil || len(data) != 2 {
 		t.Fatalf("UID FETCH = %v, %v", data, err)
 	}

@@ -88,7 +88,7 @@ func store(ctx context.Context, c *client.Conn, uid bool, set seqset.Set, flags 
 	if err != nil {
 		return nil, err
 	}
-	data, err := fc.Collect(ctx)
+	data, err := fc.CollectMessages(ctx)
 	if final := fc.Final(); final != nil {
 		if m, ok := ModifiedSet(final); ok {
 			return data, &ModifiedError{Set: m, Resp: final, Err: err}

@@ -59,7 +59,7 @@ func TestLiveESortContext(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fc.Collect(ctx); err != nil {
+	if _, err := fc.CollectMessages(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Noop(ctx); err != nil {

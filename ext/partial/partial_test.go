@@ -78,7 +78,7 @@ func TestFetchModifier(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return fc.Collect(faketest.Ctx(t))
+		return fc.CollectMessages(faketest.Ctx(t))
 	})
 	s.Expect("A2 UID FETCH 1:* (UID FLAGS) (PARTIAL -1:-30)")
 	s.Send(`* 1 FETCH (UID 5 FLAGS ())`, "A2 OK done")

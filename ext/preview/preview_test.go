@@ -176,7 +176,7 @@ func TestLivePreview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := fc.Collect(livetest.Ctx(t))
+	data, err := fc.CollectMessages(livetest.Ctx(t))
 	if err != nil || len(data) != 1 {
 		t.Fatalf("FETCH SNIPPET: %v %v", data, err)
 	}

@@ -35,7 +35,7 @@ func TestLiveQresync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := fc.Collect(ctx)
+	data, err := fc.CollectMessages(ctx)
 	if err != nil || len(data) != 2 {
 		t.Fatalf("FETCH UID = %v, %v", data, err)
 	}
@@ -45,7 +45,7 @@ func TestLiveQresync(t *testing.T) {
 	}
 	sc, err := c.UIDStore(ctx, seqset.MustParse(itoa(goneUID)), &client.StoreFlags{Mode: client.StoreAdd, Flags: []string{`\Deleted`}, Silent: true})
 	if err == nil {
-		_, err = sc.Collect(ctx)
+		_, err = sc.CollectMessages(ctx)
 	}
 	if err != nil {
 		t.Fatal(err)

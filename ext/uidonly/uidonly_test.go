@@ -79,7 +79,7 @@ func TestRFC9586_UIDFetch(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return cmd.Collect(ctx)
+		return cmd.CollectMessages(ctx)
 	})
 	s.Expect("A3 UID FETCH 25996:25999 (UID FLAGS)")
 	s.Send(`* 25996 UIDFETCH (FLAGS (\Flagged \Answered))`, `* 25999 UIDFETCH (FLAGS (\Seen))`, "A3 OK UID FETCH completed")
@@ -97,7 +97,7 @@ func TestRFC9586_UIDFetch(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return cmd.Collect(ctx)
+		return cmd.CollectMessages(ctx)
 	})
 	s.Expect(`A4 UID STORE 25996 +FLAGS (\Deleted)`)
 	s.Send(`* 25996 UIDFETCH (FLAGS (\Flagged \Answered \Deleted))`, "A4 OK UID STORE completed")

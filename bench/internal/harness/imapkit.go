@@ -91,7 +91,7 @@ func runImapkit(spec *Spec, res *Result) error {
 				if err != nil {
 					return err
 				}
-				if _, err := cmd.Collect(ctx); err != nil {
+				if _, err := cmd.CollectMessages(ctx); err != nil {
 					return err
 				}
 			}
@@ -105,7 +105,7 @@ func runImapkit(spec *Spec, res *Result) error {
 				cmds = append(cmds, cmd)
 			}
 			for _, cmd := range cmds {
-				if _, err := cmd.Collect(ctx); err != nil {
+				if _, err := cmd.CollectMessages(ctx); err != nil {
 					return err
 				}
 			}
@@ -127,7 +127,7 @@ func imapkitFetch(ctx context.Context, c *client.Conn, set seqset.Set, items *cl
 		return err
 	}
 	if collect {
-		msgs, err := cmd.Collect(ctx)
+		msgs, err := cmd.CollectMessages(ctx)
 		if err != nil {
 			return err
 		}

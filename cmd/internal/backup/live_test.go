@@ -111,7 +111,7 @@ func verify(t *testing.T, ctx context.Context, c *client.Conn, dir, mailbox stri
 		if err != nil {
 			t.Fatal(err)
 		}
-		all, err := msgs.Collect(ctx)
+		all, err := msgs.CollectMessages(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,7 +298,7 @@ func TestLiveBackup(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.Collect(ctx); err != nil {
+		if _, err := f.CollectMessages(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -415,7 +415,7 @@ func TestLiveRestore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all, err := f.Collect(ctx)
+		all, err := f.CollectMessages(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -158,7 +158,7 @@ func TestMemserverBackup(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.Collect(ctx); err != nil {
+		if _, err := f.CollectMessages(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -140,7 +140,7 @@ func pipelining(ctx context.Context, cfg *config, out io.Writer) error {
 		return c.Fetch(ctx, set, items, nil)
 	}
 	collect := func(f *client.FetchCommand) error {
-		msgs, err := f.Collect(ctx)
+		msgs, err := f.CollectMessages(ctx)
 		if err == nil && len(msgs) != 1 {
 			err = fmt.Errorf("FETCH returned %d messages, want 1", len(msgs))
 		}
@@ -222,7 +222,7 @@ func streaming(ctx context.Context, cfg *config, out io.Writer) error {
 			return err
 		}})
 	if err == nil {
-		_, err = f.Collect(ctx)
+		_, err = f.CollectMessages(ctx)
 	}
 	fetched := time.Since(start)
 	heap := peak.stop()

@@ -206,7 +206,7 @@ func (a *Client) Fetch(ctx context.Context, set string, uid bool, req clientsuit
 	if err != nil {
 		return nil, err
 	}
-	fds, err := cmd.Collect(ctx)
+	fds, err := cmd.CollectMessages(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +332,7 @@ func (a *Client) Store(ctx context.Context, set string, uid bool, op clientsuite
 	if err != nil {
 		return err
 	}
-	_, err = cmd.Collect(ctx)
+	_, err = cmd.CollectMessages(ctx)
 	return err
 }
 

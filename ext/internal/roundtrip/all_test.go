@@ -43,7 +43,7 @@ func TestAllInstalls(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return fc.Collect(faketest.Ctx(t))
+		return fc.CollectMessages(faketest.Ctx(t))
 	})
 	s.Expect("A2 FETCH 1 (EMAILID PREVIEW SAVEDATE X-GM-LABELS)")
 	s.Send(`* 1 FETCH (EMAILID (M1) PREVIEW "p" SAVEDATE NIL X-GM-LABELS (foo))`, "A2 OK done")

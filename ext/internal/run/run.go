@@ -101,7 +101,7 @@ func Fetch(ctx context.Context, c *client.Conn, set seqset.Set, uid bool, extra 
 	if err != nil {
 		return nil, err
 	}
-	return fc.Collect(ctx)
+	return fc.CollectMessages(ctx)
 }
 
 // SearchKeys returns the tail of a SEARCH-style command for search (ALL

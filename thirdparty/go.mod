@@ -1,0 +1,32 @@
+module example.com/imapkit-thirdparty
+
+go 1.26
+
+require (
+	github.com/imapkit/imapkit/client v0.0.0
+	github.com/imapkit/imapkit/codec v0.0.0
+	github.com/imapkit/imapkit/conformance v0.0.0-00010101000000-000000000000
+	github.com/imapkit/imapkit/conformance/scripted v0.0.0
+	github.com/imapkit/imapkit/ext v0.0.0
+	github.com/imapkit/imapkit/seqset v0.0.0
+	github.com/imapkit/imapkit/wire v0.0.0
+)
+
+require (
+	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6 // indirect
+	github.com/imapkit/imapkit/transport v0.0.0 // indirect
+	github.com/imapkit/imapkit/utf7 v0.0.0 // indirect
+	github.com/klauspost/compress v1.20.4 // indirect
+)
+
+replace (
+	github.com/imapkit/imapkit/client => ../client
+	github.com/imapkit/imapkit/codec => ../codec
+	github.com/imapkit/imapkit/conformance => ../conformance
+	github.com/imapkit/imapkit/conformance/scripted => ../conformance/scripted
+	github.com/imapkit/imapkit/ext => ../ext
+	github.com/imapkit/imapkit/seqset => ../seqset
+	github.com/imapkit/imapkit/transport => ../transport
+	github.com/imapkit/imapkit/utf7 => ../utf7
+	github.com/imapkit/imapkit/wire => ../wire
+)
