@@ -53,14 +53,14 @@ func TestSplitFetchClaimedByItsCommand(t *testing.T) {
 			s.expect("A3 " + tc.line2)
 			s.send(tc.parts...)
 			s.send(tc.other, "A2 OK done", "A3 OK done")
-			got, err := f.Collect(testCtx(t))
+			got, err := f.CollectMessages(testCtx(t))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if len(got) != 2 || len(got[1].Sections) != 1 || string(got[1].Sections[0].Data) != "abc" {
 				t.Fatalf("FETCH got %d responses %+v; want both parts, the second with BODY[]", len(got), got)
 			}
-			got2, err := f2.Collect(testCtx(t))
+			got2, err := f2.CollectMessages(testCtx(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,7 +82,7 @@ func TestSplitFetchRepeatedItemsGoOn(t *testing.T) {
 	}
 	s.expect("A2 FETCH 1 (FLAGS)")
 	s.send(`* 1 FETCH (FLAGS (\Seen))`, `* 1 FETCH (FLAGS (\Seen \Flagged) BODY[] "x")`, "A2 OK done")
-	got, err := f.Collect(testCtx(t))
+	got, err := f.CollectMessages(testCtx(t))
 	if err != nil {
 		t.Fatal(err)
 	}
