@@ -833,11 +833,26 @@ func (c *Conn) awaitContinuation(ctx context.Context, cmd *Command) (*wire.Respo
 	case resp := <-c.contCh:
 		return resp, nil
 	case <-cmd.done:
+		// A "+" read before the completion wins over it (select picks at
+		// random among ready cases): the server asked for the literal, so
+		// it is sent, as the wire trace expects; were it skipped, the trace
+		// would take the next command's bytes for the literal and show its
+		// credentials.
+		select {
+		case resp := <-c.contCh:
+			return resp, nil
+		default:
+		}
 		if err := cmd.Err(); err != nil {
 			return nil, err
 		}
 		return nil, &ProtocolError{Msg: cmd.spec.Name + " completed while a continuation was awaited"}
 	case <-c.closing:
+		select {
+		case resp := <-c.contCh:
+			return resp, nil
+		default:
+		}
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		return nil, c.connErr()

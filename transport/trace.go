@@ -68,7 +68,15 @@ type Tracer struct {
 	// answers a challenge the server sent before completing may still
 	// follow, and is hidden too.
 	authEnded bool
-	out       []byte // reused output buffer
+	// unsure: a secret command's literal was refused by the command's
+	// tagged NO or BAD while the client may still send it (it may have
+	// taken a "+" that came before its line for the answer). Until the
+	// server completes a command after a client line has ended, the
+	// client's lines are hidden: showing the wrong bytes as a command
+	// could show the credentials.
+	unsure      bool
+	unsureLines int
+	out         []byte // reused output buffer
 }
 
 // traceDir is the state of one direction.
@@ -215,6 +223,23 @@ func (t *Tracer) endLine(client bool, d *traceDir) {
 	if client && !d.cont {
 		t.authEnded = false
 	}
+	if client && t.unsure {
+		// Hidden, literals included (see Tracer.unsure).
+		t.unsureLines++
+		d.secret = isLit
+		if !d.cont {
+			d.setLine(redacted)
+			t.emitLine(client, d)
+		} else {
+			d.line, d.elided = d.line[:0], 0
+		}
+		d.cont = isLit
+		d.awaitCont = false
+		if isLit {
+			d.lit, d.litShow = size, false
+		}
+		return
+	}
 	switch {
 	case client && !d.cont && (t.authTag != nil || late):
 		// A line of the client's side of the SASL exchange.
@@ -258,6 +283,9 @@ func (t *Tracer) endLine(client bool, d *traceDir) {
 // Another command's completion changes nothing.
 func (t *Tracer) serverLine(line []byte) {
 	c := &t.client
+	if t.unsure && t.unsureLines > 0 && len(line) > 0 && line[0] != '*' && line[0] != '+' {
+		t.unsure = false
+	}
 	if !c.awaitCont {
 		return
 	}
@@ -269,6 +297,12 @@ func (t *Tracer) serverLine(line []byte) {
 		return
 	}
 	c.awaitCont = false
+	if c.secret {
+		// The literal may come all the same: keep it hidden, and the
+		// lines after it (Tracer.unsure).
+		t.unsure, t.unsureLines = true, 0
+		return
+	}
 	c.lit, c.cont, c.secret = 0, false, false
 	c.line, c.elided = c.line[:0], 0
 }
