@@ -45,7 +45,11 @@ func Fuzz(reg *codec.Registry, data []byte) {
 			// What was decoded and re-encodes must decode again.
 			var b bytes.Buffer
 			enc := codec.NewResponseEncoder(&b, &codec.ResponseEncoderOptions{Registry: reg})
-			if enc.WriteResponse(r) == nil {
+			// A generic tree kept after a parser failed is not held to
+			// the round trip: its re-encoding may put a literal where the
+			// parser fails again, and the codec cannot fall back after a
+			// literal (codec package doc). Typed data is.
+			if !recovered(r) && enc.WriteResponse(r) == nil {
 				first := b.String()
 				d2 := codec.NewDecoder(&b, &codec.DecoderOptions{Registry: reg, MaxDepth: 64})
 				r2, err := d2.ReadResponse()
@@ -89,4 +93,20 @@ func RoundTrip(t testing.TB, reg *codec.Registry, lines ...string) {
 			t.Errorf("re-encoded\n %q\nwant\n %q", got, line)
 		}
 	}
+}
+
+// recovered reports whether a lenient decoder recovered from a parser's
+// failure somewhere in r (its data, its code or a FETCH item).
+func recovered(r *wire.Response) bool {
+	if r.ParseErr != nil || (r.Code != nil && r.Code.ParseErr != nil) {
+		return true
+	}
+	if fd, ok := r.Data.(*wire.FetchData); ok {
+		for _, it := range fd.Items {
+			if it.ParseErr != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
