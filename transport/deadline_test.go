@@ -39,24 +39,27 @@ func TestWatchContext(t *testing.T) {
 	}
 }
 
-// TestWatchContextStopped: after stop, cancelling does nothing.
+// TestWatchContextStopped: after stop, cancelling does nothing (in a
+// synctest bubble: the 20 ms wait is fake time).
 func TestWatchContextStopped(t *testing.T) {
-	c, s := net.Pipe()
-	defer c.Close()
-	defer s.Close()
-	ctx, cancel := context.WithCancel(t.Context())
-	stop := WatchContext(ctx, c)
-	if err := stop(); err != nil {
-		t.Errorf("stop() = %v; want nil", err)
-	}
-	cancel()
-	go func() {
-		time.Sleep(20 * time.Millisecond)
-		s.Write([]byte("* OK\r\n"))
-	}()
-	if err := readExactly(c, make([]byte, 10), []byte("* OK\r\n")); err != nil {
-		t.Errorf("Read after stop and cancel: %v", err)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		c, s := net.Pipe()
+		defer c.Close()
+		defer s.Close()
+		ctx, cancel := context.WithCancel(t.Context())
+		stop := WatchContext(ctx, c)
+		if err := stop(); err != nil {
+			t.Errorf("stop() = %v; want nil", err)
+		}
+		cancel()
+		go func() {
+			time.Sleep(20 * time.Millisecond)
+			s.Write([]byte("* OK\r\n"))
+		}()
+		if err := readExactly(c, make([]byte, 10), []byte("* OK\r\n")); err != nil {
+			t.Errorf("Read after stop and cancel: %v", err)
+		}
+	})
 }
 
 func TestWatchContextCompressed(t *testing.T) {
