@@ -129,7 +129,9 @@ func (p *Parser) delimiter() (rune, error) {
 
 // parseStatus parses "STATUS" SP mailbox SP "(" [status-att-list] ")"
 // (RFC 9051 §7.3.2). Every item is a name and a number64 or NIL (for
-// APPENDLIMIT, RFC 7889).
+// APPENDLIMIT, RFC 7889), or a value of an extension's syntax: typed by
+// the parser registered for the item (Registry.StatusItem), else a
+// generic tree.
 func parseStatus(p *Parser, resp *wire.Response) (any, error) {
 	s := &wire.StatusData{}
 	var err error
@@ -150,7 +152,24 @@ func parseStatus(p *Parser, resp *wire.Response) (any, error) {
 		if err := p.ReadSP(); err != nil {
 			return err
 		}
+		parse := p.reg.status[it.Name]
+		if knownStatusItem(it.Name) {
+			parse = nil
+		}
 		switch c, _ := p.PeekByte(); {
+		case parse != nil:
+			mark, gen := p.pos, p.lineGen
+			if it.Data, err = parse(p, it.Name); err != nil {
+				// An extension's item whose value its parser rejects.
+				v, pe, err := p.recoverValue(err, mark, gen, "STATUS item", it.Name)
+				if err != nil {
+					return err
+				}
+				it.Data, it.Other = nil, &v
+				if resp.ParseErr == nil {
+					resp.ParseErr = pe
+				}
+			}
 		case p.ReadNil():
 			it.Nil = true
 		case '0' <= c && c <= '9' || knownStatusItem(it.Name):

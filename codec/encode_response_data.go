@@ -758,6 +758,20 @@ func (e *ResponseEncoder) status(s *wire.StatusData) error {
 		vw.str(it.Name)
 		vw.byte(' ')
 		switch {
+		case it.Data != nil:
+			enc := e.reg.encStatus[it.Name]
+			if enc == nil {
+				enc = e.reg.encStatus[strings.ToUpper(it.Name)]
+			}
+			if enc == nil {
+				return fmt.Errorf("%w: %T in STATUS item %s (no encoder registered)", ErrUnsupportedData, it.Data, it.Name)
+			}
+			if err := enc(&e.wr, it.Name, it.Data); err != nil {
+				return err
+			}
+			if e.wr.err != nil {
+				return e.wr.err
+			}
 		case it.Other != nil:
 			if err := e.value(it.Other, false, 0); err != nil {
 				return err
