@@ -56,6 +56,11 @@ func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err 
 	if err != nil {
 		return nil, 0, false, false, err
 	}
+	if p.hist.replaying {
+		data = p.replayLiteral()
+		return data, int64(len(data)), binary, false, nil
+	}
+	p.rememberLine()
 	// From here on the stream moves: a failure cannot be parsed again
 	// from the current line (see canRecover).
 	defer func() {
@@ -85,6 +90,7 @@ func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err 
 			return nil, 0, false, false, err
 		}
 	}
+	p.rememberLiteral(data, streamed)
 	if err := p.readLine(); err != nil {
 		if err == io.EOF {
 			err = &LimitError{Offset: p.off, Err: io.ErrUnexpectedEOF}
