@@ -13,6 +13,12 @@ func (p *Parser) literal8Next() bool {
 	return p.pos+1 < len(p.line) && p.line[p.pos] == '~' && p.line[p.pos+1] == '{'
 }
 
+// literalNext reports whether a literal or literal8 comes next.
+func (p *Parser) literalNext() bool {
+	c, _ := p.PeekByte()
+	return c == '{' || p.literal8Next()
+}
+
 // literalHeader reads "{" number64 "}" (or "~{...}" for a literal8, or
 // "{n+}" in commands) at the end of the line and returns the size.
 func (p *Parser) literalHeader() (size int64, binary, sync bool, err error) {
