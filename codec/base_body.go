@@ -251,7 +251,7 @@ func (p *Parser) multipartTail(b *wire.BodyStructure, parts []wire.BodyStructure
 		return err
 	}
 	var err error
-	if b.Subtype, err = p.internString(); err != nil {
+	if b.Subtype, err = p.bodyString(b, wire.BodySubtype); err != nil {
 		return err
 	}
 	if p.AtEnd() || p.line[p.pos] != ' ' {
@@ -270,7 +270,7 @@ func (p *Parser) multipartTail(b *wire.BodyStructure, parts []wire.BodyStructure
 // singlePart reads body-type-1part.
 func (p *Parser) singlePart(b *wire.BodyStructure) error {
 	var err error
-	if b.Type, err = p.internString(); err != nil {
+	if b.Type, err = p.bodyString(b, wire.BodyType); err != nil {
 		return err
 	}
 	if !p.strict {
@@ -279,10 +279,12 @@ func (p *Parser) singlePart(b *wire.BodyStructure) error {
 		// a single part has its subtype string.
 		if c, _ := p.PeekByte(); c == ')' {
 			b.Type, b.Subtype = "MULTIPART", b.Type
+			b.Literal = b.Literal&^wire.BodyType | (b.Literal&wire.BodyType)<<1 // now the subtype's
 			return nil
 		}
 		if p.pos+1 < len(p.line) && p.line[p.pos] == ' ' && p.line[p.pos+1] == '(' {
 			b.Type, b.Subtype = "MULTIPART", b.Type
+			b.Literal = b.Literal&^wire.BodyType | (b.Literal&wire.BodyType)<<1
 			p.pos++
 			b.Extended = true
 			if b.Params, err = p.params(); err != nil {
@@ -294,7 +296,7 @@ func (p *Parser) singlePart(b *wire.BodyStructure) error {
 	if err := p.ReadSP(); err != nil {
 		return err
 	}
-	if b.Subtype, err = p.internString(); err != nil {
+	if b.Subtype, err = p.bodyString(b, wire.BodySubtype); err != nil {
 		return err
 	}
 	// body-fields = body-fld-param SP body-fld-id SP body-fld-desc SP
@@ -308,19 +310,19 @@ func (p *Parser) singlePart(b *wire.BodyStructure) error {
 	if err := p.ReadSP(); err != nil {
 		return err
 	}
-	if b.ID, _, err = p.ReadNString(); err != nil {
+	if b.ID, err = p.bodyNString(b, wire.BodyID); err != nil {
 		return err
 	}
 	if err := p.ReadSP(); err != nil {
 		return err
 	}
-	if b.Description, _, err = p.ReadNString(); err != nil {
+	if b.Description, err = p.bodyNString(b, wire.BodyDescription); err != nil {
 		return err
 	}
 	if err := p.ReadSP(); err != nil {
 		return err
 	}
-	if b.Encoding, err = p.internString(); err != nil {
+	if b.Encoding, err = p.bodyString(b, wire.BodyEncoding); err != nil {
 		return err
 	}
 	if err := p.ReadSP(); err != nil {
@@ -390,7 +392,7 @@ func (p *Parser) singlePart(b *wire.BodyStructure) error {
 	// [SP body-fld-loc *(SP body-extension)]]]
 	b.Extended = true
 	p.pos++
-	if b.MD5, _, err = p.ReadNString(); err != nil {
+	if b.MD5, err = p.bodyNString(b, wire.BodyMD5); err != nil {
 		return err
 	}
 	return p.bodyExtTail(b)
@@ -415,7 +417,7 @@ func (p *Parser) bodyExtTail(b *wire.BodyStructure) error {
 	if !p.moreExt() {
 		return nil
 	}
-	if b.Location, _, err = p.ReadNString(); err != nil {
+	if b.Location, err = p.bodyNString(b, wire.BodyLocation); err != nil {
 		return err
 	}
 	for p.moreExt() {
@@ -545,6 +547,28 @@ func (p *Parser) params() ([]wire.Param, error) {
 
 // internString reads a string (leniently NIL, as ""), interning common
 // values such as "TEXT" and "UTF-8".
+// bodyString reads string field f of b, noting in b.Literal whether it
+// was a literal.
+func (p *Parser) bodyString(b *wire.BodyStructure, f wire.BodyFields) (string, error) {
+	if p.literalNext() {
+		b.Literal |= f
+	}
+	return p.internString()
+}
+
+// bodyNString reads nstring field f of b, noting in b.Literal whether it
+// was a literal and in b.Empty whether it was "" rather than NIL.
+func (p *Parser) bodyNString(b *wire.BodyStructure, f wire.BodyFields) (string, error) {
+	if p.literalNext() {
+		b.Literal |= f
+	}
+	s, isNil, err := p.ReadNString()
+	if err == nil && s == "" && !isNil {
+		b.Empty |= f
+	}
+	return s, err
+}
+
 func (p *Parser) internString() (string, error) {
 	c, _ := p.PeekByte()
 	if c == '"' {

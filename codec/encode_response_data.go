@@ -461,7 +461,7 @@ func (e *ResponseEncoder) envelope(env *wire.Envelope) {
 	vw := &e.vw
 	vw.byte('(')
 	field := func(s string, f wire.EnvelopeFields) {
-		e.addrField(s, env.Empty&f != 0, env.Literal&f != 0)
+		e.nstrField(s, env.Empty&f != 0, env.Literal&f != 0)
 	}
 	field(env.Date, wire.EnvelopeDate)
 	vw.byte(' ')
@@ -492,17 +492,17 @@ func (e *ResponseEncoder) addresses(l []wire.Address) {
 				vw.byte(' ')
 			}
 			f := wire.AddressFields(1) << i
-			e.addrField(s, a.Empty&f != 0, a.Literal&f != 0)
+			e.nstrField(s, a.Empty&f != 0, a.Literal&f != 0)
 		}
 		vw.byte(')')
 	}
 	vw.byte(')')
 }
 
-// addrField writes an nstring field of an address or an envelope: NIL
+// nstrField writes an nstring field of an address or an envelope: NIL
 // for "" unless empty says the empty string was meant; a literal when
 // literal says the server sent one (and s is not NIL).
-func (e *ResponseEncoder) addrField(s string, empty, literal bool) {
+func (e *ResponseEncoder) nstrField(s string, empty, literal bool) {
 	switch {
 	case literal && (s != "" || empty):
 		f := literalForm(s)
@@ -515,6 +515,16 @@ func (e *ResponseEncoder) addrField(s string, empty, literal bool) {
 	default:
 		e.nstr(s)
 	}
+}
+
+// bodyStr writes string field f of b: a literal when the server sent
+// one (b.Literal), else as str chooses.
+func (e *ResponseEncoder) bodyStr(b *wire.BodyStructure, s string, f wire.BodyFields) {
+	if b.Literal&f != 0 {
+		e.nstrField(s, true, true)
+		return
+	}
+	e.str(s)
 }
 
 // body writes a body structure (RFC 9051 §9 "body"), with extension
@@ -530,7 +540,7 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 			// A multipart with no parts has no syntax (1*body); a lenient
 			// decoder reads one from servers that send it, as
 			// "(" subtype [SP params ext] ")", which is what goes back.
-			e.str(b.Subtype)
+			e.bodyStr(b, b.Subtype, wire.BodySubtype)
 			if b.Extended {
 				vw.byte(' ')
 				if len(b.Params) == 0 {
@@ -551,7 +561,7 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 			}
 		}
 		vw.byte(' ')
-		e.str(b.Subtype)
+		e.bodyStr(b, b.Subtype, wire.BodySubtype)
 		if b.Extended {
 			vw.byte(' ')
 			e.params(b.Params)
@@ -562,17 +572,17 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 		vw.byte(')')
 		return nil
 	}
-	e.str(b.Type)
+	e.bodyStr(b, b.Type, wire.BodyType)
 	vw.byte(' ')
-	e.str(b.Subtype)
+	e.bodyStr(b, b.Subtype, wire.BodySubtype)
 	vw.byte(' ')
 	e.params(b.Params)
 	vw.byte(' ')
-	e.nstr(b.ID)
+	e.nstrField(b.ID, b.Empty&wire.BodyID != 0, b.Literal&wire.BodyID != 0)
 	vw.byte(' ')
-	e.nstr(b.Description)
+	e.nstrField(b.Description, b.Empty&wire.BodyDescription != 0, b.Literal&wire.BodyDescription != 0)
 	vw.byte(' ')
-	e.str(b.Encoding)
+	e.bodyStr(b, b.Encoding, wire.BodyEncoding)
 	vw.byte(' ')
 	vw.number(uint64(b.Size))
 	isMsg := strings.EqualFold(b.Type, "MESSAGE") &&
@@ -601,7 +611,7 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 	}
 	if b.Extended {
 		vw.byte(' ')
-		e.nstr(b.MD5)
+		e.nstrField(b.MD5, b.Empty&wire.BodyMD5 != 0, b.Literal&wire.BodyMD5 != 0)
 		if err := e.bodyExt(b, depth); err != nil {
 			return err
 		}
@@ -642,7 +652,7 @@ func (e *ResponseEncoder) bodyExt(b *wire.BodyStructure, depth int) error {
 		vw.byte(')')
 	}
 	vw.byte(' ')
-	e.nstr(b.Location)
+	e.nstrField(b.Location, b.Empty&wire.BodyLocation != 0, b.Literal&wire.BodyLocation != 0)
 	for i := range b.Extensions {
 		vw.byte(' ')
 		if err := e.value(&b.Extensions[i], false, depth+1); err != nil {

@@ -47,7 +47,30 @@ type BodyStructure struct {
 	// Extensions holds any "body-extension" values that follow the
 	// location, which future extensions may define.
 	Extensions []Value
+
+	// Empty says which of ID, Description, MD5 and Location that are ""
+	// were sent as the empty string rather than NIL; Literal says which
+	// string fields were sent as literals rather than quoted strings, so
+	// that an encoder writes back what a server sent. The zero values
+	// write NIL for "" and quoted strings where the contents allow.
+	Empty   BodyFields
+	Literal BodyFields
 }
+
+// BodyFields is a set of the string fields of a BodyStructure.
+type BodyFields uint8
+
+// The string fields of a BodyStructure, for BodyStructure.Empty and
+// Literal.
+const (
+	BodyType BodyFields = 1 << iota
+	BodySubtype
+	BodyID
+	BodyDescription
+	BodyEncoding
+	BodyMD5
+	BodyLocation
+)
 
 // Param is a MIME parameter (attribute/value pair, "body-fld-param").
 type Param struct {

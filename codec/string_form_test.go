@@ -40,3 +40,38 @@ func TestEnvelopeLiteralForm(t *testing.T) {
 		t.Errorf("= %q, %v", got, err)
 	}
 }
+
+// BODYSTRUCTURE strings sent as literals, and nstrings sent as "", come
+// back as sent.
+func TestBodyStructureForms(t *testing.T) {
+	for _, line := range []string{
+		"* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"US-ASCII\") \"\" {4}\r\ndesc \"7BIT\" 3 1 \"\" NIL NIL {3}\r\nloc))",
+		"* 2 FETCH (BODY ({4}\r\nTEXT \"PLAIN\" NIL NIL NIL {6}\r\nBASE64 3 1))",
+		"* 3 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1) {5}\r\nMIXED (\"BOUNDARY\" \"x\") NIL NIL \"\"))",
+		"* 4 FETCH (BODYSTRUCTURE ({3}\r\nMIX))",
+	} {
+		for _, strict := range []bool{false, true} {
+			r, err := NewDecoder(strings.NewReader(line+"\r\n"), &DecoderOptions{Strict: strict}).ReadResponse()
+			if strict && strings.HasPrefix(line, "* 4 ") {
+				if err == nil && r.ParseErr == nil {
+					t.Errorf("strict: accepted %q", line)
+				}
+				continue
+			}
+			if err != nil || r.ParseErr != nil {
+				t.Fatalf("%q: %v %v", line, err, r.ParseErr)
+			}
+			if got := reencode(t, r); got != line {
+				t.Errorf("re-encoded\n %q\nwant\n %q", got, line)
+			}
+		}
+	}
+	r, err := NewDecoder(strings.NewReader("* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" NIL \"\" {1}\r\nd \"7BIT\" 3 1 NIL NIL NIL \"\"))\r\n"), nil).ReadResponse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := r.Data.(*wire.FetchData).BodyStructure
+	if b.Empty != wire.BodyID|wire.BodyLocation || b.Literal != wire.BodyDescription || b.Description != "d" {
+		t.Errorf("Empty %b Literal %b %+v", b.Empty, b.Literal, b)
+	}
+}
