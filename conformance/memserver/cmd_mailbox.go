@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -18,8 +19,12 @@ func (ss *session) cmdSelect(c *command) error {
 	if err != nil {
 		return typedError(err)
 	}
-	if sc.QResync != nil || len(sc.Other) > 0 {
+	if len(sc.Other) > 0 {
 		return bad("unsupported SELECT parameter")
+	}
+	if sc.QResync != nil && !ss.qresync {
+		// RFC 7162 §3.2.5: BAD without ENABLE QRESYNC first.
+		return bad("QRESYNC parameter without ENABLE QRESYNC")
 	}
 	name, condstore := sc.Mailbox, sc.CondStore
 	if ss.mbox != nil {
@@ -55,6 +60,10 @@ func (ss *session) cmdSelect(c *command) error {
 	}
 	uidValidity, uidNext, modSeq := mb.uidValidity, mb.uidNext, mb.modSeq
 	mbName, special := mb.name, mb.specialUse
+	var resync *qresyncResult
+	if q := sc.QResync; q != nil && q.UIDValidity == uidValidity {
+		resync = ss.qresyncChanges(q)
+	}
 	srv.mu.Unlock()
 
 	ss.state = stateSelected
@@ -84,6 +93,9 @@ func (ss *session) cmdSelect(c *command) error {
 		}
 		ss.data("LIST", ld)
 	}
+	if resync != nil {
+		resync.send(ss)
+	}
 	if ss.readOnly {
 		ss.okCode = &wire.Code{Name: "READ-ONLY"}
 	} else {
@@ -91,6 +103,57 @@ func (ss *session) cmdSelect(c *command) error {
 	}
 	ss.okText = c.name + " completed"
 	return nil
+}
+
+// qresyncResult is what a SELECT with the QRESYNC parameter reports
+// beside the usual responses (RFC 7162 §3.2.5.1).
+type qresyncResult struct {
+	vanished seqset.Set
+	changed  []snapshot
+}
+
+// qresyncChanges collects the expunges and the flag changes since the
+// client's mod-sequence among its known UIDs: what "UID FETCH known-uids
+// (FLAGS) (CHANGEDSINCE modseq VANISHED)" would return (RFC 7162
+// §3.2.5.1). The seq-match data only lets a server narrow the VANISHED
+// response; this server remembers enough expunges not to need it. The
+// caller holds Server.mu and has just selected the mailbox.
+func (ss *session) qresyncChanges(q *codec.QResyncParam) *qresyncResult {
+	mb := ss.mbox
+	known := q.KnownUIDs
+	if known.IsEmpty() {
+		// "as if the client has specified 1:<maxuid>"
+		if mb.uidNext > 1 {
+			known.AddRange(1, mb.uidNext-1)
+		}
+	} else {
+		known = known.Resolve(mb.uidNext - 1)
+	}
+	r := &qresyncResult{vanished: mb.vanishedSince(q.ModSeq, known)}
+	for i, m := range ss.view {
+		if m.modSeq > q.ModSeq && known.Contains(m.uid) {
+			r.changed = append(r.changed, snapshot{seq: uint32(i + 1), m: m, flags: slices.Clone(m.flags), modSeq: m.modSeq})
+		}
+	}
+	return r
+}
+
+// send writes the VANISHED (EARLIER) response, then the FETCH responses;
+// VANISHED comes first (RFC 7162 §3.2.6).
+func (r *qresyncResult) send(ss *session) {
+	if !r.vanished.IsEmpty() {
+		ss.data("VANISHED", vanishedEarlier(r.vanished))
+	}
+	for _, sn := range r.changed {
+		fd := &wire.FetchData{Seq: sn.seq, Has: wire.FetchUID | wire.FetchFlags, UID: sn.m.uid, Flags: sn.flags}
+		fd.Items = append(fd.Items, modSeqItem(sn.modSeq))
+		ss.dataNum(sn.seq, "FETCH", fd)
+	}
+}
+
+// vanishedEarlier is the data of "VANISHED (EARLIER) uids".
+func vanishedEarlier(uids seqset.Set) []wire.Value {
+	return []wire.Value{wire.List(wire.Atom("EARLIER")), wire.Atom(uids.String())}
 }
 
 // cmdClose does CLOSE (RFC 9051 §6.4.1: expunge silently) and UNSELECT

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/utf7"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -49,6 +50,7 @@ type session struct {
 
 	// enabled extensions (RFC 5161)
 	condstore bool
+	qresync   bool // VANISHED instead of EXPUNGE (RFC 7162 §3.2.10.2)
 	rev2      bool
 	utf8      bool
 
@@ -472,7 +474,7 @@ func (ss *session) caps() []string {
 	}
 	c = append(c, "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
 		"CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "ESEARCH", "SEARCHRES",
-		"CONDSTORE", "BINARY", "STATUS=SIZE", "MULTIAPPEND", "UTF8=ACCEPT")
+		"CONDSTORE", "QRESYNC", "BINARY", "STATUS=SIZE", "MULTIAPPEND", "UTF8=ACCEPT")
 	if !ss.compressed {
 		c = append(c, "COMPRESS=DEFLATE")
 	}
@@ -502,6 +504,7 @@ func (ss *session) sync(allowExpunge bool) {
 		modSeq uint64
 	}
 	var expunged []uint32
+	var vanished seqset.Set // the same, as UIDs, after ENABLE QRESYNC
 	var updates []flagUpdate
 	ss.srv.mu.Lock()
 	mb := ss.mbox
@@ -512,6 +515,7 @@ func (ss *session) sync(allowExpunge bool) {
 		for i, m := range ss.view {
 			if m.expunged {
 				expunged = append(expunged, uint32(i+1)-removed)
+				vanished.Add(m.uid)
 				removed++
 				delete(ss.pendingFlags, m)
 				continue
@@ -537,8 +541,12 @@ func (ss *session) sync(allowExpunge bool) {
 	n := uint32(len(ss.view))
 	ss.srv.mu.Unlock()
 
-	for _, seq := range expunged {
-		ss.dataNum(seq, "EXPUNGE", nil)
+	if ss.qresync && len(expunged) > 0 {
+		ss.data("VANISHED", []wire.Value{wire.Atom(vanished.String())})
+	} else {
+		for _, seq := range expunged {
+			ss.dataNum(seq, "EXPUNGE", nil)
+		}
 	}
 	if grew {
 		ss.dataNum(n, "EXISTS", nil)
