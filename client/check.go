@@ -14,7 +14,8 @@ import "strings"
 //     (Start, Fetch, Store, ...), never on the reader goroutine, once the
 //     command may be sent: after the commands it waits for (RFC 9051 §5.5:
 //     an ENABLE, a SELECT in flight) have completed, so it judges the
-//     state the command would be sent in. It runs before the command gets
+//     state the command would be sent in, and a command that waits is
+//     refused only when its turn comes. It runs before the command gets
 //     a tag. A check may run more than once for one command (when the
 //     command first has to end an IDLE, it is checked before the DONE is
 //     sent, then again before its own line); only the last call decides.
