@@ -31,6 +31,10 @@
 //	C> LOGIN alice secret
 //	S: ${tag} OK logged in
 //
+// Where the order of the client's commands is not fixed (commands sent
+// from several goroutines, a loop of IDLE and interruptions), Respond
+// answers each line with a function, as a small server would.
+//
 // # Faults
 //
 // Beside plain bytes a script can drop the connection in the middle of a

@@ -455,3 +455,79 @@ func selfSigned(t *testing.T) (*tls.Config, *tls.Config) {
 	}
 	return srv, cli
 }
+
+// Respond answers each line in turn, is not bounded by Options.Timeout,
+// and hands over to the next step when f says so; a client that closes
+// or a test that ends while it waits is not a failure.
+func TestRespond(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tb := &recTB{}
+		s := New(tb, &Options{Timeout: 5 * time.Second})
+		var seen []string
+		s.Respond(func(line string) ([]string, bool) {
+			seen = append(seen, line)
+			tag, cmd, _ := strings.Cut(line, " ")
+			if cmd == "LOGOUT" {
+				return []string{"* BYE", tag + " OK"}, false
+			}
+			return []string{tag + " OK " + cmd}, true
+		})
+		s.SendLine("* after")
+		p := newPeer(t, s.Client())
+		p.write("A1 NOOP\r\n")
+		p.want("A1 OK NOOP")
+		time.Sleep(time.Minute) // longer than the Timeout: Respond waits
+		p.write("A2 CHECK\r\nA3 LOGOUT\r\n")
+		p.want("A2 OK CHECK")
+		p.want("* BYE")
+		p.want("A3 OK")
+		p.want("* after")
+		if err := s.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"A1 NOOP", "A2 CHECK", "A3 LOGOUT"}; fmt.Sprint(seen) != fmt.Sprint(want) {
+			t.Errorf("f saw %q; want %q", seen, want)
+		}
+		tb.end()
+		if errs := tb.reported(); len(errs) != 0 {
+			t.Fatalf("reported %q", errs)
+		}
+	})
+	for _, end := range []string{"client closes", "test ends"} {
+		t.Run(end, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				tb := &recTB{}
+				s := New(tb, nil)
+				s.Respond(func(line string) ([]string, bool) { return []string{"* " + line}, true })
+				p := newPeer(t, s.Client())
+				p.write("x\r\n")
+				p.want("* x")
+				if end == "client closes" {
+					p.c.Close()
+					if err := s.Wait(); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					synctest.Wait()
+				}
+				tb.end()
+				if errs := tb.reported(); len(errs) != 0 {
+					t.Fatalf("reported %q", errs)
+				}
+			})
+		})
+	}
+	// A line cut by the close is a failure.
+	synctest.Test(t, func(t *testing.T) {
+		tb := &recTB{}
+		s := New(tb, nil)
+		s.Respond(func(string) ([]string, bool) { return nil, true })
+		p := newPeer(t, s.Client())
+		p.write("A1 NO")
+		p.c.Close()
+		if err := s.Wait(); err == nil || !strings.Contains(err.Error(), `after sending "A1 NO"`) {
+			t.Errorf("Wait = %v", err)
+		}
+		tb.end()
+	})
+}

@@ -244,6 +244,42 @@ func (s *Server) Line() string {
 	}
 }
 
+// Respond answers the client as a small server would, for tests where
+// the order of the client's commands is not fixed: f gets each line the
+// client sends (without its CRLF) and returns the lines to send back
+// (CRLF appended to each, in one write) and whether to go on. The step
+// ends when f says so, when the client closes the connection, or when
+// the test ends; none of these is a failure. Its wait for the next line
+// is not bounded by Options.Timeout (a server waits for a client with
+// nothing to say). f runs on the script's goroutine: it must not add
+// steps and wait for them, and it must return.
+func (s *Server) Respond(f func(line string) (reply []string, more bool)) {
+	s.add(&step{name: "Respond", where: caller(0), stall: true, run: func(ss *session) error {
+		ss.endStep() // no step timeout
+		for {
+			got, err := ss.readLine()
+			if err != nil {
+				if len(got) == 0 && (err == io.EOF || errors.Is(err, errEnded)) {
+					return nil
+				}
+				return ss.readFailure(got, err, "a line")
+			}
+			reply, more := f(strings.TrimSuffix(string(got), crlf))
+			if len(reply) > 0 {
+				var b strings.Builder
+				for _, l := range reply {
+					b.WriteString(l)
+					b.WriteString(crlf)
+				}
+				ss.w.enqueue(&writeJob{data: []byte(b.String()), step: ss.step})
+			}
+			if !more {
+				return nil
+			}
+		}
+	}})
+}
+
 // Quiet checks that the client has sent nothing the script has not read
 // yet. Under testing/synctest call synctest.Wait first, so that the
 // client has done all it would do.
