@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -500,6 +501,13 @@ type inbox struct {
 	notify   chan struct{} // capacity 1
 	deadline <-chan time.Time
 	timeout  time.Duration
+
+	// StopReading: while paused is set, run reads nothing from the
+	// connection; resume is closed to end the pause, parked when run
+	// has stopped reading (no Read in flight).
+	paused bool
+	resume chan struct{}
+	parked chan struct{}
 }
 
 func newInbox(c net.Conn, max int, timeout time.Duration, ending chan struct{}) *inbox {
@@ -509,8 +517,26 @@ func newInbox(c net.Conn, max int, timeout time.Duration, ending chan struct{}) 
 func (b *inbox) run() {
 	p := make([]byte, 32<<10)
 	for {
+		b.mu.Lock()
+		if b.paused {
+			resume, parked := b.resume, b.parked
+			b.mu.Unlock()
+			close(parked)
+			select {
+			case <-resume:
+				continue
+			case <-b.ending:
+				return
+			}
+		}
+		b.mu.Unlock()
 		n, err := b.conn.Read(p)
 		b.mu.Lock()
+		if n == 0 && b.paused && errors.Is(err, os.ErrDeadlineExceeded) {
+			// The Read that stop cut short: nothing was lost.
+			b.mu.Unlock()
+			continue
+		}
 		b.buf = append(b.buf, p[:n]...)
 		if err == nil && len(b.buf) > b.max {
 			err = fmt.Errorf("the client sent more than %d bytes the script did not read", b.max)
@@ -527,6 +553,32 @@ func (b *inbox) run() {
 		if err != nil {
 			return
 		}
+	}
+}
+
+// stop makes run stop reading from the connection, cutting short a Read
+// in flight (with a read deadline in the past), and returns a channel
+// closed once no Read is in flight any more.
+func (b *inbox) stop() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.paused {
+		b.paused = true
+		b.resume = make(chan struct{})
+		b.parked = make(chan struct{})
+		b.conn.SetReadDeadline(time.Unix(1, 0))
+	}
+	return b.parked
+}
+
+// restart undoes stop: run reads again.
+func (b *inbox) restart() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.paused {
+		b.paused = false
+		b.conn.SetReadDeadline(time.Time{})
+		close(b.resume)
 	}
 }
 
