@@ -2,6 +2,7 @@ package scripted
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -66,8 +67,9 @@ type Server struct {
 	progress chan struct{} // closed and replaced after each step
 	failed   error
 	vars     map[string]string
-	conn     net.Conn // the server's end, once connected
-	collect  *[]*step // steps being built by addAt, not yet in the script
+	conn     net.Conn             // the server's end, once connected
+	tlsState *tls.ConnectionState // set by StartTLS
+	collect  *[]*step             // steps being built by addAt, not yet in the script
 
 	ending chan struct{} // closed when the test ends
 	done   chan struct{} // closed when the script goroutine has ended
@@ -178,6 +180,20 @@ func (s *Server) Var(name string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.vars[name]
+}
+
+// TLSConnectionState returns the server's side of the TLS connection
+// that StartTLS set up, and false before the handshake (or without
+// StartTLS): what a test of channel binding (RFC 5929, RFC 9266)
+// computes on the server's side. Call it after Wait, or from a function
+// the script runs (Call, SendFunc, Respond).
+func (s *Server) TLSConnectionState() (tls.ConnectionState, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tlsState == nil {
+		return tls.ConnectionState{}, false
+	}
+	return *s.tlsState, true
 }
 
 // Err returns the failure of the script, nil while it has not failed.

@@ -537,3 +537,42 @@ func TestRespond(t *testing.T) {
 		}
 	})
 }
+
+// StartTLS runs the handshake inside the script; TLSConnectionState
+// then shows the server's side of the same channel the client sees.
+func TestStartTLSConnectionState(t *testing.T) {
+	srv, cli := selfSigned(t)
+	s := New(t, &Options{Timeout: 5 * time.Second})
+	if _, ok := s.TLSConnectionState(); ok {
+		t.Fatal("TLSConnectionState before StartTLS says ok")
+	}
+	s.SendLine("A1 OK begin TLS")
+	s.StartTLS(srv)
+	s.ExpectCmd("NOOP")
+	s.Reply("OK")
+	p := newPeer(t, s.Client())
+	p.want("A1 OK begin TLS")
+	tc := tls.Client(s.Client(), cli)
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	tp := newPeer(t, tc)
+	tp.write("A2 NOOP\r\n")
+	tp.want("A2 OK")
+	if err := s.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	st, ok := s.TLSConnectionState()
+	if !ok || !st.HandshakeComplete {
+		t.Fatalf("TLSConnectionState = %v, %v", st.HandshakeComplete, ok)
+	}
+	cst := tc.ConnectionState()
+	mine, err := cst.ExportKeyingMaterial("EXPORTER-Channel-Binding", nil, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := st.ExportKeyingMaterial("EXPORTER-Channel-Binding", nil, 32)
+	if err != nil || !bytes.Equal(mine, theirs) {
+		t.Fatalf("server's exporter %x, %v; the client's %x", theirs, err, mine)
+	}
+}

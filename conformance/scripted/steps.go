@@ -356,6 +356,10 @@ func (s *Server) StartTLS(cfg *tls.Config) {
 		if err := tc.Handshake(); err != nil {
 			return fmt.Errorf("TLS handshake: %w", err)
 		}
+		st := tc.ConnectionState()
+		ss.s.mu.Lock()
+		ss.s.tlsState = &st
+		ss.s.mu.Unlock()
 		ss.w.setOut(tc, nil)
 		ss.src = tc
 		ss.br.Reset(tc)
