@@ -380,7 +380,7 @@ func TestStreamedLiteral(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.expect("A2 UID FETCH 1:2 (UID BODY.PEEK[])")
-	go s.send("* 1 FETCH (UID 1 BODY[] {1000}\r\n"+body+")", "* 2 FETCH (UID 2 BODY[] {3}\r\nabc)", "A2 OK done")
+	s.send("* 1 FETCH (UID 1 BODY[] {1000}\r\n"+body+")", "* 2 FETCH (UID 2 BODY[] {3}\r\nabc)", "A2 OK done")
 	msgs, err := f.CollectMessages(ctx)
 	if err != nil {
 		t.Fatal(err)

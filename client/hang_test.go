@@ -112,7 +112,7 @@ func TestBreakOutOfMessages(t *testing.T) {
 		for i := 1; i <= 5; i++ {
 			lines = append(lines, fmt.Sprintf("* %d FETCH (BODY[] {20}\r\n%020d)", i, i))
 		}
-		go s.send(append(lines, "A2 OK done")...)
+		s.send(append(lines, "A2 OK done")...)
 		for range f.Messages(ctx) {
 			break
 		}
@@ -177,7 +177,7 @@ func TestOversizedLiteralFailsOnlyItsCommand(t *testing.T) {
 	}
 	s.expect("A2 FETCH 1 (BODY.PEEK[])")
 	s.expect("A3 FETCH 2 (BODY.PEEK[])")
-	go s.send("* 1 FETCH (BODY[] {2000}\r\n"+strings.Repeat("y", 2000)+")", "* 2 FETCH (BODY[] {3}\r\nabc)",
+	s.send("* 1 FETCH (BODY[] {2000}\r\n"+strings.Repeat("y", 2000)+")", "* 2 FETCH (BODY[] {3}\r\nabc)",
 		"A2 OK", "A3 OK")
 	_, err = f1.CollectMessages(ctx)
 	var le *codec.LimitError
@@ -404,7 +404,7 @@ func TestCloseInAnyState(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.expect("A2 FETCH 1 (BODY.PEEK[])")
-		go s.send("* 1 FETCH (BODY[] {20}\r\n01234567890123456789)", "A2 OK")
+		s.send("* 1 FETCH (BODY[] {20}\r\n01234567890123456789)", "A2 OK")
 		done := make(chan error, 1)
 		go func() { _, err := f.CollectMessages(context.Background()); done <- err }()
 		<-holding
