@@ -45,6 +45,8 @@ func (ss *session) cmdSelect(c *command) error {
 	ss.mbox = mb
 	ss.readOnly = c.name == "EXAMINE"
 	ss.view = slices.Clone(mb.msgs)
+	ss.claimRecent(ss.view)
+	recent := ss.recentCount()
 	ss.expungePending = false
 	ss.seenUID = mb.uidNext - 1
 	ss.saved = nil
@@ -75,7 +77,7 @@ func (ss *session) cmdSelect(c *command) error {
 	ss.status(wire.StatusOK, &wire.Code{Name: "PERMANENTFLAGS", Data: perm}, "limited")
 	ss.dataNum(exists, "EXISTS", nil)
 	if !ss.rev2 {
-		ss.dataNum(0, "RECENT", nil)
+		ss.dataNum(recent, "RECENT", nil)
 		if unseen > 0 {
 			ss.status(wire.StatusOK, &wire.Code{Name: "UNSEEN", Data: unseen}, "first unseen")
 		}
@@ -132,7 +134,7 @@ func (ss *session) qresyncChanges(q *codec.QResyncParam) *qresyncResult {
 	r := &qresyncResult{vanished: mb.vanishedSince(q.ModSeq, known)}
 	for i, m := range ss.view {
 		if m.modSeq > q.ModSeq && known.Contains(m.uid) {
-			r.changed = append(r.changed, snapshot{seq: uint32(i + 1), m: m, flags: slices.Clone(m.flags), modSeq: m.modSeq})
+			r.changed = append(r.changed, snapshot{seq: uint32(i + 1), m: m, flags: ss.flagsOf(m), modSeq: m.modSeq})
 		}
 	}
 	return r
@@ -623,6 +625,13 @@ func (ss *session) statusData(mb *mailbox, items []string) *wire.StatusData {
 				v += uint64(len(m.raw))
 			}
 		case "RECENT":
+			// Messages no session was told of yet: they will be
+			// \Recent for the next one to select the mailbox.
+			for _, m := range mb.msgs {
+				if m.recent == 0 {
+					v++
+				}
+			}
 		case "HIGHESTMODSEQ":
 			v = mb.modSeq
 			if it == "HIGHESTMODSEQ" {

@@ -264,7 +264,7 @@ func (ss *session) cmdFetch(c *command) error {
 			ss.mbox.notify(ss, m)
 			seenSet = true
 		}
-		snaps = append(snaps, snapshot{uint32(i + 1), m, slices.Clone(m.flags), m.modSeq, seenSet})
+		snaps = append(snaps, snapshot{uint32(i + 1), m, ss.flagsOf(m), m.modSeq, seenSet})
 	}
 	srv.mu.Unlock()
 
@@ -489,7 +489,7 @@ func (ss *session) cmdStore(c *command) error {
 			mb.notify(ss, m)
 		}
 		if !silent || changed && ss.condstore && hasUS {
-			snaps = append(snaps, snapshot{seq: uint32(i + 1), m: m, flags: slices.Clone(m.flags), modSeq: m.modSeq})
+			snaps = append(snaps, snapshot{seq: uint32(i + 1), m: m, flags: ss.flagsOf(m), modSeq: m.modSeq})
 		}
 	}
 	newFlags := len(mb.keywords) != nkw

@@ -49,6 +49,9 @@
 // QRESYNC (RFC 7162 §3.2) remembers the latest 100,000 expunges of each
 // mailbox; for an older mod-sequence it reports every missing UID.
 //
-// Not implemented: NOTIFY, ACLs, quotas, \Recent (never set),
+// \Recent (RFC 3501 §2.3.2) belongs to the first read-write session told
+// of a message, and shows to IMAP4rev1 sessions only.
+//
+// Not implemented: NOTIFY, ACLs, quotas,
 // and persistence.
 package memserver

@@ -83,7 +83,7 @@ func TestQResync(t *testing.T) {
 
 	// §3.2.10.2: the QRESYNC session hears VANISHED, not EXPUNGE.
 	got := grep(a.cmd("a5", "NOOP"), "* ")
-	if len(got) != 2 || got[0] != "* VANISHED 3,5" || !regexp.MustCompile(`^\* 2 FETCH \(UID 2 FLAGS \(\\Flagged\) MODSEQ \(\d+\)\)$`).MatchString(got[1]) {
+	if len(got) != 2 || got[0] != "* VANISHED 3,5" || !regexp.MustCompile(`^\* 2 FETCH \(UID 2 FLAGS \(\\Flagged \\Recent\) MODSEQ \(\d+\)\)$`).MatchString(got[1]) {
 		t.Fatalf("NOOP after the other session's EXPUNGE: %q", got)
 	}
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -532,9 +533,14 @@ func (ss *session) sync(allowExpunge bool) {
 		ss.seenUID = mb.msgs[len(mb.msgs)-1].uid
 	}
 	grew := len(ss.view) != before
+	ss.claimRecent(ss.view[before:])
+	var recent uint32
+	if grew {
+		recent = ss.recentCount()
+	}
 	for m := range ss.pendingFlags {
 		if i := indexUID(ss.view, m.uid); i >= 0 {
-			updates = append(updates, flagUpdate{uint32(i + 1), m.uid, append([]string(nil), m.flags...), m.modSeq})
+			updates = append(updates, flagUpdate{uint32(i + 1), m.uid, ss.flagsOf(m), m.modSeq})
 		}
 	}
 	clear(ss.pendingFlags)
@@ -550,6 +556,9 @@ func (ss *session) sync(allowExpunge bool) {
 	}
 	if grew {
 		ss.dataNum(n, "EXISTS", nil)
+		if !ss.rev2 {
+			ss.dataNum(recent, "RECENT", nil) // RFC 3501 §7.3.2
+		}
 	}
 	for _, u := range updates {
 		fd := &wire.FetchData{Seq: u.seq, Has: wire.FetchUID | wire.FetchFlags, UID: u.uid, Flags: u.flags}
@@ -558,6 +567,46 @@ func (ss *session) sync(allowExpunge bool) {
 		}
 		ss.dataNum(u.seq, "FETCH", fd)
 	}
+}
+
+// flagsOf returns a copy of m's flags as this session sees them: with
+// \Recent when the message is recent for it, for IMAP4rev1 clients
+// only (RFC 9051 dropped \Recent, Appendix E). The caller holds
+// Server.mu.
+func (ss *session) flagsOf(m *message) []string {
+	f := slices.Clone(m.flags)
+	if m.recent == ss.id && !ss.rev2 {
+		f = append(f, `\Recent`)
+	}
+	return f
+}
+
+// claimRecent makes the messages of msgs that no session was told of
+// recent for this one, unless the mailbox is read-only here (EXAMINE
+// keeps \Recent for the next session, RFC 3501 §6.3.2). The caller holds
+// Server.mu.
+func (ss *session) claimRecent(msgs []*message) {
+	if ss.readOnly {
+		return
+	}
+	for _, m := range msgs {
+		if m.recent == 0 {
+			m.recent = ss.id
+		}
+	}
+}
+
+// recentCount is the RECENT count of the selected mailbox for this
+// session (RFC 3501 §7.3.2): its own recent messages, or in a read-only
+// session those no session was told of yet. The caller holds Server.mu.
+func (ss *session) recentCount() uint32 {
+	var n uint32
+	for _, m := range ss.view {
+		if !m.expunged && (m.recent == ss.id || ss.readOnly && m.recent == 0) {
+			n++
+		}
+	}
+	return n
 }
 
 func modSeqItem(ms uint64) wire.FetchItem {

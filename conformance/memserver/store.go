@@ -48,7 +48,7 @@ type mailbox struct {
 }
 
 // message is one stored message. raw, date and part are immutable;
-// flags, modSeq and expunged are guarded by Server.mu.
+// flags, modSeq, expunged and recent are guarded by Server.mu.
 type message struct {
 	uid      uint32
 	raw      []byte
@@ -56,6 +56,10 @@ type message struct {
 	flags    []string
 	modSeq   uint64
 	expunged bool
+	// recent is the id of the session for which the message is \Recent
+	// (RFC 3501 §2.3.2: the first session to be told of it), 0 while
+	// no session has been.
+	recent uint64
 
 	once sync.Once
 	root *entity

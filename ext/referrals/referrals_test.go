@@ -3,12 +3,12 @@ package referrals_test
 import (
 	"context"
 	"errors"
-	"net"
 	"testing"
 
 	"github.com/emersion/go-sasl"
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/conformance/scripted"
 	"github.com/imapkit/imapkit/ext/internal/decodetest"
 	"github.com/imapkit/imapkit/ext/internal/faketest"
 	"github.com/imapkit/imapkit/ext/referrals"
@@ -195,14 +195,11 @@ func TestAuthenticateOKReferral(t *testing.T) {
 // RFC 2221 §4.2: a BYE greeting with a referral; client.New's error
 // carries it.
 func TestRFC2221_ByeGreeting(t *testing.T) {
-	cc, sc := net.Pipe()
-	defer sc.Close()
-	go func() {
-		sc.Write([]byte("* BYE [REFERRAL IMAP://user;AUTH=*@SERVER2/] Server not accepting connections.  Try SERVER2\r\n"))
-	}()
+	s := scripted.New(t, &scripted.Options{Timeout: faketest.Timeout})
+	s.SendLine("* BYE [REFERRAL IMAP://user;AUTH=*@SERVER2/] Server not accepting connections.  Try SERVER2")
 	ctx, cancel := context.WithTimeout(context.Background(), faketest.Timeout)
 	defer cancel()
-	c, err := client.New(ctx, cc, &client.Options{Extensions: []client.Extension{referrals.Install}})
+	c, err := client.New(ctx, s.Client(), &client.Options{Extensions: []client.Extension{referrals.Install}})
 	if err == nil {
 		c.Close()
 		t.Fatal("client.New accepted a BYE greeting")
