@@ -49,8 +49,9 @@
 // (StartCompress, BadDeflate). Every send can be cut into writes of a few
 // bytes or one byte at a time (Options.WriteChunk, SendChunked). StartTLS
 // runs a real TLS handshake (crypto/tls) on the connection, so STARTTLS
-// itself can be scripted; SelfSignedTLS makes the certificate and the
-// client configuration that trusts it.
+// itself can be scripted, and TLSConnectionState then shows the server's
+// side of the channel (for channel binding); SelfSignedTLS makes the
+// certificate and the client configuration that trusts it.
 //
 // # Mismatches and the end of the test
 //
