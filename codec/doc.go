@@ -104,9 +104,10 @@
 // §9). A value is read again from where its parser began, even across
 // literals: while a lenient decoder reads a response it keeps the lines
 // that end in a literal and the literals' octets (within MaxLineLength
-// and MaxLiteralSize in all) and replays them. Only a parser that fails
-// past a literal streamed to OnLiteral, or in a response beyond those
-// bounds, fails the response in lenient mode.
+// and MaxLiteralSize in all) and replays them; a literal streamed to
+// OnLiteral is not handed out again and replays as a streamed value
+// (wire.Value.Streamed). Only a parser that fails in a response beyond
+// those bounds fails the response in lenient mode.
 // Unknown names are not failures: an unknown response, code or FETCH
 // item, and an unknown STATUS, ESEARCH or LIST-EXTENDED item, is a
 // generic value in both modes (a STATUS item with a number keeps the

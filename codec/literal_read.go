@@ -63,8 +63,8 @@ func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err 
 		return nil, 0, false, false, err
 	}
 	if p.hist.replaying {
-		data = p.replayLiteral()
-		return data, int64(len(data)), binary, false, nil
+		data, size, streamed = p.replayLiteral()
+		return data, size, binary, streamed, nil
 	}
 	p.rememberLine()
 	// From here on the stream moves: a failure cannot be parsed again
@@ -96,7 +96,7 @@ func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err 
 			return nil, 0, false, false, err
 		}
 	}
-	p.rememberLiteral(data, streamed)
+	p.rememberLiteral(data, size, streamed)
 	if err := p.readLine(); err != nil {
 		if err == io.EOF {
 			err = &LimitError{Offset: p.off, Err: io.ErrUnexpectedEOF}

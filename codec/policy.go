@@ -10,9 +10,8 @@ import "github.com/imapkit/imapkit/wire"
 // on line generation gen may fall back to a generic value: only in
 // lenient mode, for a failure that is not a limit or a broken stream,
 // and while the value is on the current line or on an earlier line of
-// the response that can be replayed (see replay.go: not past a streamed
-// literal, nor beyond the history's bounds). The caller then goes back
-// with seek.
+// the response that can be replayed (see replay.go: within the
+// history's bounds). The caller then goes back with seek.
 func (p *Parser) canRecover(err error, gen uint64) bool {
 	if p.strict || isLimit(err) {
 		return false

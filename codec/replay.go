@@ -5,11 +5,12 @@ package codec
 // the octets of the line and of the literal are gone from the reader
 // once the next line is read; so while a response is read, the decoder
 // keeps a copy of each line that ends in a literal and the octets of
-// that literal (buffered literals only: a streamed literal went to
-// OnLiteral and cannot be read twice). Rewinding to a line of an
-// earlier generation replays those lines and literals, then returns to
-// the current line, which is still in the reader's buffer because
-// nothing is read from the reader during a replay.
+// that literal. A streamed literal went to OnLiteral once and replays as
+// streamed again (its size, no octets), as a generic tree holds it.
+// Rewinding to a line of an earlier generation replays those lines and
+// literals, then returns to the current line, which is still in the
+// reader's buffer because nothing is read from the reader during a
+// replay.
 //
 // The history is bounded by the decoder's own limits: the copied lines
 // by MaxLineLength in all, the kept literals by MaxLiteralSize in all.
@@ -21,8 +22,10 @@ type lineRec struct {
 	gen        uint64 // the line's generation (Parser.lineGen)
 	off        int64  // stream offset of the line's first byte
 	start, end int    // the line in Parser.histBuf
-	lit        []byte // the literal's octets
-	ok         bool   // lit was read: the literal was buffered, not streamed
+	lit        []byte // the literal's octets, nil when streamed
+	size       int64  // the literal's size
+	streamed   bool   // the literal went to OnLiteral
+	ok         bool   // the literal was read completely
 }
 
 // history is the replay state of the current response.
@@ -80,7 +83,7 @@ func (p *Parser) rememberLine() {
 
 // rememberLiteral keeps the octets of the literal that ends the line just
 // remembered (nil data when it was streamed).
-func (p *Parser) rememberLiteral(data []byte, streamed bool) {
+func (p *Parser) rememberLiteral(data []byte, size int64, streamed bool) {
 	if !p.recording() {
 		return
 	}
@@ -94,7 +97,8 @@ func (p *Parser) rememberLiteral(data []byte, streamed bool) {
 		p.loseHistory()
 		return
 	}
-	h.recs[n-1].lit, h.recs[n-1].ok = data, !streamed
+	r := &h.recs[n-1]
+	r.lit, r.size, r.streamed, r.ok = data, size, streamed, true
 }
 
 func (p *Parser) loseHistory() {
@@ -116,7 +120,7 @@ func (p *Parser) currentGen() uint64 {
 
 // replayIndex returns the index in the history of line generation gen,
 // when the parser can go back to it: every line from it to the current
-// one was kept, with its literal.
+// one was kept, with its literal read completely.
 func (p *Parser) replayIndex(gen uint64) (int, bool) {
 	h := &p.hist
 	cur := p.currentGen()
@@ -175,20 +179,23 @@ func (p *Parser) endReplay() {
 	h.replaying, h.live = false, nil
 }
 
-// replayLiteral returns the kept octets of the literal whose header was
-// just read on a replayed line and moves to the next line, replayed or
-// current.
-func (p *Parser) replayLiteral() []byte {
+// replayLiteral returns the kept literal whose header was just read on a
+// replayed line (its octets, or its size when it was streamed) and moves
+// to the next line, replayed or current.
+func (p *Parser) replayLiteral() (data []byte, size int64, streamed bool) {
 	h := &p.hist
-	data := h.recs[h.idx].lit
+	r := h.recs[h.idx]
 	if h.idx+1 < len(h.recs) {
 		p.loadRec(h.idx + 1)
 	} else {
 		p.endReplay()
 	}
 	p.pos = 0
-	if data == nil {
-		data = []byte{}
+	if r.streamed {
+		return nil, r.size, true
 	}
-	return data
+	if r.lit == nil {
+		return []byte{}, 0, false
+	}
+	return r.lit, int64(len(r.lit)), false
 }

@@ -122,8 +122,9 @@ func TestReplayItems(t *testing.T) {
 	}
 }
 
-// What cannot be replayed still fails the response: a literal streamed
-// to OnLiteral, or a history beyond MaxLineLength.
+// A literal streamed to OnLiteral replays as a streamed value (handed
+// out once); a history beyond MaxLineLength or MaxLiteralSize is not
+// kept, and the response fails as it did before the replay existed.
 func TestReplayLimits(t *testing.T) {
 	reg := NewBaseRegistry()
 	// Reads everything, then fails.
@@ -141,10 +142,21 @@ func TestReplayLimits(t *testing.T) {
 		_, err := lit.WriteTo(&bytes.Buffer{})
 		return err
 	}}
-	var se *SyntaxError
-	if _, err := decodeStream([]byte(in), streamed); !errors.As(err, &se) {
-		t.Errorf("streamed: %v; want the parser's SyntaxError", err)
+	calls := 0
+	streamed.OnLiteral = func(_ *LiteralInfo, lit *Literal) error {
+		calls++
+		_, err := lit.WriteTo(&bytes.Buffer{})
+		return err
 	}
+	rs, err := decodeStream([]byte(in), streamed)
+	if err != nil || rs[0].ParseErr == nil || calls != 1 {
+		t.Fatalf("streamed: %v, %d OnLiteral calls", err, calls)
+	}
+	vals := rs[0].Data.([]wire.Value)
+	if len(vals) != 2 || !vals[0].Streamed || vals[0].Size != 3 || vals[1].Str != "de" || vals[1].Streamed {
+		t.Errorf("streamed: %#v", vals)
+	}
+	var se *SyntaxError
 	long := "* X-DATA " + strings.Repeat("x ", 20) + "{3}\r\nabc " + strings.Repeat("y ", 20) + "{2}\r\nde\r\n"
 	if _, err := decodeStream([]byte(long), &DecoderOptions{Registry: reg, MaxLineLength: 60}); !errors.As(err, &se) {
 		t.Errorf("history over MaxLineLength: %v; want the parser's SyntaxError", err)
