@@ -45,6 +45,10 @@ var fuzzExtraSeeds = []string{
 	"* ESEARCH (TAG \"a\") UID ALL 1:*,5 X (1 2)\r\n",
 	"* 1 FETCH (INTERNALDATE \" 1-Jan-2024 23:59:60 -1200\")\r\n",
 	"* XFOO {99999999999999}\r\n",
+	// Parsers that fail past a literal: the decoder replays it.
+	"* 1 FETCH (ENVELOPE ({1}\r\nx {2}\r\nab X) UID 3)\r\n",
+	"* STATUS {1}\r\nm (MESSAGES {1}\r\n3 UIDNEXT 4)\r\n",
+	"* ESEARCH (TAG \"a\" MAILBOX {1}\r\nm UIDVALIDITY 1) ALL 3,1:2 MIN x\r\n",
 }
 
 // fuzzOpts are small limits, so that the fuzzer explores them.
