@@ -467,7 +467,7 @@ func (p *Parser) disposition() (*wire.Disposition, error) {
 	if err := p.open(); err != nil {
 		return nil, err
 	}
-	d := &wire.Disposition{}
+	d := &wire.Disposition{Literal: p.literalNext()}
 	var err error
 	if d.Value, err = p.internString(); err != nil {
 		return nil, err
@@ -525,11 +525,17 @@ func (p *Parser) params() ([]wire.Param, error) {
 		}
 		var pr wire.Param
 		var err error
+		if p.literalNext() {
+			pr.Literal |= wire.ParamName
+		}
 		if pr.Name, err = p.internString(); err != nil {
 			return nil, err
 		}
 		if err := p.ReadSP(); err != nil {
 			return nil, err
+		}
+		if p.literalNext() {
+			pr.Literal |= wire.ParamValue
 		}
 		if pr.Value, err = p.internString(); err != nil {
 			return nil, err

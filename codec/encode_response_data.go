@@ -520,11 +520,7 @@ func (e *ResponseEncoder) nstrField(s string, empty, literal bool) {
 // bodyStr writes string field f of b: a literal when the server sent
 // one (b.Literal), else as str chooses.
 func (e *ResponseEncoder) bodyStr(b *wire.BodyStructure, s string, f wire.BodyFields) {
-	if b.Literal&f != 0 {
-		e.nstrField(s, true, true)
-		return
-	}
-	e.str(s)
+	e.strField(s, b.Literal&f != 0)
 }
 
 // body writes a body structure (RFC 9051 §9 "body"), with extension
@@ -630,7 +626,7 @@ func (e *ResponseEncoder) bodyExt(b *wire.BodyStructure, depth int) error {
 		vw.str("NIL")
 	} else {
 		vw.byte('(')
-		e.str(d.Value)
+		e.strField(d.Value, d.Literal)
 		vw.byte(' ')
 		e.params(d.Params)
 		vw.byte(')')
@@ -674,11 +670,21 @@ func (e *ResponseEncoder) params(ps []wire.Param) {
 		if i > 0 {
 			vw.byte(' ')
 		}
-		e.str(p.Name)
+		e.strField(p.Name, p.Literal&wire.ParamName != 0)
 		vw.byte(' ')
-		e.str(p.Value)
+		e.strField(p.Value, p.Literal&wire.ParamValue != 0)
 	}
 	vw.byte(')')
+}
+
+// strField writes a string: a literal when literal says the server sent
+// one, else as str chooses.
+func (e *ResponseEncoder) strField(s string, literal bool) {
+	if literal {
+		e.nstrField(s, true, true)
+		return
+	}
+	e.str(s)
 }
 
 // mailbox writes a mailbox name (RFC 9051 §9 "mailbox"), in modified

@@ -49,6 +49,7 @@ func TestBodyStructureForms(t *testing.T) {
 		"* 2 FETCH (BODY ({4}\r\nTEXT \"PLAIN\" NIL NIL NIL {6}\r\nBASE64 3 1))",
 		"* 3 FETCH (BODYSTRUCTURE ((\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1) {5}\r\nMIXED (\"BOUNDARY\" \"x\") NIL NIL \"\"))",
 		"* 4 FETCH (BODYSTRUCTURE ({3}\r\nMIX))",
+		"* 5 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" ({7}\r\nCHARSET \"UTF-8\" \"NAME\" {3}\r\na.b) NIL NIL \"7BIT\" 3 1 NIL ({10}\r\nattachment (\"FILENAME\" {3}\r\nx.y)) NIL NIL))",
 	} {
 		for _, strict := range []bool{false, true} {
 			r, err := NewDecoder(strings.NewReader(line+"\r\n"), &DecoderOptions{Strict: strict}).ReadResponse()

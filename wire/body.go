@@ -76,12 +76,26 @@ const (
 type Param struct {
 	Name  string
 	Value string
+	// Literal says which of Name and Value were sent as literals, so
+	// that an encoder writes them back the same way.
+	Literal ParamFields
 }
+
+// ParamFields is a set of the fields of a Param.
+type ParamFields uint8
+
+// The fields of a Param, for Param.Literal.
+const (
+	ParamName ParamFields = 1 << iota
+	ParamValue
+)
 
 // Disposition is a Content-Disposition ("body-fld-dsp").
 type Disposition struct {
 	Value  string
 	Params []Param
+	// Literal reports that Value was sent as a literal.
+	Literal bool
 }
 
 // IsMultipart reports whether b is a multipart.

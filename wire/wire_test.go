@@ -101,7 +101,7 @@ func TestIsAtomChar(t *testing.T) {
 func TestBodyStructureWalk(t *testing.T) {
 	// multipart/mixed (text/plain, multipart/alternative (text/plain, text/html), message/rfc822 (text/plain))
 	b := &BodyStructure{Type: "MULTIPART", Subtype: "MIXED", Parts: []BodyStructure{
-		{Type: "TEXT", Subtype: "PLAIN", Params: []Param{{"CHARSET", "utf-8"}}},
+		{Type: "TEXT", Subtype: "PLAIN", Params: []Param{{Name: "CHARSET", Value: "utf-8"}}},
 		{Type: "MULTIPART", Subtype: "ALTERNATIVE", Parts: []BodyStructure{
 			{Type: "TEXT", Subtype: "PLAIN"}, {Type: "TEXT", Subtype: "HTML"},
 		}},
