@@ -312,8 +312,10 @@ func parseESearch(p *Parser, resp *wire.Response) (any, error) {
 		if e.Tag, err = p.ReadAString(); err != nil {
 			return nil, err
 		}
-		if c, _ := p.PeekByte(); c == ' ' {
-			p.pos++
+		if c, _ := p.PeekByte(); c != ')' {
+			if err := p.ReadSP(); err != nil {
+				return nil, err
+			}
 			if err := p.correlatorName("MAILBOX"); err != nil {
 				return nil, err
 			}

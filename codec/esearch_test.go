@@ -145,3 +145,16 @@ func TestESearchEncodeRejects(t *testing.T) {
 		t.Errorf("= %q, %v", got, err)
 	}
 }
+
+// Leniently, the SP after the correlator's quoted tag may be missing, as
+// elsewhere after a quoted string (Parser.ReadSP).
+func TestESearchCorrelatorLenient(t *testing.T) {
+	line := `* ESEARCH (TAG "A1"MAILBOX "INBOX" UIDVALIDITY 1) UID COUNT 2`
+	e, err := decodeESearch(t, line, false)
+	if err != nil || e.Mailbox != "INBOX" || e.UIDValidity != 1 || e.Count != 2 {
+		t.Errorf("lenient: %+v, %v", e, err)
+	}
+	if _, err := decodeESearch(t, line, true); err == nil {
+		t.Error("strict: accepted")
+	}
+}

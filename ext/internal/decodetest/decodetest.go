@@ -58,11 +58,13 @@ func Fuzz(reg *codec.Registry, data []byte) {
 				}
 				// And encodes to the same bytes again, unless the canonical
 				// form of a recovered generic tree parses as typed data
-				// (000 re-encoded as 0).
+				// (000 re-encoded as 0), which the encoder may also refuse
+				// (a mailbox name kept as sent that is not UTF-8).
 				var b2 bytes.Buffer
 				enc2 := codec.NewResponseEncoder(&b2, &codec.ResponseEncoderOptions{Registry: reg})
 				err = enc2.WriteResponse(r2)
-				if err != nil || (b2.String() != first && (!recovered(r) || recovered(r2))) {
+				retyped := recovered(r) && !recovered(r2)
+				if (err != nil || b2.String() != first) && !retyped {
 					panic(fmt.Sprintf("re-encoding %q gives %q, %v", first, b2.String(), err))
 				}
 			}
