@@ -309,8 +309,14 @@ func parseESearch(p *Parser, resp *wire.Response) (any, error) {
 			return nil, err
 		}
 		var err error
+		mark := p.pos
 		if e.Tag, err = p.ReadAString(); err != nil {
 			return nil, err
+		}
+		if e.Tag == "" {
+			// A command tag is never empty (RFC 9051 §9, "tag"), and
+			// Tag "" means no correlator.
+			return nil, p.errAt(mark, "tag")
 		}
 		if c, _ := p.PeekByte(); c != ')' {
 			if err := p.ReadSP(); err != nil {

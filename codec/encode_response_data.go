@@ -898,7 +898,10 @@ func (e *ResponseEncoder) search(s *wire.SearchData) error {
 // Order when set.
 func (e *ResponseEncoder) esearch(s *wire.ESearchData) error {
 	vw := &e.vw
-	if s.Tag != "" || s.UIDValidity != 0 {
+	if s.Tag == "" && s.UIDValidity != 0 {
+		return fmt.Errorf("%w: ESEARCH MAILBOX and UIDVALIDITY without a TAG", ErrUnsupportedData)
+	}
+	if s.Tag != "" {
 		if classify(s.Tag, false, false) != formQuoted {
 			return fmt.Errorf("%w: search correlator tag", ErrInvalidAtom)
 		}

@@ -87,6 +87,7 @@ func TestESearchCorrelatorMailbox(t *testing.T) {
 		`* ESEARCH (TAG "t" MAILBOX "f" UIDVALIDITY 1 X) ALL 1`,
 		`* ESEARCH (TAG "t" UIDVALIDITY 1 MAILBOX "f") ALL 1`,
 		`* ESEARCH (TAG "t" ) ALL 1`,
+		`* ESEARCH (TAG "") ALL 1`,
 	} {
 		for _, strict := range []bool{true, false} {
 			if _, err := decodeESearch(t, line, strict); err == nil {
@@ -139,9 +140,12 @@ func TestESearchEncodeRejects(t *testing.T) {
 			t.Errorf("%+v: err = %v", d, err)
 		}
 	}
-	// A correlator with MAILBOX writes TAG "" when there is no tag.
-	got, err := writeResponse(t, data("ESEARCH", &wire.ESearchData{Mailbox: "a b", UIDValidity: 9, UID: true}), false)
-	if err != nil || got != "* ESEARCH (TAG \"\" MAILBOX \"a b\" UIDVALIDITY 9) UID\r\n" {
+	// MAILBOX needs a TAG (RFC 7377 §2.1).
+	if _, err := writeResponse(t, data("ESEARCH", &wire.ESearchData{Mailbox: "a b", UIDValidity: 9}), false); !errors.Is(err, ErrUnsupportedData) {
+		t.Errorf("MAILBOX without TAG: %v", err)
+	}
+	got, err := writeResponse(t, data("ESEARCH", &wire.ESearchData{Tag: "A1", Mailbox: "a b", UIDValidity: 9, UID: true}), false)
+	if err != nil || got != "* ESEARCH (TAG \"A1\" MAILBOX \"a b\" UIDVALIDITY 9) UID\r\n" {
 		t.Errorf("= %q, %v", got, err)
 	}
 }
