@@ -307,6 +307,14 @@ func (p *Parser) untagged(resp *wire.Response) error {
 	if ok {
 		mark, gen := p.pos, p.lineGen
 		data, err := entry.parse(p, resp)
+		if err == nil {
+			// A parser that stops before the end of the response failed
+			// too: what it left is not its syntax.
+			p.skipTrailingSpace()
+			if !p.AtEnd() {
+				err = p.SyntaxError("CRLF")
+			}
+		}
 		if err != nil {
 			// One policy for every registered parser: a lenient decoder
 			// keeps what the parser could not read as a generic tree and

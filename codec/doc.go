@@ -93,7 +93,8 @@
 // # Parsers that fail
 //
 // One policy holds for every registered parser, the base protocol's and
-// the extensions': when a data parser, a FETCH item parser, or the
+// the extensions': when a data parser (or one that returns before the
+// end of its response), a FETCH item parser, or the
 // parser of an item of STATUS, ESEARCH or LIST-EXTENDED fails, a
 // lenient decoder keeps what it could not read as a generic value with a
 // [*ParseError] recorded on it (Response.ParseErr, FetchItem.ParseErr)

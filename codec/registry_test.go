@@ -185,9 +185,14 @@ func TestDataParserError(t *testing.T) {
 	if !errors.As(err, &se) || se.Offset != 11 || se.Expected != "x-thing" {
 		t.Errorf("lenient, not a tree: error %v", err)
 	}
+	// A parser that leaves data failed: a generic tree leniently, the
+	// response's error strictly.
 	r.Data("X", func(p *Parser, _ *wire.Response) (any, error) { return nil, nil })
-	if _, err := decodeStream([]byte("* X 1\r\n"), &DecoderOptions{Registry: r}); err == nil || !strings.Contains(err.Error(), "CRLF") {
-		t.Errorf("a parser that leaves data: %v", err)
+	if rs, err := decodeStream([]byte("* X 1\r\n"), &DecoderOptions{Registry: r}); err != nil || len(rs) != 1 || rs[0].ParseErr == nil || !strings.Contains(rs[0].ParseErr.Error(), "CRLF") {
+		t.Errorf("a parser that leaves data, lenient: %v %+v", err, rs)
+	}
+	if _, err := decodeStream([]byte("* X 1\r\n"), &DecoderOptions{Registry: r, Strict: true}); err == nil || !strings.Contains(err.Error(), "CRLF") {
+		t.Errorf("a parser that leaves data, strict: %v", err)
 	}
 }
 

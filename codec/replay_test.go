@@ -168,3 +168,22 @@ func TestReplayLimits(t *testing.T) {
 		t.Errorf("literals over MaxLiteralSize: %v; want the parser's SyntaxError", err)
 	}
 }
+
+// A data parser that returns before the end of the response failed: a
+// lenient decoder keeps the generic tree, a strict one fails.
+func TestDataParserLeavesInput(t *testing.T) {
+	reg := NewBaseRegistry()
+	reg.Data("X-ONE", func(p *Parser, _ *wire.Response) (any, error) { return p.ReadAtom() })
+	in := "* X-ONE a b\r\n* X-ONE c\r\n"
+	rs, err := decodeStream([]byte(in), &DecoderOptions{Registry: reg})
+	if err != nil || len(rs) != 2 || rs[0].ParseErr == nil || rs[1].Data != "C" && rs[1].Data != "c" {
+		t.Fatalf("lenient: %v %+v", err, rs)
+	}
+	if vals, ok := rs[0].Data.([]wire.Value); !ok || len(vals) != 2 {
+		t.Errorf("lenient: %#v", rs[0].Data)
+	}
+	var se *SyntaxError
+	if _, err := decodeStream([]byte(in), &DecoderOptions{Registry: reg, Strict: true}); !errors.As(err, &se) || se.Expected != "CRLF" {
+		t.Errorf("strict: %v", err)
+	}
+}
