@@ -19,6 +19,13 @@ func (p *Parser) literalNext() bool {
 	return c == '{' || p.literal8Next()
 }
 
+// PeekLiteral reports whether a literal ("{") or a literal8 ("~{", RFC
+// 3516 §4.1) comes next, for parsers that record how a string was sent.
+func (p *Parser) PeekLiteral() (literal, literal8 bool) {
+	c, _ := p.PeekByte()
+	return c == '{', p.literal8Next()
+}
+
 // literalHeader reads "{" number64 "}" (or "~{...}" for a literal8, or
 // "{n+}" in commands) at the end of the line and returns the size.
 func (p *Parser) literalHeader() (size int64, binary, sync bool, err error) {

@@ -111,6 +111,13 @@ func (w *Writer) Literal(s string) {
 	w.e.writeString(s, literalForm(s))
 }
 
+// Literal8 writes s as a literal8, ~{n} CRLF and the octets (RFC 3516
+// §4.1, RFC 9051 §4.3.1), as a server sends BINARY data or a string
+// holding NUL.
+func (w *Writer) Literal8(s string) {
+	w.e.writeString(s, formLiteral8)
+}
+
 // NString writes an nstring (RFC 9051 §9): NIL when isNil, else s as a
 // string ("" as the empty quoted string).
 func (w *Writer) NString(s string, isNil bool) {

@@ -41,6 +41,10 @@ func (r *Reader) peek(p *codec.Parser) Form {
 		r.odd = true
 		return Literal
 	}
+	if _, lit8 := p.PeekLiteral(); lit8 {
+		r.odd = true
+		return Literal8
+	}
 	return Auto
 }
 
@@ -136,6 +140,8 @@ func (w *Writer) write(s string, auto func(string)) {
 		w.W.Quoted(s)
 	case Literal:
 		w.W.Literal(s)
+	case Literal8:
+		w.W.Literal8(s)
 	default:
 		auto(s)
 	}
