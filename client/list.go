@@ -12,18 +12,60 @@ type ListOptions struct {
 	// Selection are selection options, e.g. SUBSCRIBED, REMOTE,
 	// RECURSIVEMATCH, SPECIAL-USE.
 	Selection []string
-	// Return are return options, e.g. SUBSCRIBED, CHILDREN, SPECIAL-USE.
-	Return []string
+	// Return are return options (RFC 5258 §6), e.g. SUBSCRIBED, CHILDREN,
+	// SPECIAL-USE, or an extension's option with arguments such as
+	// METADATA (/shared/comment) (RFC 9590); see ReturnOption and
+	// ReturnNames.
+	Return []ReturnOption
 	// Status, when not empty, asks for STATUS data of each mailbox
-	// (RFC 5819, RFC 9051 §6.3.9): e.g. MESSAGES, UNSEEN, SIZE.
+	// (RFC 5819, RFC 9051 §6.3.9): e.g. MESSAGES, UNSEEN, SIZE. It is
+	// written as the return option STATUS (items...) after Return.
 	Status []string
+	// Responses names further untagged data responses that the return
+	// options make the server send (e.g. "METADATA", RFC 9590 §2): List
+	// claims them and returns them in ListResult.Other. LIST and STATUS
+	// are claimed without it.
+	Responses []string
 }
 
-// ListResult is what LIST returned: the mailboxes, and the STATUS data
-// that came with them when ListOptions.Status was set.
+// ReturnOption is one LIST return option (RFC 5258 §6, "return-option"):
+// a name, and for an option that takes one, its option-value, a
+// parenthesized list of arguments.
+type ReturnOption struct {
+	// Name is the option's name, an atom (e.g. "SUBSCRIBED", "STATUS").
+	Name string
+	// Args, when not nil, are written in parentheses after the name
+	// (RFC 5258 §6, option-value = "(" option-val-comp ")"); an empty
+	// non-nil slice writes "()". Nested lists are wire.List values.
+	Args []wire.Value
+}
+
+// ReturnNames returns return options without arguments, one per name.
+func ReturnNames(names ...string) []ReturnOption {
+	out := make([]ReturnOption, len(names))
+	for i, n := range names {
+		out[i] = ReturnOption{Name: n}
+	}
+	return out
+}
+
+// values appends the option to l as it is written: the name, then the
+// arguments list when there is one.
+func (o ReturnOption) values(l []wire.Value) []wire.Value {
+	l = append(l, wire.Atom(o.Name))
+	if o.Args != nil {
+		l = append(l, wire.List(o.Args...))
+	}
+	return l
+}
+
+// ListResult is what LIST returned: the mailboxes, the STATUS data that
+// came with them when ListOptions.Status (or a STATUS return option) was
+// set, and the responses ListOptions.Responses named, in arrival order.
 type ListResult struct {
 	Mailboxes []*wire.ListData
 	Status    []*wire.StatusData
+	Other     []*wire.Response
 }
 
 // List lists the mailboxes matching the patterns under reference (RFC 9051
@@ -58,14 +100,28 @@ func (c *Conn) List(ctx context.Context, reference string, patterns []string, op
 	} else {
 		args = append(args, wire.List(pats...))
 	}
+	names := []string{"LIST"}
 	if opts != nil && (len(opts.Return) > 0 || len(opts.Status) > 0) {
-		ret := atomList(opts.Return).List
+		var ret []wire.Value
+		status := len(opts.Status) > 0
+		for _, o := range opts.Return {
+			ret = o.values(ret)
+			status = status || strings.EqualFold(o.Name, "STATUS")
+		}
 		if len(opts.Status) > 0 {
 			ret = append(ret, wire.Atom("STATUS"), atomList(opts.Status))
 		}
 		args = append(args, wire.Atom("RETURN"), wire.List(ret...))
+		if status {
+			names = append(names, "STATUS")
+		}
 	}
-	return c.list(ctx, "LIST", args, opts != nil && len(opts.Status) > 0)
+	if opts != nil {
+		for _, n := range opts.Responses {
+			names = append(names, strings.ToUpper(n))
+		}
+	}
+	return c.list(ctx, "LIST", args, names)
 }
 
 // Lsub lists subscribed mailboxes (RFC 3501 §6.3.9; deprecated by RFC
@@ -79,14 +135,11 @@ func (c *Conn) Lsub(ctx context.Context, reference, pattern string) (*ListResult
 	if err != nil {
 		return nil, err
 	}
-	return c.list(ctx, "LSUB", []wire.Value{ref, pat}, false)
+	return c.list(ctx, "LSUB", []wire.Value{ref, pat}, []string{"LSUB"})
 }
 
-func (c *Conn) list(ctx context.Context, verb string, args []wire.Value, status bool) (*ListResult, error) {
-	names := []string{verb}
-	if status {
-		names = append(names, "STATUS")
-	}
+// list runs LIST or LSUB, claiming the data responses named names.
+func (c *Conn) list(ctx context.Context, verb string, args []wire.Value, names []string) (*ListResult, error) {
 	cmd, err := c.Start(ctx, Spec{Name: verb, Args: args, States: authState, Claim: claimName(names...)})
 	if err != nil {
 		return nil, err
@@ -101,6 +154,10 @@ func (c *Conn) list(ctx context.Context, verb string, args []wire.Value, status 
 			res.Mailboxes = append(res.Mailboxes, d)
 		case *wire.StatusData:
 			res.Status = append(res.Status, d)
+		default:
+			if r.Name != "LIST" && r.Name != "LSUB" && r.Name != "STATUS" {
+				res.Other = append(res.Other, r)
+			}
 		}
 	}
 	return res, nil

@@ -45,7 +45,7 @@ func TestClientMailboxCommands(t *testing.T) {
 	}
 
 	// LIST with RETURN (SPECIAL-USE STATUS (MESSAGES UNSEEN)).
-	lr, err := c.List(ctx, "", []string{"*"}, &client.ListOptions{Return: []string{"SPECIAL-USE"}, Status: []string{"MESSAGES", "UNSEEN"}})
+	lr, err := c.List(ctx, "", []string{"*"}, &client.ListOptions{Return: client.ReturnNames("SPECIAL-USE"), Status: []string{"MESSAGES", "UNSEEN"}})
 	if err != nil {
 		t.Fatal(err)
 	}
