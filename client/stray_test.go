@@ -2,7 +2,7 @@ package client
 
 import "testing"
 
-// A "+" nobody waits for (RFC 9051 §7.5 allows one only in answer to a
+// A "+" nobody waits for (RFC 9051 §7.6 allows one only in answer to a
 // command) is dropped and counted in StrayContinuations, before, during
 // and after a command; the one a command asked for is not counted.
 func TestStrayContinuationsCounted(t *testing.T) {
