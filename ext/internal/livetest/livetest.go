@@ -38,6 +38,28 @@ func Get(t testing.TB) Env {
 	return e
 }
 
+// Courier returns the settings of the project's private Courier
+// (scripts/servers/courier.sh env), which offers UTF8=ACCEPT, logging in
+// as its UTF-8 user; the test skips without it (fails under CI=true).
+func Courier(t testing.TB) Env {
+	t.Helper()
+	e := Env{
+		Addr: os.Getenv("IMAPKIT_COURIER_ADDR"),
+		User: os.Getenv("IMAPKIT_COURIER_UTF8_USER"),
+		Pass: os.Getenv("IMAPKIT_COURIER_UTF8_PASS"),
+	}
+	if e.User == "" {
+		e.User, e.Pass = os.Getenv("IMAPKIT_COURIER_USER"), os.Getenv("IMAPKIT_COURIER_PASS")
+	}
+	if e.Addr == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("live Courier not configured (IMAPKIT_COURIER_ADDR unset) under CI=true")
+		}
+		t.Skip("live Courier not configured: run scripts/servers/courier.sh start and eval its env")
+	}
+	return e
+}
+
 // Ctx returns a context that ends with the test or after 30 s.
 func Ctx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
