@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/imapkit/imapkit/wire"
@@ -9,29 +10,31 @@ import (
 
 // ListOptions are the extended parts of LIST (RFC 9051 §6.3.9, RFC 5258).
 type ListOptions struct {
-	// Selection are selection options, e.g. SUBSCRIBED, REMOTE,
-	// RECURSIVEMATCH, SPECIAL-USE.
-	Selection []string
-	// Return are return options (RFC 5258 §6), e.g. SUBSCRIBED, CHILDREN,
-	// SPECIAL-USE, or an extension's option with arguments such as
-	// METADATA (/shared/comment) (RFC 9590); see ReturnOption and
-	// ReturnNames.
-	Return []ReturnOption
+	// Selection are selection options (RFC 5258 §6, list-select-opt),
+	// e.g. SUBSCRIBED, REMOTE, RECURSIVEMATCH, SPECIAL-USE, or an
+	// extension's option with arguments; see ListOption and
+	// ListOptionNames.
+	Selection []ListOption
+	// Return are return options (RFC 5258 §6, return-option), e.g.
+	// SUBSCRIBED, CHILDREN, SPECIAL-USE, or an extension's option with
+	// arguments such as METADATA (/shared/comment) (RFC 9590).
+	Return []ListOption
 	// Status, when not empty, asks for STATUS data of each mailbox
 	// (RFC 5819, RFC 9051 §6.3.9): e.g. MESSAGES, UNSEEN, SIZE. It is
 	// written as the return option STATUS (items...) after Return.
 	Status []string
-	// Responses names further untagged data responses that the return
-	// options make the server send (e.g. "METADATA", RFC 9590 §2): List
-	// claims them and returns them in ListResult.Other. LIST and STATUS
-	// are claimed without it.
+	// Responses names further untagged data responses that the options
+	// make the server send (e.g. "METADATA", RFC 9590 §2): List claims
+	// them and returns them in ListResult.Other. LIST and STATUS are
+	// claimed without it.
 	Responses []string
 }
 
-// ReturnOption is one LIST return option (RFC 5258 §6, "return-option"):
-// a name, and for an option that takes one, its option-value, a
-// parenthesized list of arguments.
-type ReturnOption struct {
+// ListOption is one LIST selection or return option (RFC 5258 §6,
+// list-select-opt and return-option; both are an option name, and for an
+// option-extension an optional option-value): a name, and for an option
+// that takes one, a parenthesized list of arguments.
+type ListOption struct {
 	// Name is the option's name, an atom (e.g. "SUBSCRIBED", "STATUS").
 	Name string
 	// Args, when not nil, are written in parentheses after the name
@@ -40,21 +43,24 @@ type ReturnOption struct {
 	Args []wire.Value
 }
 
-// ReturnNames returns return options without arguments, one per name.
-func ReturnNames(names ...string) []ReturnOption {
-	out := make([]ReturnOption, len(names))
+// ListOptionNames returns options without arguments, one per name.
+func ListOptionNames(names ...string) []ListOption {
+	out := make([]ListOption, len(names))
 	for i, n := range names {
-		out[i] = ReturnOption{Name: n}
+		out[i] = ListOption{Name: n}
 	}
 	return out
 }
 
-// values appends the option to l as it is written: the name, then the
-// arguments list when there is one.
-func (o ReturnOption) values(l []wire.Value) []wire.Value {
-	l = append(l, wire.Atom(o.Name))
-	if o.Args != nil {
-		l = append(l, wire.List(o.Args...))
+// listOptionValues returns opts as they are written: each name, then its
+// arguments list when it has one.
+func listOptionValues(opts []ListOption) []wire.Value {
+	var l []wire.Value
+	for _, o := range opts {
+		l = append(l, wire.Atom(o.Name))
+		if o.Args != nil {
+			l = append(l, wire.List(o.Args...))
+		}
 	}
 	return l
 }
@@ -81,7 +87,7 @@ func (c *Conn) List(ctx context.Context, reference string, patterns []string, op
 	}
 	var args []wire.Value
 	if opts != nil && len(opts.Selection) > 0 {
-		args = append(args, atomList(opts.Selection))
+		args = append(args, wire.List(listOptionValues(opts.Selection)...))
 	}
 	args = append(args, ref)
 	var pats []wire.Value
@@ -102,12 +108,10 @@ func (c *Conn) List(ctx context.Context, reference string, patterns []string, op
 	}
 	names := []string{"LIST"}
 	if opts != nil && (len(opts.Return) > 0 || len(opts.Status) > 0) {
-		var ret []wire.Value
-		status := len(opts.Status) > 0
-		for _, o := range opts.Return {
-			ret = o.values(ret)
-			status = status || strings.EqualFold(o.Name, "STATUS")
-		}
+		ret := listOptionValues(opts.Return)
+		status := len(opts.Status) > 0 || slices.ContainsFunc(opts.Return, func(o ListOption) bool {
+			return strings.EqualFold(o.Name, "STATUS")
+		})
 		if len(opts.Status) > 0 {
 			ret = append(ret, wire.Atom("STATUS"), atomList(opts.Status))
 		}

@@ -6,10 +6,10 @@ import (
 	"github.com/imapkit/imapkit/wire"
 )
 
-// RFC 5258 §6: a return option is a name, optionally followed by a
-// parenthesized option-value; extensions pass theirs (RFC 9590's
-// METADATA, RFC 5819's STATUS) as ReturnOption values, and the responses
-// they cause are claimed when named.
+// RFC 5258 §6: a selection or return option is a name, optionally
+// followed by a parenthesized option-value; extensions pass theirs (RFC
+// 9590's METADATA, RFC 5819's STATUS) as ListOption values, and the
+// responses they cause are claimed when named.
 func TestRFC5258_6_ReturnOptionsWithArguments(t *testing.T) {
 	c, s := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1 LIST-EXTENDED LIST-STATUS METADATA] hi", nil)
 	done := make(chan error, 1)
@@ -17,15 +17,16 @@ func TestRFC5258_6_ReturnOptionsWithArguments(t *testing.T) {
 	go func() {
 		var err error
 		res, err = c.List(testCtx(t), "", []string{"*"}, &ListOptions{
-			Return: append(ReturnNames("SUBSCRIBED"),
-				ReturnOption{Name: "METADATA", Args: []wire.Value{wire.Atom("/shared/comment"), wire.Quoted("/private/x y")}},
-				ReturnOption{Name: "STATUS", Args: []wire.Value{wire.Atom("MESSAGES"), wire.Atom("UIDNEXT")}},
-				ReturnOption{Name: "X-EMPTY", Args: []wire.Value{}}),
+			Selection: []ListOption{{Name: "METADATA", Args: []wire.Value{wire.Atom("MAXSIZE"), wire.Number(1024)}}},
+			Return: append(ListOptionNames("SUBSCRIBED"),
+				ListOption{Name: "METADATA", Args: []wire.Value{wire.Atom("/shared/comment"), wire.Quoted("/private/x y")}},
+				ListOption{Name: "STATUS", Args: []wire.Value{wire.Atom("MESSAGES"), wire.Atom("UIDNEXT")}},
+				ListOption{Name: "X-EMPTY", Args: []wire.Value{}}),
 			Responses: []string{"metadata"},
 		})
 		done <- err
 	}()
-	s.expect(`A1 LIST "" "*" RETURN (SUBSCRIBED METADATA (/shared/comment "/private/x y") STATUS (MESSAGES UIDNEXT) X-EMPTY ())`)
+	s.expect(`A1 LIST (METADATA (MAXSIZE 1024)) "" "*" RETURN (SUBSCRIBED METADATA (/shared/comment "/private/x y") STATUS (MESSAGES UIDNEXT) X-EMPTY ())`)
 	s.send(`* LIST (\Subscribed) "/" INBOX`,
 		`* STATUS INBOX (MESSAGES 17 UIDNEXT 4392)`,
 		`* METADATA INBOX (/shared/comment "hello")`,
@@ -53,7 +54,7 @@ func TestListReturnNamesAndStatus(t *testing.T) {
 	var res *ListResult
 	go func() {
 		var err error
-		res, err = c.List(testCtx(t), "", []string{"%"}, &ListOptions{Return: ReturnNames("CHILDREN", "SPECIAL-USE"), Status: []string{"UNSEEN"}})
+		res, err = c.List(testCtx(t), "", []string{"%"}, &ListOptions{Return: ListOptionNames("CHILDREN", "SPECIAL-USE"), Status: []string{"UNSEEN"}})
 		done <- err
 	}()
 	s.expect(`A1 LIST "" "%" RETURN (CHILDREN SPECIAL-USE STATUS (UNSEEN))`)
