@@ -58,8 +58,8 @@ type call struct {
 
 var (
 	one     = seqset.MustParse("1")
-	msg     = strings.NewReader("Subject: x\r\n\r\nx\r\n")
-	msgSize = int64(msg.Len())
+	msgText = "Subject: x\r\n\r\nx\r\n"
+	msgSize = int64(len(msgText))
 	crit    = &client.SearchCriteria{NotFlag: []string{wire.FlagSeen}}
 )
 
@@ -84,7 +84,7 @@ var calls = []call{
 	{name: "acl.ListRights", run: func(ctx context.Context, c *client.Conn) error { return err1(acl.ListRights(ctx, c, "INBOX", "fred")) }},
 	{name: "acl.MyRights", run: func(ctx context.Context, c *client.Conn) error { return err1(acl.MyRights(ctx, c, "INBOX")) }},
 	{name: "binary.Append", run: func(ctx context.Context, c *client.Conn) error {
-		return err1(binary.Append(ctx, c, "INBOX", msg, msgSize, nil))
+		return err1(binary.Append(ctx, c, "INBOX", strings.NewReader(msgText), msgSize, nil))
 	}},
 	{name: "catenate.Append", run: func(ctx context.Context, c *client.Conn) error {
 		return err1(catenate.Append(ctx, c, "INBOX", []catenate.Part{catenate.Text("x")}, nil))
@@ -174,10 +174,10 @@ var calls = []call{
 		return err1(referrals.RLsub(ctx, c, "", "*"))
 	}},
 	{name: "replace.Replace", selected: true, run: func(ctx context.Context, c *client.Conn) error {
-		return err1(replace.Replace(ctx, c, 1, "INBOX", msg, msgSize, nil))
+		return err1(replace.Replace(ctx, c, 1, "INBOX", strings.NewReader(msgText), msgSize, nil))
 	}},
 	{name: "replace.UIDReplace", selected: true, run: func(ctx context.Context, c *client.Conn) error {
-		return err1(replace.UIDReplace(ctx, c, 1, "INBOX", msg, msgSize, nil))
+		return err1(replace.UIDReplace(ctx, c, 1, "INBOX", strings.NewReader(msgText), msgSize, nil))
 	}},
 	{name: "replace.ReplaceCatenate", selected: true, run: func(ctx context.Context, c *client.Conn) error {
 		return err1(replace.ReplaceCatenate(ctx, c, true, 1, "INBOX", []catenate.Part{catenate.Text("x")}, nil))
@@ -219,7 +219,7 @@ var calls = []call{
 	{name: "unauthenticate.Unauthenticate", exts: []client.Extension{unauthenticate.Install}, run: unauthenticate.Unauthenticate},
 	{name: "utf8.Enable", run: utf8.Enable},
 	{name: "utf8.Append", run: func(ctx context.Context, c *client.Conn) error {
-		return err1(utf8.Append(ctx, c, "INBOX", msg, msgSize, nil))
+		return err1(utf8.Append(ctx, c, "INBOX", strings.NewReader(msgText), msgSize, nil))
 	}},
 	{name: "preview.Items", run: func(ctx context.Context, c *client.Conn) error { return err1(preview.Items(ctx, c, true)) }},
 	{name: "within.Keys", run: func(ctx context.Context, c *client.Conn) error {
