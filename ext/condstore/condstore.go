@@ -61,8 +61,8 @@ func Install(r *client.Registry) {
 // The hooks are installed once per connection however often it is
 // called.
 //
-// The rule is RFC 7162 §6's (for every CONDSTORE client, §3.1.2.1 and
-// §3.1.4.1 define the values): a HIGHESTMODSEQ response code, in an
+// The rule is RFC 7162 §6's (§3.1.2.1 defines HIGHESTMODSEQ, §3.1.4.2
+// the MODSEQ item): a HIGHESTMODSEQ response code, in an
 // untagged OK or in a command's completion (OK or NO), sets
 // HighestModSeq at once, even below a MODSEQ seen before it. The MODSEQ
 // of FETCH responses (a STORE's echo, §3.1.3; a flag change someone

@@ -87,8 +87,7 @@ func TestRFC7162_6_HighestModSeqRule(t *testing.T) {
 	if m := c.Mailbox(); m.HighestModSeq != 104 {
 		t.Fatalf("after A4: HighestModSeq = %d; want 104", m.HighestModSeq)
 	}
-	// A HIGHESTMODSEQ code in a NO counts too (RFC 7162 §3.1.2.1 does not
-	// restrict it to OK).
+	// A HIGHESTMODSEQ code is taken wherever it comes, a NO's included.
 	done := faketest.Go(func() (struct{}, error) { return struct{}{}, c.Noop(ctx) })
 	s.Expect("A5 NOOP")
 	s.Send("A5 NO [HIGHESTMODSEQ 105] refused")
