@@ -2,6 +2,7 @@ package condstore_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/ext/condstore"
@@ -12,24 +13,30 @@ import (
 	"github.com/imapkit/imapkit/wire"
 )
 
-// modSeqEvents collects the EventModSeq reports of a connection.
-type modSeqEvents chan uint64
+// modSeqEvents collects a connection's mailbox events.
+type modSeqEvents chan client.MailboxEvent
 
-func (e modSeqEvents) update(ev client.MailboxEvent) {
-	if ev.Kind == client.EventModSeq {
-		e <- ev.Mailbox.HighestModSeq
-	}
-}
+func (e modSeqEvents) update(ev client.MailboxEvent) { e <- ev }
 
-// drain returns the HIGHESTMODSEQ values reported so far.
-func (e modSeqEvents) drain() []uint64 {
+// upTo runs a NOOP answered with "* 99 EXISTS" (tag is its tag), a marker
+// after every event before it (the events come in order), and returns the
+// HIGHESTMODSEQ values of the EventModSeq reports before the marker.
+func (e modSeqEvents) upTo(t *testing.T, c *client.Conn, s *faketest.Server, tag string) []uint64 {
+	t.Helper()
+	noop(t, c, s, tag, "* 99 EXISTS", tag+" OK")
 	var out []uint64
 	for {
 		select {
-		case n := <-e:
-			out = append(out, n)
-		default:
-			return out
+		case ev := <-e:
+			switch {
+			case ev.Kind == client.EventModSeq:
+				out = append(out, ev.Mailbox.HighestModSeq)
+			case ev.Kind == client.EventExists && ev.Num == 99:
+				return out
+			}
+		case <-time.After(faketest.Timeout):
+			t.Fatal("no marker event")
+			return nil
 		}
 	}
 }
@@ -95,7 +102,7 @@ func TestRFC7162_6_HighestModSeqRule(t *testing.T) {
 	if m := c.Mailbox(); m.HighestModSeq != 105 {
 		t.Fatalf("after A5 NO: HighestModSeq = %d; want 105", m.HighestModSeq)
 	}
-	if got := ev.drain(); len(got) != 3 || got[0] != 99 || got[1] != 104 || got[2] != 105 {
+	if got := ev.upTo(t, c, s, "A6"); len(got) != 3 || got[0] != 99 || got[1] != 104 || got[2] != 105 {
 		t.Errorf("EventModSeq reports %v; want [99 104 105]", got)
 	}
 }
@@ -113,7 +120,7 @@ func TestHighestModSeqFromFetchAtCompletion(t *testing.T) {
 	if m := c.Mailbox(); m.HighestModSeq != 70 {
 		t.Fatalf("HighestModSeq = %d after a lower MODSEQ; want 70", m.HighestModSeq)
 	}
-	if got := ev.drain(); len(got) != 1 || got[0] != 70 {
+	if got := ev.upTo(t, c, s, "A4"); len(got) != 1 || got[0] != 70 {
 		t.Errorf("EventModSeq reports %v; want [70]", got)
 	}
 }
@@ -130,7 +137,7 @@ func TestHighestModSeqSelectFetchesStay(t *testing.T) {
 	if m := c.Mailbox(); m.HighestModSeq != 50 {
 		t.Fatalf("HighestModSeq = %d; want 50", m.HighestModSeq)
 	}
-	if got := ev.drain(); len(got) != 0 {
+	if got := ev.upTo(t, c, s, "A3"); len(got) != 0 {
 		t.Errorf("EventModSeq reports %v; want none (SELECT's state is no news)", got)
 	}
 }
@@ -166,7 +173,7 @@ func TestHighestModSeqFromUIDFetch(t *testing.T) {
 	if m := c.Mailbox(); m.HighestModSeq != 14 {
 		t.Fatalf("HighestModSeq = %d after an unsolicited UIDFETCH; want 14", m.HighestModSeq)
 	}
-	if got := ev.drain(); len(got) != 2 || got[0] != 12 || got[1] != 14 {
+	if got := ev.upTo(t, c, s, "A5"); len(got) != 2 || got[0] != 12 || got[1] != 14 {
 		t.Errorf("EventModSeq reports %v; want [12 14] (once each)", got)
 	}
 }
