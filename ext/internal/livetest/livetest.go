@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -205,12 +206,27 @@ func (e Env) Mailbox(t testing.TB, c *client.Conn, name string) string {
 	if err := c.Create(ctx, name); err != nil {
 		t.Fatalf("%s: Create %q: %v", e.Name, name, err)
 	}
-	t.Cleanup(func() { e.remove(t, name) })
+	t.Cleanup(func() { e.remove(t, name, true) })
 	return name
 }
 
-// remove deletes mailbox name through a connection of its own.
-func (e Env) remove(t testing.TB, name string) {
+// MailboxName returns name (which must start with "imapkit-ext-") plus
+// the process id, below Prefix, as Mailbox does, for a test that creates
+// the mailbox itself; the mailbox is deleted when the test ends.
+func (e Env) MailboxName(t testing.TB, name string) string {
+	t.Helper()
+	if !strings.HasPrefix(name, "imapkit-ext-") {
+		t.Fatalf("test mailbox %q must start with imapkit-ext-", name)
+	}
+	name = fmt.Sprintf("%s%s-p%d", e.Prefix, name, os.Getpid())
+	e.remove(t, name, false) // left over from an earlier run, or absent
+	t.Cleanup(func() { e.remove(t, name, false) })
+	return name
+}
+
+// remove deletes mailbox name through a connection of its own; unless
+// mustExist, a NO (no such mailbox) is not an error.
+func (e Env) remove(t testing.TB, name string, mustExist bool) {
 	c2, err := client.Dial(context.Background(), "imap://"+e.Addr, &client.Options{InsecureAuth: true})
 	if err != nil {
 		t.Errorf("%s: cleanup: Dial: %v", e.Name, err)
@@ -223,7 +239,8 @@ func (e Env) remove(t testing.TB, name string) {
 		t.Errorf("%s: cleanup: Login: %v", e.Name, err)
 		return
 	}
-	if err := c2.Delete(ctx, name); err != nil {
+	var se *client.StatusError
+	if err := c2.Delete(ctx, name); err != nil && (mustExist || !errors.As(err, &se)) {
 		t.Errorf("%s: cleanup: Delete %q: %v", e.Name, name, err)
 	}
 	c2.Logout(ctx)
