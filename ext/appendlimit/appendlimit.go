@@ -19,7 +19,6 @@ import (
 	"strings"
 
 	"github.com/imapkit/imapkit/client"
-	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -68,9 +67,11 @@ func ServerLimit(ctx context.Context, c *client.Conn) (Limit, error) {
 }
 
 // MailboxLimit asks for the limit of mailbox with STATUS (APPENDLIMIT)
-// (RFC 7889 §3.1); NIL means no limit (Known false).
+// (RFC 7889 §3.1); NIL means no limit (Known false). Either form of the
+// capability, APPENDLIMIT or APPENDLIMIT=n (§2), allows the STATUS item;
+// without one it fails with an error wrapping client.ErrNotSupported.
 func MailboxLimit(ctx context.Context, c *client.Conn, mailbox string) (Limit, error) {
-	if err := extutil.Require(ctx, c, "appendlimit", StatusItem); err != nil {
+	if _, err := ServerLimit(ctx, c); err != nil {
 		return Limit{}, err
 	}
 	st, err := c.Status(ctx, mailbox, []string{StatusItem})
