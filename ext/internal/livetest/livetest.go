@@ -82,6 +82,19 @@ func Server(t testing.TB, name string) Env {
 	return e
 }
 
+// Courier returns the settings of the project's private Courier, which
+// offers UTF8=ACCEPT, logging in as its UTF-8 user when one is configured
+// (IMAPKIT_COURIER_UTF8_USER); the test skips without Courier (fails
+// under CI=true).
+func Courier(t testing.TB) Env {
+	t.Helper()
+	e := Server(t, "courier")
+	if u := os.Getenv(envName("courier", "UTF8_USER")); u != "" {
+		e.User, e.Pass = u, os.Getenv(envName("courier", "UTF8_PASS"))
+	}
+	return e
+}
+
 // Servers returns the configured servers in the order of Names. Under
 // CI=true every one of them must be configured; otherwise the missing
 // ones are left out, and the test is skipped when none is.
