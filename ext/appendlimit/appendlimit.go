@@ -5,9 +5,10 @@
 // nothing. A server still refuses a message that is too large with
 // [TOOBIG] (§4, RFC 4469 §4), which TooBig recognises.
 //
-// No server on the project's test machine advertises APPENDLIMIT (Dovecot
-// 2.3 does not, despite quota_max_mail_size; Cyrus does): the tests
-// replay RFC 7889's examples.
+// Of the servers on the project's test machine only Cyrus 3.6 advertises
+// APPENDLIMIT (=4294967295; Dovecot 2.3 does not, despite
+// quota_max_mail_size): the live test runs against it, the others replay
+// RFC 7889's examples.
 package appendlimit
 
 import (

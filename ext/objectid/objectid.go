@@ -16,9 +16,9 @@
 // OBJECTID) checks that the server advertises OBJECTID and fails with an error
 // wrapping client.ErrNotSupported otherwise. OBJECTID needs no ENABLE.
 //
-// No server on the project's test machine offers OBJECTID with Dovecot
-// 2.3 (Cyrus 3.6 does); the tests replay the RFC's own examples and the
-// responses Cyrus is documented to send (SERVERS.md).
+// Of the servers on the project's test machine only Cyrus 3.6 offers
+// OBJECTID; the live test runs against it, the others replay the RFC's
+// own examples and Cyrus's responses.
 package objectid
 
 import (
