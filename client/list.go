@@ -203,6 +203,9 @@ func (c *Conn) Status(ctx context.Context, mailbox string, items []string) (*wir
 
 // Namespace asks for the server's namespaces (RFC 9051 §6.3.10, RFC 2342).
 func (c *Conn) Namespace(ctx context.Context) (*wire.NamespaceData, error) {
+	if err := c.Require(ctx, "NAMESPACE", "IMAP4rev2"); err != nil {
+		return nil, err
+	}
 	cmd, err := c.Start(ctx, Spec{Name: "NAMESPACE", States: authState, Claim: claimOnce("NAMESPACE")})
 	if err != nil {
 		return nil, err

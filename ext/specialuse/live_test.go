@@ -71,7 +71,7 @@ func testLiveSpecialUse(t *testing.T, env livetest.Env, c *client.Conn) {
 			t.Errorf("cleanup: SETMETADATA %s (/private/specialuse NIL): %v", name, err)
 		}
 	})
-	res, err := c.List(ctx, "", []string{name}, &client.ListOptions{Return: []string{"SPECIAL-USE"}})
+	res, err := c.List(ctx, "", []string{name}, &client.ListOptions{Return: client.ListOptionNames("SPECIAL-USE")})
 	if err != nil {
 		t.Fatal(err)
 	}
