@@ -69,8 +69,13 @@ func Enable(ctx context.Context, c *client.Conn) error {
 // Append appends a message with UTF-8 headers of size octets read from
 // r to mailbox, in the UTF8 data item as a literal8 (RFC 6855 §4: "UTF8"
 // SP "(" literal8 ")", with or without BINARY), and returns its APPENDUID
-// when the server sent one. It fails with ErrNotEnabled before Enable.
+// when the server sent one. Without UTF8=ACCEPT advertised it fails with
+// an error wrapping client.ErrNotSupported, before Enable with
+// ErrNotEnabled, sending nothing either way.
 func Append(ctx context.Context, c *client.Conn, mailbox string, r io.Reader, size int64, opts *client.AppendOptions) (*client.AppendResult, error) {
+	if err := extutil.Require(ctx, c, "utf8", Capability); err != nil {
+		return nil, err
+	}
 	if !c.Enabled(Capability) {
 		return nil, ErrNotEnabled
 	}
