@@ -115,8 +115,9 @@ func isNIL(s string) bool {
 // patterns, sequence sets with "*"; the decoder's generic atoms), and inside
 // one "[...]" (a FETCH section) also SP, "(", ")" and quoted strings, in
 // which "]" does not close the section. It never allows CR, LF, NUL, "{",
-// a nested "[", an unterminated quoted string or 8-bit octets, so the token
-// can neither end the line nor open a literal.
+// a nested "[", an unterminated quoted string or section, or 8-bit octets,
+// so the token can neither end the line, nor open a literal, nor join the
+// tokens after it.
 func validAtom(s string) bool {
 	if s == "" {
 		return false
@@ -156,8 +157,14 @@ func validAtom(s string) bool {
 			}
 		case c == '[':
 			// A section after a name, or else an ordinary ATOM-CHAR (the
-			// flag "["), as the decoders read them (genericAtom).
-			if j, _ := sectionEnd(s, i); j >= 0 && i > 0 && wire.IsAtomChar(s[i-1]) {
+			// flag "["), as the decoders read them (genericAtom). After
+			// a name it must be a whole section: a decoder reading
+			// "name[" looks for the "]" that closes it further on the
+			// line, and would join the tokens written after this one.
+			if i > 0 && wire.IsAtomChar(s[i-1]) {
+				if j, _ := sectionEnd(s, i); j < 0 {
+					return false
+				}
 				inSection = true
 			}
 		case octetClass[c]&clAtomTok == 0:
