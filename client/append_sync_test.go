@@ -45,8 +45,9 @@ func TestSyncLiteralWaitsForQuietWire(t *testing.T) {
 			s.send("+ go")
 			s.expect("hello")
 			synctest.Wait() // every goroutine blocked: what could be sent is sent
-			if n := len(s.lines); n != 0 {
-				t.Fatalf("after %s's literal, %d more line(s) went out before its completion (%q)", tag, n, <-s.lines)
+			s.Quiet()
+			if err := s.Wait(); err != nil {
+				t.Fatalf("after %s's literal, more went out before its completion: %v", tag, err)
 			}
 			s.send(tag + " OK [APPENDUID 1 " + strconv.Itoa(i) + "] done")
 		}

@@ -112,7 +112,7 @@ func TestStreamedLiteralRoutedByUID(t *testing.T) {
 	body20 := "body of uid twenty"
 	body21 := "body of uid twenty-one"
 	body10 := "body of uid ten"
-	go s.send(
+	s.send(
 		"* 2 FETCH (UID 20 BODY[] {18}\r\n"+body20+")",
 		"* 3 FETCH (BODY[] {22}\r\n"+body21+" UID 21)", // UID after the body
 		"* 1 FETCH (UID 10 BODY[] {15}\r\n"+body10+")",
@@ -298,7 +298,7 @@ func TestClaimAskedAgainWithCompleteResponse(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.expect("A1 X")
-	go s.send("* XDATA (a {20}\r\n01234567890123456789)", "A1 OK")
+	s.send("* XDATA (a {20}\r\n01234567890123456789)", "A1 OK")
 	resps, _, err := cmd.Collect(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -318,6 +318,12 @@ func (c *Conn) Greeting() *wire.Response {
 	return c.greeting
 }
 
+// Value returns what an extension stored under key with
+// Registry.SetValue while the connection was set up, or nil. The values
+// are fixed once the connection starts; what they point to is the
+// extension's to guard.
+func (c *Conn) Value(key any) any { return c.reg.values[key] }
+
 // Mailbox returns a copy of the selected mailbox's state, or nil when no
 // mailbox is selected.
 func (c *Conn) Mailbox() *Mailbox {
@@ -512,11 +518,21 @@ func (c *Conn) admit(ctx context.Context, cmd *Command) error {
 			if c.opts.RequireTLS && !c.isTLS && !tlsFree(cmd.spec.Name) {
 				return fmt.Errorf("client: %s before TLS: %w", cmd.spec.Name, ErrTLSRequired)
 			}
+			// The extensions' checks last, in the state the command
+			// would be sent in; a refusal leaves no trace (no tag).
+			if err := c.checkLocked(&cmd.spec); err != nil {
+				return err
+			}
 			break
 		}
 		if c.idler != nil {
 			// A command issued during IDLE ends it; Idle resumes once
-			// the connection is quiet again.
+			// the connection is quiet again. A command the extensions
+			// refuse in the current state does not: IDLE changes no
+			// state, so ending it would not change the answer.
+			if err := c.checkLocked(&cmd.spec); err != nil {
+				return err
+			}
 			c.idler.interrupt()
 		}
 		ch := c.changed
@@ -974,7 +990,7 @@ func (c *Conn) handle(resp *wire.Response, size int64) error {
 		c.mu.Lock()
 		cmd := c.armed
 		if len(c.reg.continuations) > 0 {
-			h := &Hook{c: c, cmd: cmd}
+			h := &Hook{c: c, cmd: cmd, resp: resp}
 			for _, fn := range c.reg.continuations {
 				fn(h, resp)
 			}
@@ -1100,7 +1116,7 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 		cmd.spec.onDone(c, resp)
 	}
 	c.mu.Lock()
-	h := &Hook{c: c, cmd: cmd}
+	h := &Hook{c: c, cmd: cmd, resp: resp}
 	c.runCompletionLocked(h, resp)
 	events = h.finish()
 	c.mu.Unlock()
@@ -1147,7 +1163,7 @@ func (c *Conn) handleDone(resp *wire.Response) error {
 func (c *Conn) applyUntagged(resp *wire.Response) []MailboxEvent {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	h := &Hook{c: c}
+	h := &Hook{c: c, resp: resp}
 	c.runUntaggedLocked(h, resp)
 	return h.finish()
 }
@@ -1155,7 +1171,7 @@ func (c *Conn) applyUntagged(resp *wire.Response) []MailboxEvent {
 // applyCodeLocked applies the response code of a completion or the
 // greeting to the connection and mailbox state.
 func (c *Conn) applyCodeLocked(resp *wire.Response, cmd *Command) []MailboxEvent {
-	h := &Hook{c: c, cmd: cmd}
+	h := &Hook{c: c, cmd: cmd, resp: resp}
 	c.runCodeLocked(h, resp)
 	return h.finish()
 }

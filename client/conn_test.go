@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/conformance/scripted"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/transport"
 	"github.com/imapkit/imapkit/wire"
@@ -35,9 +36,9 @@ func TestGreetingStates(t *testing.T) {
 }
 
 func TestGreetingBye(t *testing.T) {
-	cc, sc := newPipe(t)
-	go io.WriteString(sc, "* BYE [UNAVAILABLE] too busy\r\n")
-	_, err := New(testCtx(t), cc, nil)
+	s := scripted.New(t, &scripted.Options{Timeout: fakeTimeout})
+	s.SendLine("* BYE [UNAVAILABLE] too busy")
+	_, err := New(testCtx(t), s.Client(), nil)
 	var be *ByeError
 	if !errors.As(err, &be) || be.Text != "too busy" || be.Code == nil || be.Code.Name != "UNAVAILABLE" {
 		t.Fatalf("New with BYE greeting = %v; want a ByeError with [UNAVAILABLE]", err)
@@ -287,7 +288,7 @@ func TestByeEndsCommands(t *testing.T) {
 	cmd, _ := c.Start(ctx, Spec{Name: "NOOP"})
 	s.expect("A1 NOOP")
 	s.send("* BYE [ALERT] shutting down")
-	s.conn.Close()
+	s.drop()
 	_, err := cmd.Wait(ctx)
 	var be *ByeError
 	if !errors.As(err, &be) || be.Text != "shutting down" {
@@ -379,7 +380,7 @@ func TestStreamedLiteral(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.expect("A2 UID FETCH 1:2 (UID BODY.PEEK[])")
-	go s.send("* 1 FETCH (UID 1 BODY[] {1000}\r\n"+body+")", "* 2 FETCH (UID 2 BODY[] {3}\r\nabc)", "A2 OK done")
+	s.send("* 1 FETCH (UID 1 BODY[] {1000}\r\n"+body+")", "* 2 FETCH (UID 2 BODY[] {3}\r\nabc)", "A2 OK done")
 	msgs, err := f.CollectMessages(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -87,5 +87,12 @@
 // hides credentials.
 //
 // Extensions plug in through Options.Extensions (see Registry); the base
-// protocol's parsers are registered the same way.
+// protocol's parsers are registered the same way. An extension may adjust
+// commands before they are sent (Registry.ModifyCommand), refuse them
+// before anything reaches the wire (Registry.CheckCommand, which runs on
+// the caller's goroutine once the command may be sent), keep the state
+// its responses change through reader-side hooks (Registry.OnUntagged,
+// OnCode, OnCompletion, OnContinuation, which run on the reader
+// goroutine), and keep per-connection state of its own
+// (Registry.SetValue, Conn.Value).
 package client

@@ -1,48 +1,39 @@
 package client
 
 import (
-	"bufio"
 	"context"
-	"io"
-	"net"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/imapkit/imapkit/conformance/scripted"
 )
 
-// fakeServer is a scripted IMAP server on one end of a net.Pipe, for the
-// faults and orderings a real server cannot be made to produce. Each test
-// drives it step by step: expect a client line, send server lines.
+// fakeTimeout bounds each step of the scripted server that waits for the
+// client (fake time inside a synctest bubble): a guard against hangs.
+const fakeTimeout = 5 * time.Second
+
+// fakeServer is the scripted server of conformance/scripted on one end of
+// a net.Pipe, for the faults and orderings a real server cannot be made
+// to produce. Most tests drive it step by step with the synchronous
+// helpers below (expect a client line, send server lines); the embedded
+// *scripted.Server offers the rest (Drop, SendChunked, faults, Wait...),
+// whose steps run in order after the ones added before.
 type fakeServer struct {
-	t     *testing.T
-	conn  net.Conn
-	lines chan string // client lines, read as they come (net.Pipe writes block until read)
+	*scripted.Server
+	t *testing.T
 }
 
 // newFake starts a client on a pipe whose server side sends greeting.
 func newFake(t *testing.T, greeting string, opts *Options) (*Conn, *fakeServer) {
 	t.Helper()
-	cc, sc := net.Pipe()
-	s := &fakeServer{t: t, conn: sc, lines: make(chan string, 1024)}
-	t.Cleanup(func() { sc.Close() })
-	go func() {
-		defer close(s.lines)
-		br := bufio.NewReader(sc)
-		for {
-			l, err := br.ReadString('\n')
-			if err != nil {
-				return
-			}
-			s.lines <- strings.TrimSuffix(l, "\r\n")
-		}
-	}()
+	s := &fakeServer{Server: scripted.New(t, &scripted.Options{Timeout: fakeTimeout}), t: t}
 	if opts == nil {
 		opts = &Options{InsecureAuth: true}
 	}
-	go s.send(greeting)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	s.SendLine(greeting)
+	ctx, cancel := context.WithTimeout(context.Background(), fakeTimeout)
 	defer cancel()
-	c, err := New(ctx, cc, opts)
+	c, err := New(ctx, s.Client(), opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -50,34 +41,25 @@ func newFake(t *testing.T, greeting string, opts *Options) (*Conn, *fakeServer) 
 	return c, s
 }
 
-// send writes server lines, each ended with CRLF.
+// send queues server lines, each ended with CRLF, in one write. It does
+// not wait for the client to read them; the steps added after it run
+// after the write.
 func (s *fakeServer) send(lines ...string) {
-	var b strings.Builder
-	for _, l := range lines {
-		b.WriteString(l)
-		b.WriteString("\r\n")
-	}
-	s.conn.SetWriteDeadline(time.Now().Add(5 * time.Second))
-	io.WriteString(s.conn, b.String())
-	s.conn.SetWriteDeadline(time.Time{})
+	s.SendLine(lines...)
 }
 
-// line reads one client line (without CRLF), failing the test after 5 s.
+// line waits for one client line and returns it without CRLF, failing
+// the test when none comes (the server reports why).
 func (s *fakeServer) line() string {
 	s.t.Helper()
-	select {
-	case l, ok := <-s.lines:
-		if !ok {
-			s.t.Fatal("server: client closed the connection")
-		}
-		return l
-	case <-time.After(5 * time.Second):
-		s.t.Fatal("server: no line from the client in 5 s")
+	l := s.Line()
+	if err := s.Err(); err != nil {
+		s.t.Fatalf("server: no line from the client: %v", err)
 	}
-	return ""
+	return l
 }
 
-// expect reads one client line and checks it.
+// expect waits for one client line and checks it.
 func (s *fakeServer) expect(want string) {
 	s.t.Helper()
 	if got := s.line(); got != want {
@@ -85,13 +67,23 @@ func (s *fakeServer) expect(want string) {
 	}
 }
 
-// quiet checks that the client sends nothing for d.
+// quiet checks that the client sends nothing for d (after what the
+// script has read so far).
 func (s *fakeServer) quiet(d time.Duration) {
 	s.t.Helper()
-	select {
-	case l := <-s.lines:
-		s.t.Fatalf("client sent %q while it should have waited", l)
-	case <-time.After(d):
+	s.QuietFor(d)
+	if err := s.Wait(); err != nil {
+		s.t.Fatalf("server: %v", err)
+	}
+}
+
+// drop closes the server's end once everything queued before is written
+// (the client has read it), and waits until it is closed.
+func (s *fakeServer) drop() {
+	s.t.Helper()
+	s.Drop()
+	if err := s.Wait(); err != nil {
+		s.t.Fatalf("server: %v", err)
 	}
 }
 

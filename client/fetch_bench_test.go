@@ -29,7 +29,9 @@ func fetchStream(n, size int) []byte {
 }
 
 // benchServer is an in-memory server on a net.Pipe: PREAUTH, SELECT
-// answered at once, every FETCH answered with stream.
+// answered at once, every FETCH answered with stream. It is a load
+// generator, not conformance/scripted: what the scripted server copies
+// and allocates per response would be counted with the client's.
 func benchServer(b *testing.B, stream []byte) *Conn {
 	b.Helper()
 	cc, sc := net.Pipe()

@@ -139,7 +139,7 @@ func TestMessagesTooLargeSection(t *testing.T) {
 	}
 	s.line()
 	big := strings.Repeat("x", 500)
-	go s.send("* 1 FETCH (UID 1 BODY[] {50}\r\n"+big[:50]+")", "* 2 FETCH (UID 2 BODY[] {500}\r\n"+big+")", "A2 OK done")
+	s.send("* 1 FETCH (UID 1 BODY[] {50}\r\n"+big[:50]+")", "* 2 FETCH (UID 2 BODY[] {500}\r\n"+big+")", "A2 OK done")
 	var sizes []int
 	var last error
 	for msg, err := range f.Messages(ctx) {

@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	github.com/imapkit/imapkit/codec v0.0.0
+	github.com/imapkit/imapkit/conformance/scripted v0.0.0
 	github.com/imapkit/imapkit/seqset v0.0.0
 	github.com/imapkit/imapkit/transport v0.0.0
 	github.com/imapkit/imapkit/utf7 v0.0.0
@@ -17,6 +18,7 @@ require (
 
 replace (
 	github.com/imapkit/imapkit/codec => ../codec
+	github.com/imapkit/imapkit/conformance/scripted => ../conformance/scripted
 	github.com/imapkit/imapkit/seqset => ../seqset
 	github.com/imapkit/imapkit/transport => ../transport
 	github.com/imapkit/imapkit/utf7 => ../utf7

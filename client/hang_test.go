@@ -1,19 +1,18 @@
 package client
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
 
 	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/conformance/scripted"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -52,18 +51,16 @@ func TestCancelWhileLiteralAwaitsContinuation(t *testing.T) {
 // by its context and Close returns.
 func TestWriteBoundedByContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cc, sc := net.Pipe()
-		defer sc.Close()
-		go io.WriteString(sc, "* PREAUTH hi\r\n")
-		c, err := New(context.Background(), cc, nil)
-		if err != nil {
+		c, s := newFake(t, "* PREAUTH hi", &Options{})
+		// The server reads nothing from now on: a command blocks in
+		// the write.
+		s.StopReading()
+		if err := s.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		// The server reads nothing from now on; a command longer than
-		// any buffer blocks in the write.
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		defer cancel()
-		_, err = c.Start(ctx, Spec{Name: "X", Args: []wire.Value{wire.Atom("A")}})
+		_, err := c.Start(ctx, Spec{Name: "X", Args: []wire.Value{wire.Atom("A")}})
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("Start against a server that does not read = %v; want DeadlineExceeded", err)
 		}
@@ -78,14 +75,11 @@ func TestWriteBoundedByContext(t *testing.T) {
 // returns with its own context.
 func TestWaitForWireBoundedByContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cc, sc := net.Pipe()
-		defer sc.Close()
-		go io.WriteString(sc, "* PREAUTH hi\r\n")
-		c, err := New(context.Background(), cc, nil)
-		if err != nil {
+		c, s := newFake(t, "* PREAUTH hi", &Options{})
+		s.StopReading()
+		if err := s.Wait(); err != nil {
 			t.Fatal(err)
 		}
-		defer c.Close()
 		go c.Noop(context.Background()) // blocks in its write for ever
 		synctest.Wait()
 		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
@@ -118,7 +112,7 @@ func TestBreakOutOfMessages(t *testing.T) {
 		for i := 1; i <= 5; i++ {
 			lines = append(lines, fmt.Sprintf("* %d FETCH (BODY[] {20}\r\n%020d)", i, i))
 		}
-		go s.send(append(lines, "A2 OK done")...)
+		s.send(append(lines, "A2 OK done")...)
 		for range f.Messages(ctx) {
 			break
 		}
@@ -183,7 +177,7 @@ func TestOversizedLiteralFailsOnlyItsCommand(t *testing.T) {
 	}
 	s.expect("A2 FETCH 1 (BODY.PEEK[])")
 	s.expect("A3 FETCH 2 (BODY.PEEK[])")
-	go s.send("* 1 FETCH (BODY[] {2000}\r\n"+strings.Repeat("y", 2000)+")", "* 2 FETCH (BODY[] {3}\r\nabc)",
+	s.send("* 1 FETCH (BODY[] {2000}\r\n"+strings.Repeat("y", 2000)+")", "* 2 FETCH (BODY[] {3}\r\nabc)",
 		"A2 OK", "A3 OK")
 	_, err = f1.CollectMessages(ctx)
 	var le *codec.LimitError
@@ -295,28 +289,24 @@ func TestGreetingTimeout(t *testing.T) {
 	for _, slow := range []bool{false, true} {
 		t.Run(fmt.Sprint("slowloris=", slow), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				cc, sc := net.Pipe()
-				defer sc.Close()
+				s := scripted.New(t, nil)
 				if slow {
-					stop, exited := make(chan struct{}), make(chan struct{})
-					defer func() { close(stop); <-exited }()
-					go func() {
-						defer close(exited)
-						for {
-							if _, err := sc.Write([]byte("*")); err != nil {
-								return
-							}
-							select {
-							case <-stop:
-								return
-							case <-time.After(time.Second):
-							}
-						}
-					}()
+					// A byte a second until just before the timeout:
+					// the bound is on the whole greeting, not on
+					// the silence between bytes.
+					for range 19 {
+						s.Send("*")
+						s.Sleep(time.Second)
+					}
 				}
-				_, err := New(context.Background(), cc, &Options{ConnectTimeout: 20 * time.Second})
+				s.StallForever()
+				start := time.Now()
+				_, err := New(context.Background(), s.Client(), &Options{ConnectTimeout: 20 * time.Second})
 				if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "waiting for the greeting") {
 					t.Fatalf("New against a silent server = %v; want ErrTimeout waiting for the greeting", err)
+				}
+				if d := time.Since(start); d != 20*time.Second {
+					t.Errorf("New gave up after %v; want the ConnectTimeout (20 s)", d)
 				}
 			})
 		})
@@ -326,22 +316,13 @@ func TestGreetingTimeout(t *testing.T) {
 // Issue 9 item 11: Dial of imap:// against a port that waits for a TLS
 // ClientHello (both sides silent) fails within ConnectTimeout.
 func TestDialPlainAgainstTLSPort(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := scripted.Listen(t, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() { io.Copy(io.Discard, conn); conn.Close() }()
-		}
-	}()
+	s.StallForever() // reads what comes, says nothing
 	returns(t, "Dial", func() {
-		_, err := Dial(context.Background(), "imap://"+l.Addr().String(), &Options{ConnectTimeout: 300 * time.Millisecond})
+		_, err := Dial(context.Background(), "imap://"+s.Addr(), &Options{ConnectTimeout: 300 * time.Millisecond})
 		if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "127.0.0.1") {
 			t.Errorf("Dial imap:// to a silent TLS port = %v; want ErrTimeout naming the host", err)
 		}
@@ -399,7 +380,10 @@ func TestCloseInAnyState(t *testing.T) {
 		go func() { errc <- c.StartTLS(context.Background()) }()
 		s.expect("A1 STARTTLS")
 		s.send("A1 OK begin TLS")
-		s.line() // the ClientHello, as far as a line goes; then silence
+		s.ExpectBytes("\x16\x03") // a TLS handshake record (the ClientHello); then silence
+		if err := s.Wait(); err != nil {
+			t.Fatal(err)
+		}
 		returns(t, "Close during the handshake", func() { c.Close() })
 		if err := <-errc; err == nil {
 			t.Error("StartTLS succeeded")
@@ -420,7 +404,7 @@ func TestCloseInAnyState(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.expect("A2 FETCH 1 (BODY.PEEK[])")
-		go s.send("* 1 FETCH (BODY[] {20}\r\n01234567890123456789)", "A2 OK")
+		s.send("* 1 FETCH (BODY[] {20}\r\n01234567890123456789)", "A2 OK")
 		done := make(chan error, 1)
 		go func() { _, err := f.CollectMessages(context.Background()); done <- err }()
 		<-holding
@@ -437,28 +421,8 @@ func TestCloseInAnyState(t *testing.T) {
 // the server's "+", and the connection goes on.
 func TestIdleCancelledWhileReissuing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		cc, sc := net.Pipe()
-		defer sc.Close()
-		go io.WriteString(sc, "* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi\r\n")
-		c, err := New(context.Background(), cc, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		br := bufio.NewReader(sc)
-		expect := func(want string) {
-			t.Helper()
-			l, err := br.ReadString('\n')
-			if err != nil || strings.TrimSuffix(l, "\r\n") != want {
-				t.Fatalf("client sent %q, %v; want %q", l, err, want)
-			}
-		}
-		send := func(l string) {
-			t.Helper()
-			if _, err := io.WriteString(sc, l+"\r\n"); err != nil {
-				t.Fatalf("server write: %v", err)
-			}
-		}
+		c, s := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi", &Options{})
+		expect, send := s.expect, s.send
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- c.Idle(ctx) }()
@@ -470,6 +434,7 @@ func TestIdleCancelledWhileReissuing(t *testing.T) {
 		expect("DONE")
 		send("A1 OK")
 		expect("A2 NOOP")
+		s.StopReading()
 		send("A2 OK")
 		if err := <-errc; err != nil {
 			t.Fatalf("Noop during Idle: %v", err)
@@ -478,6 +443,7 @@ func TestIdleCancelledWhileReissuing(t *testing.T) {
 		synctest.Wait()
 		cancel()
 		synctest.Wait()
+		s.ResumeReading()
 		expect("A3 IDLE")
 		send("+ idling")
 		expect("DONE")

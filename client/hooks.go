@@ -89,6 +89,7 @@ func (r *Registry) OnContinuation(fn ContinuationHook) {
 type Hook struct {
 	c      *Conn
 	cmd    *Command
+	resp   *wire.Response // the response the hooks run for
 	events []MailboxEvent
 }
 
@@ -108,9 +109,11 @@ func (h *Hook) State() State { return h.c.state }
 // SetState sets the connection state, for commands that change it in ways
 // the base protocol does not know (UNAUTHENTICATE, RFC 8437). Leaving the
 // selected state drops the mailbox and emits EventClosed. Going back to
-// StateNotAuthenticated also forgets what ENABLE enabled and the
-// capabilities (they are asked again), as a new connection would (RFC
-// 8437 §2).
+// StateNotAuthenticated also forgets what ENABLE enabled (RFC 8437 §4.1)
+// and the capabilities, which are asked again when next needed, as after
+// authentication (RFC 9051 §6.2.2) — unless the response the hook runs
+// for carries a CAPABILITY code: those are the server's capabilities in
+// the new state, and are kept.
 func (h *Hook) SetState(s State) {
 	c := h.c
 	if s == c.state {
@@ -122,7 +125,11 @@ func (h *Hook) SetState(s State) {
 	}
 	if s == StateNotAuthenticated {
 		clear(c.enabled)
-		c.capsKnown = false
+		if h.resp == nil || h.resp.Code == nil || !strings.EqualFold(h.resp.Code.Name, "CAPABILITY") {
+			c.caps = map[string]bool{}
+			c.capNames = nil
+			c.capsKnown = false
+		}
 		c.dec.SetUTF8(false) // the reader goroutine owns the decoder
 		c.updateEncoderLocked()
 	}

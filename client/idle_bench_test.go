@@ -46,7 +46,10 @@ func goMem() (heap, stack int64) {
 // Idle, as a watcher would. Reported per connection: Go heap+stacks in
 // use (after GC; the stacks are those of the reader goroutine and of the
 // caller of Idle) and the process's RSS growth (noisy: freed pages are
-// reused).
+// reused). The server is written out here rather than scripted
+// (conformance/scripted): its goroutines end once IDLE is accepted, where
+// a scripted server's goroutines and buffers would live on and be
+// measured with the client's.
 func BenchmarkIdleConns(b *testing.B) {
 	for _, n := range []int{1, 100, 1000} {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {

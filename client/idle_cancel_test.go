@@ -34,23 +34,22 @@ func TestIdleCancelledBeforeSend(t *testing.T) {
 func TestIdleCancelAfterInterrupt(t *testing.T) {
 	c, s := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1 IDLE] hi", nil)
 	// A responder: IDLE gets "+", DONE completes the IDLE, others OK.
-	go func() {
-		idleTag := ""
-		for l := range s.lines {
-			f := strings.Fields(l)
-			switch {
-			case l == "DONE":
-				s.send(idleTag + " OK idle done")
-			case len(f) >= 2 && f[1] == "IDLE":
-				idleTag = f[0]
-				s.send("+ idling")
-			case len(f) >= 2 && f[1] == "STATUS":
-				s.send("* STATUS INBOX (MESSAGES 1)", f[0]+" OK")
-			case len(f) >= 1:
-				s.send(f[0] + " OK")
-			}
+	idleTag := ""
+	s.Respond(func(l string) ([]string, bool) {
+		f := strings.Fields(l)
+		switch {
+		case l == "DONE":
+			return []string{idleTag + " OK idle done"}, true
+		case len(f) >= 2 && f[1] == "IDLE":
+			idleTag = f[0]
+			return []string{"+ idling"}, true
+		case len(f) >= 2 && f[1] == "STATUS":
+			return []string{"* STATUS INBOX (MESSAGES 1)", f[0] + " OK"}, true
+		case len(f) >= 1:
+			return []string{f[0] + " OK"}, true
 		}
-	}()
+		return nil, true
+	})
 	ctx := testCtx(t)
 	for i := range 200 {
 		idleCtx, stop := context.WithCancel(ctx)

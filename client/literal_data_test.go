@@ -38,7 +38,7 @@ func TestLiteralDataSeesUID(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.expect("A2 FETCH 3 (UID BODY.PEEK[])")
-	go s.send("* 3 FETCH (UID 42 BODY[] {1000}\r\n"+body+" FLAGS ())", "A2 OK done")
+	s.send("* 3 FETCH (UID 42 BODY[] {1000}\r\n"+body+" FLAGS ())", "A2 OK done")
 	msgs, err := f.CollectMessages(ctx)
 	if err != nil {
 		t.Fatal(err)

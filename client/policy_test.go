@@ -1,22 +1,21 @@
 package client
 
 import (
-	"bufio"
 	"errors"
-	"io"
-	"net"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/imapkit/imapkit/conformance/scripted"
 )
 
 // Issue 9 item 14: under RequireTLS a cleartext PREAUTH greeting is
 // refused (no STARTTLS is possible after it: PREAUTH stripping).
 func TestRequireTLSRefusesCleartextPreauth(t *testing.T) {
-	cc, sc := newPipe(t)
-	go io.WriteString(sc, "* PREAUTH [CAPABILITY IMAP4rev1] welcome\r\n")
-	_, err := New(testCtx(t), cc, &Options{RequireTLS: true})
+	s := scripted.New(t, &scripted.Options{Timeout: fakeTimeout})
+	s.SendLine("* PREAUTH [CAPABILITY IMAP4rev1] welcome")
+	_, err := New(testCtx(t), s.Client(), &Options{RequireTLS: true})
 	if !errors.Is(err, ErrTLSRequired) {
 		t.Fatalf("New with a cleartext PREAUTH under RequireTLS = %v; want ErrTLSRequired", err)
 	}
@@ -48,40 +47,23 @@ func TestRequireTLSRefusesDataCommands(t *testing.T) {
 	}
 }
 
-// scriptedListener serves each connection with greeting and then answers
+// scriptedListener serves one connection with greeting and then answers
 // CAPABILITY; it closes the connection on anything else.
 func scriptedListener(t *testing.T, greeting, caps string) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	s, err := scripted.Listen(t, &scripted.Options{Timeout: fakeTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			conn, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				conn.SetDeadline(time.Now().Add(10 * time.Second))
-				io.WriteString(conn, greeting+"\r\n")
-				br := bufio.NewReader(conn)
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil {
-						return
-					}
-					tag, cmd, _ := strings.Cut(strings.TrimSpace(line), " ")
-					if !strings.EqualFold(cmd, "CAPABILITY") {
-						return
-					}
-					io.WriteString(conn, "* CAPABILITY "+caps+"\r\n"+tag+" OK done\r\n")
-				}
-			}()
+	s.SendLine(greeting)
+	s.Respond(func(line string) ([]string, bool) {
+		tag, cmd, _ := strings.Cut(line, " ")
+		if !strings.EqualFold(cmd, "CAPABILITY") {
+			return nil, false
 		}
-	}()
-	return l.Addr().String()
+		return []string{"* CAPABILITY " + caps, tag + " OK done"}, true
+	})
+	s.Drop()
+	return s.Addr()
 }
 
 // Issue 9 item 14: Dial of imap:// under RequireTLS upgrades or fails:
@@ -120,7 +102,7 @@ func TestLogoutErrDeterministic(t *testing.T) {
 			s.expect("A1 LOGOUT")
 			for _, l := range script {
 				if l == "close" {
-					s.conn.Close()
+					s.drop()
 				} else {
 					s.send(l)
 				}

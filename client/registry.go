@@ -18,6 +18,8 @@ type Extension func(r *Registry)
 type Registry struct {
 	codec     *codec.Registry
 	modifiers map[string][]func(*Conn, *Spec)
+	checks    map[string][]CommandCheck
+	values    map[any]any
 	frozen    bool
 
 	untagged      map[string][]UntaggedHook
@@ -30,6 +32,8 @@ func newRegistry() *Registry {
 	r := &Registry{
 		codec:       codec.NewBaseRegistry(),
 		modifiers:   map[string][]func(*Conn, *Spec){},
+		checks:      map[string][]CommandCheck{},
+		values:      map[any]any{},
 		untagged:    map[string][]UntaggedHook{},
 		codes:       map[string][]CodeHook{},
 		completions: map[string][]CompletionHook{},
@@ -68,11 +72,27 @@ func (r *Registry) FetchItem(name string, p codec.FetchItemParser) {
 // "SEARCH", "UID FETCH") before it is sent; fn may consult the connection
 // (Has, Enabled, Mailbox) to decide. Several extensions may modify one
 // command; they run in the order registered. fn must not send commands.
+// fn runs before the command waits for its turn; to refuse a command, use
+// CheckCommand, which runs once the command may be sent.
 func (r *Registry) ModifyCommand(name string, fn func(*Conn, *Spec)) {
 	r.check()
 	name = strings.ToUpper(name)
 	r.modifiers[name] = append(r.modifiers[name], fn)
 }
+
+// SetValue stores val under key for this connection, as context.Value
+// does for a context: an extension keeps its per-connection state there
+// (its hooks close over it) and finds it again from the *Conn with
+// Conn.Value, or from the registry with Value (to install itself once
+// when several extensions install it). key must be comparable; use a
+// value of an unexported type, as for context keys.
+func (r *Registry) SetValue(key, val any) {
+	r.check()
+	r.values[key] = val
+}
+
+// Value returns what SetValue stored under key, or nil.
+func (r *Registry) Value(key any) any { return r.values[key] }
 
 // Codec returns the codec registry, for extensions that need more than
 // the methods above.

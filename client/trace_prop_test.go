@@ -1,13 +1,11 @@
 package client
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +13,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-sasl"
+
+	"github.com/imapkit/imapkit/conformance/scripted"
 )
 
 // lockedBuffer is a trace sink read after the connection ended.
@@ -66,66 +66,49 @@ func traceSecretsRun(t *testing.T, seed uint64) {
 	}
 	greeting := "* OK [CAPABILITY IMAP4rev1 " + strings.Join(caps, " ") + "] hi"
 	var trace lockedBuffer
-	cc, sc := net.Pipe()
-	defer sc.Close()
+	s := scripted.New(t, nil)
 
-	// The server: after each client line, a random answer or several.
-	serverDone := make(chan struct{})
+	// The server: after each client line, a random answer or several;
+	// after 50 lines it stops reading and says nothing more.
 	srng := rand.New(rand.NewPCG(seed, 10)) // the server's own
-	go func() {
-		defer close(serverDone)
-		w := bufio.NewWriter(sc)
-		say := func(s string) bool {
-			w.WriteString(s + "\r\n")
-			return w.Flush() == nil
+	s.SendLine(greeting)
+	tag, n := "A1", 0
+	s.Respond(func(line string) ([]string, bool) {
+		// The server answers with the latest command tag it saw (never
+		// echoing the client's other lines: a server that prints a
+		// secret is not a leak of the trace).
+		if t, _, _ := strings.Cut(line, " "); len(t) > 1 && t[0] == 'A' && strings.Trim(t[1:], "0123456789") == "" {
+			tag = t
 		}
-		if !say(greeting) {
-			return
-		}
-		br := bufio.NewReader(sc)
-		tag := "A1"
-		for n := 0; n < 50; n++ {
-			line, err := br.ReadString('\n')
-			if err != nil {
-				return
-			}
-			// The server answers with the latest command tag it saw (never
-			// echoing the client's other lines: a server that prints a
-			// secret is not a leak of the trace).
-			if t, _, _ := strings.Cut(line, " "); len(t) > 1 && t[0] == 'A' && strings.Trim(t[1:], "0123456789") == "" {
-				tag = t
-			}
-			for k := srng.IntN(3); k >= 0; k-- {
-				var out string
-				switch srng.IntN(9) {
-				case 0:
-					out = "+ go ahead"
-				case 1:
-					out = "+ " + base64.StdEncoding.EncodeToString([]byte("challenge"))
-				case 2:
-					out = tag + " NO refused"
-				case 3:
-					out = tag + " BAD what"
-				case 4:
-					out = tag + " OK fine"
-				case 5:
-					out = "* BYE going"
-				case 6:
-					out = "* OK [ALERT] chatter"
-				case 7:
-					out = "garbage ) ( {3}"
-				case 8:
-					continue // silence
-				}
-				if !say(out) {
-					return
-				}
+		var reply []string
+		for k := srng.IntN(3); k >= 0; k-- {
+			switch srng.IntN(9) {
+			case 0:
+				reply = append(reply, "+ go ahead")
+			case 1:
+				reply = append(reply, "+ "+base64.StdEncoding.EncodeToString([]byte("challenge")))
+			case 2:
+				reply = append(reply, tag+" NO refused")
+			case 3:
+				reply = append(reply, tag+" BAD what")
+			case 4:
+				reply = append(reply, tag+" OK fine")
+			case 5:
+				reply = append(reply, "* BYE going")
+			case 6:
+				reply = append(reply, "* OK [ALERT] chatter")
+			case 7:
+				reply = append(reply, "garbage ) ( {3}")
+			case 8: // silence
 			}
 		}
-	}()
+		n++
+		return reply, n < 50
+	})
+	s.StopReading()
 
 	opts := &Options{InsecureAuth: true, Trace: &trace, InactivityTimeout: 30 * time.Second}
-	c, err := New(context.Background(), cc, opts)
+	c, err := New(context.Background(), s.Client(), opts)
 	if err == nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		for step := 0; step < 4 && c.Err() == nil; step++ {
@@ -143,9 +126,7 @@ func traceSecretsRun(t *testing.T, seed uint64) {
 		cancel()
 		c.Close()
 	}
-	cc.Close()
-	sc.Close()
-	<-serverDone
+	s.Close()
 
 	got := trace.String()
 	forbidden := []string{

@@ -339,7 +339,7 @@ func (p *Parser) singlePart(b *wire.BodyStructure) error {
 		if err != nil {
 			return err
 		}
-		b.Lines = int64(n)
+		b.Lines = n
 	case equalFold(b.Type, "MESSAGE") && (equalFold(b.Subtype, "RFC822") || equalFold(b.Subtype, "GLOBAL")):
 		// body-type-msg: SP envelope SP body SP body-fld-lines.
 		// Leniently, a MESSAGE/RFC822 part without them is read as a
@@ -375,7 +375,7 @@ func (p *Parser) singlePart(b *wire.BodyStructure) error {
 		if err != nil {
 			return err
 		}
-		b.Lines = int64(n)
+		b.Lines = n
 	}
 	if p.AtEnd() || p.line[p.pos] != ' ' {
 		return nil
@@ -563,11 +563,11 @@ func (p *Parser) lenientNumber() (uint32, error) {
 	return p.ReadNumber()
 }
 
-func (p *Parser) lenientNumber64() (uint64, error) {
+func (p *Parser) lenientNumber64() (int64, error) {
 	if !p.strict && (p.ReadNil() || p.negative()) {
 		return 0, nil
 	}
-	return p.ReadNumber64()
+	return p.readInt64()
 }
 
 // negative consumes "-" 1*DIGIT if it comes next.

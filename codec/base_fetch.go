@@ -398,9 +398,7 @@ func (p *Parser) fetchValue(f *wire.FetchData, kind baseItem) error {
 		f.InternalDate, err = p.ReadDateTime()
 		f.Has |= wire.FetchInternalDate
 	case itemRFC822Size:
-		var n uint64
-		n, err = p.ReadNumber64()
-		f.RFC822Size = int64(n)
+		f.RFC822Size, err = p.readInt64()
 		f.Has |= wire.FetchRFC822Size
 	case itemEnvelope:
 		f.Envelope, err = p.envelope()

@@ -1,8 +1,12 @@
 package codec
 
 import (
+	"bytes"
+	"math/bits"
+	"strconv"
 	"unicode/utf8"
 
+	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -125,7 +129,9 @@ func (p *Parser) delimiter() (rune, error) {
 
 // parseStatus parses "STATUS" SP mailbox SP "(" [status-att-list] ")"
 // (RFC 9051 §7.3.2). Every item is a name and a number64 or NIL (for
-// APPENDLIMIT, RFC 7889).
+// APPENDLIMIT, RFC 7889), or a value of an extension's syntax: typed by
+// the parser registered for the item (Registry.StatusItem), else a
+// generic tree.
 func parseStatus(p *Parser, resp *wire.Response) (any, error) {
 	s := &wire.StatusData{}
 	var err error
@@ -146,7 +152,24 @@ func parseStatus(p *Parser, resp *wire.Response) (any, error) {
 		if err := p.ReadSP(); err != nil {
 			return err
 		}
+		parse := p.reg.status[it.Name]
+		if knownStatusItem(it.Name) {
+			parse = nil
+		}
 		switch c, _ := p.PeekByte(); {
+		case parse != nil:
+			mark, gen := p.pos, p.lineGen
+			if it.Data, err = parse(p, it.Name); err != nil {
+				// An extension's item whose value its parser rejects.
+				v, pe, err := p.recoverValue(err, mark, gen, "STATUS item", it.Name)
+				if err != nil {
+					return err
+				}
+				it.Data, it.Other = nil, &v
+				if resp.ParseErr == nil {
+					resp.ParseErr = pe
+				}
+			}
 		case p.ReadNil():
 			it.Nil = true
 		case '0' <= c && c <= '9' || knownStatusItem(it.Name):
@@ -272,24 +295,46 @@ func parseSearch(p *Parser, _ *wire.Response) (any, error) {
 
 // parseESearch parses "ESEARCH" [search-correlator] [SP "UID"]
 // *(SP search-return-data) (RFC 9051 §7.3.4, RFC 4731 §3.1, with MODSEQ
-// of RFC 7162 §3.1.5).
+// of RFC 7162 §3.1.5), the correlator with the MAILBOX and UIDVALIDITY
+// of RFC 7377 §2.1. ALL keeps the order it was sent in (RFC 5267 §3.2)
+// in AllOrder, and the items their order in Order, when either differs
+// from what the encoder writes.
 func parseESearch(p *Parser, resp *wire.Response) (any, error) {
 	e := &wire.ESearchData{}
 	if c, _ := p.PeekByte(); c == '(' {
-		// search-correlator = SP "(" "TAG" SP tag-string ")"
+		// search-correlator = SP "(" "TAG" SP tag-string
+		//     [SP "MAILBOX" SP mailbox SP "UIDVALIDITY" SP nz-number] ")"
 		p.pos++
-		name, err := p.readName(cAtom, 0)
-		if err != nil {
+		if err := p.correlatorName("TAG"); err != nil {
 			return nil, err
 		}
-		if string(name) != "TAG" {
-			return nil, p.SyntaxError(`"TAG"`)
-		}
-		if err := p.ReadSP(); err != nil {
-			return nil, err
-		}
+		var err error
 		if e.Tag, err = p.ReadAString(); err != nil {
 			return nil, err
+		}
+		if c, _ := p.PeekByte(); c == ' ' {
+			p.pos++
+			if err := p.correlatorName("MAILBOX"); err != nil {
+				return nil, err
+			}
+			e.MailboxForm = peekForm(p)
+			if e.Mailbox, err = p.ReadMailbox(); err != nil {
+				return nil, err
+			}
+			if err := p.ReadSP(); err != nil {
+				return nil, err
+			}
+			if err := p.correlatorName("UIDVALIDITY"); err != nil {
+				return nil, err
+			}
+			mark := p.pos
+			if e.UIDValidity, err = p.ReadNZNumber(); err != nil {
+				return nil, err
+			}
+			if e.UIDValidity == 0 {
+				// Even leniently: 0 would read as no MAILBOX at all.
+				return nil, p.errAt(mark, "nz-number")
+			}
 		}
 		if err := p.Expect(')'); err != nil {
 			return nil, err
@@ -302,6 +347,8 @@ func parseESearch(p *Parser, resp *wire.Response) (any, error) {
 		}
 	}
 	first := true
+	var order []string
+	recovered := false
 	for n := 0; !p.AtEnd(); n++ {
 		if n >= p.opt.MaxListItems {
 			return nil, p.limitErr(ErrTooManyItems)
@@ -318,6 +365,7 @@ func parseESearch(p *Parser, resp *wire.Response) (any, error) {
 				return nil, err
 			}
 			mark, gen := p.pos, p.lineGen
+			var tag string
 			switch string(name) {
 			case "MIN":
 				e.Min, err = p.ReadNZNumber()
@@ -330,6 +378,9 @@ func parseESearch(p *Parser, resp *wire.Response) (any, error) {
 				e.Has |= wire.ESearchCount
 			case "ALL":
 				e.All, err = p.ReadSeqSet()
+				if err == nil {
+					e.AllOrder = sentOrder(p.line[mark:p.pos], e.All)
+				}
 				e.Has |= wire.ESearchAll
 			case "MODSEQ":
 				e.ModSeq, err = p.ReadNumber64()
@@ -337,10 +388,10 @@ func parseESearch(p *Parser, resp *wire.Response) (any, error) {
 			default:
 				// search-ret-data-ext = search-modifier-name SP
 				// search-return-value
-				tag := p.str(p.line[start : start+len(name)])
+				tag = upperString(p.str(p.line[start : start+len(name)]))
 				var v wire.Value
 				v, err = p.value(false)
-				e.Extensions = append(e.Extensions, wire.Atom(upperString(tag)), v)
+				e.Extensions = append(e.Extensions, wire.Atom(tag), v)
 			}
 			if err != nil {
 				// A known item whose value does not parse: a generic value
@@ -350,11 +401,19 @@ func parseESearch(p *Parser, resp *wire.Response) (any, error) {
 					return nil, rerr
 				}
 				e.Has &^= esearchAttr(string(name))
-				e.Extensions = append(e.Extensions, wire.Atom(string(name)), v)
+				if string(name) == "ALL" {
+					e.AllOrder = nil
+				}
+				tag, recovered = string(name), true
+				e.Extensions = append(e.Extensions, wire.Atom(tag), v)
 				if resp.ParseErr == nil {
 					resp.ParseErr = pe
 				}
 			}
+			if tag == "" {
+				tag = esearchName(esearchAttr(string(name)))
+			}
+			order = append(order, tag)
 		}
 		first = false
 		if p.AtEnd() {
@@ -365,7 +424,103 @@ func parseESearch(p *Parser, resp *wire.Response) (any, error) {
 		}
 		p.skipTrailingSpace()
 	}
+	// A recovered item is among the extensions under a known name: only
+	// Order keeps its place.
+	if recovered || !canonicalESearchOrder(order) {
+		e.Order = order
+	}
 	return e, nil
+}
+
+// correlatorName reads name (case-insensitively) and the SP after it, in
+// a search-correlator.
+func (p *Parser) correlatorName(name string) error {
+	got, err := p.readName(cAtom, 0)
+	if err != nil || string(got) != name {
+		return p.SyntaxError(`"` + name + `"`)
+	}
+	return p.ReadSP()
+}
+
+// peekForm returns the form of the string at the parser's position:
+// FormQuoted, FormLiteral (or FormLiteral8), FormAuto for an atom.
+func peekForm(p *Parser) wire.StringForm {
+	switch c, _ := p.PeekByte(); c {
+	case '"':
+		return wire.FormQuoted
+	case '{':
+		return wire.FormLiteral
+	case '~':
+		return wire.FormLiteral8
+	}
+	return wire.FormAuto
+}
+
+// sentOrder returns the ranges of a sequence-set text as written, nil
+// when set's canonical form is that text.
+func sentOrder(text []byte, set seqset.Set) []seqset.Range {
+	if set.IsSavedResult() || string(text) == set.String() {
+		return nil
+	}
+	out := make([]seqset.Range, 0, bytes.Count(text, []byte{','})+1)
+	for part := range bytes.SplitSeq(text, []byte{','}) {
+		lo, hi, isRange := bytes.Cut(part, []byte{':'})
+		a, ok1 := seqNumber(lo)
+		b := a
+		ok2 := true
+		if isRange {
+			b, ok2 = seqNumber(hi)
+		}
+		if !ok1 || !ok2 {
+			return nil
+		}
+		out = append(out, seqset.Range{Start: a, Stop: b})
+	}
+	return out
+}
+
+// seqNumber reads a seq-number: a number, or "*" (seqset.Star).
+func seqNumber(b []byte) (uint32, bool) {
+	if string(b) == "*" {
+		return seqset.Star, true
+	}
+	n, err := strconv.ParseUint(string(b), 10, 32)
+	return uint32(n), err == nil && n != 0
+}
+
+// esearchName is the name of an ESearchAttrs bit.
+func esearchName(a wire.ESearchAttrs) string {
+	switch a {
+	case wire.ESearchMin:
+		return "MIN"
+	case wire.ESearchMax:
+		return "MAX"
+	case wire.ESearchAll:
+		return "ALL"
+	case wire.ESearchCount:
+		return "COUNT"
+	case wire.ESearchModSeq:
+		return "MODSEQ"
+	}
+	return ""
+}
+
+// canonicalESearchOrder reports whether the return data names come in
+// the encoder's order: MIN, MAX, ALL, COUNT, MODSEQ, each at most once,
+// then the extensions.
+func canonicalESearchOrder(names []string) bool {
+	last := 0
+	for _, n := range names {
+		r := 6
+		if a := esearchAttr(n); a != 0 {
+			r = bits.TrailingZeros8(uint8(a)) + 1
+		}
+		if r < last || r == last && r < 6 {
+			return false
+		}
+		last = r
+	}
+	return true
 }
 
 // esearchAttr returns the ESearchAttrs bit of a search-return-data name.

@@ -332,13 +332,14 @@ func TestRFC9051_7_3_4_ESearch(t *testing.T) {
 		`* ESEARCH (TAG "A284")`,
 		`* ESEARCH (TAG "A018") UID COUNT 2 MIN 1 MAX 2 ALL 1:2 MODSEQ 917162500 X-FOO (a 1)`,
 	), &DecoderOptions{Strict: true},
-		decData("ESEARCH", &wire.ESearchData{UID: true, Has: wire.ESearchCount | wire.ESearchAll, Count: 17, All: seqset.MustParse("4:18,21,28")}),
-		decData("ESEARCH", &wire.ESearchData{Tag: "a567", UID: true, Has: wire.ESearchCount | wire.ESearchAll, Count: 17, All: seqset.MustParse("4:18,21,28")}),
-		decData("ESEARCH", &wire.ESearchData{Has: wire.ESearchCount | wire.ESearchAll, Count: 18, All: seqset.MustParse("1:17,21")}),
+		decData("ESEARCH", &wire.ESearchData{UID: true, Has: wire.ESearchCount | wire.ESearchAll, Count: 17, All: seqset.MustParse("4:18,21,28"), Order: []string{"COUNT", "ALL"}}),
+		decData("ESEARCH", &wire.ESearchData{Tag: "a567", UID: true, Has: wire.ESearchCount | wire.ESearchAll, Count: 17, All: seqset.MustParse("4:18,21,28"), Order: []string{"COUNT", "ALL"}}),
+		decData("ESEARCH", &wire.ESearchData{Has: wire.ESearchCount | wire.ESearchAll, Count: 18, All: seqset.MustParse("1:17,21"), Order: []string{"COUNT", "ALL"}}),
 		decData("ESEARCH", &wire.ESearchData{Tag: "A285", UID: true, Has: wire.ESearchMin | wire.ESearchMax, Min: 7, Max: 3800}),
 		decData("ESEARCH", &wire.ESearchData{Tag: "A284"}),
 		decData("ESEARCH", &wire.ESearchData{Tag: "A018", UID: true, Has: wire.ESearchCount | wire.ESearchMin | wire.ESearchMax | wire.ESearchAll | wire.ESearchModSeq,
-			Count: 2, Min: 1, Max: 2, All: seqset.MustParse("1:2"), ModSeq: 917162500, Extensions: []wire.Value{vAtom("X-FOO"), vList(vAtom("a"), vNum(1))}}),
+			Count: 2, Min: 1, Max: 2, All: seqset.MustParse("1:2"), ModSeq: 917162500, Extensions: []wire.Value{vAtom("X-FOO"), vList(vAtom("a"), vNum(1))},
+			Order: []string{"COUNT", "MIN", "MAX", "ALL", "MODSEQ", "X-FOO"}}),
 	)
 }
 

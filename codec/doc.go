@@ -106,7 +106,9 @@
 // Unknown names are not failures: an unknown response, code or FETCH
 // item, and an unknown STATUS, ESEARCH or LIST-EXTENDED item, is a
 // generic value in both modes (a STATUS item with a number keeps the
-// number, e.g. MAILBOXID (F2212ea87) of RFC 8474 is StatusItem.Other).
+// number; one with another value, e.g. MAILBOXID (F2212ea87) of RFC 8474,
+// is StatusItem.Other unless a parser is registered for the item with
+// [Registry.StatusItem], which makes it StatusItem.Data).
 //
 // Courier's "* QUOTA "ROOT"" without a resource list is a generic tree
 // for the base registry (QUOTA is an extension); an extension's parser

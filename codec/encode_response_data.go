@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/utf7"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -757,6 +758,20 @@ func (e *ResponseEncoder) status(s *wire.StatusData) error {
 		vw.str(it.Name)
 		vw.byte(' ')
 		switch {
+		case it.Data != nil:
+			enc := e.reg.encStatus[it.Name]
+			if enc == nil {
+				enc = e.reg.encStatus[strings.ToUpper(it.Name)]
+			}
+			if enc == nil {
+				return fmt.Errorf("%w: %T in STATUS item %s (no encoder registered)", ErrUnsupportedData, it.Data, it.Name)
+			}
+			if err := enc(&e.wr, it.Name, it.Data); err != nil {
+				return err
+			}
+			if e.wr.err != nil {
+				return e.wr.err
+			}
 		case it.Other != nil:
 			if err := e.value(it.Other, false, 0); err != nil {
 				return err
@@ -836,49 +851,151 @@ func (e *ResponseEncoder) search(s *wire.SearchData) error {
 	return nil
 }
 
-// esearch writes ESEARCH data (RFC 9051 §7.3.4, RFC 4731 §3.1).
+// esearch writes ESEARCH data (RFC 9051 §7.3.4, RFC 4731 §3.1): the
+// correlator with MAILBOX and UIDVALIDITY when UIDValidity is set (RFC
+// 7377 §2.1), ALL as AllOrder when set (RFC 5267 §3.2), and the items in
+// Order when set.
 func (e *ResponseEncoder) esearch(s *wire.ESearchData) error {
 	vw := &e.vw
-	if s.Tag != "" {
+	if s.Tag != "" || s.UIDValidity != 0 {
 		if classify(s.Tag, false, false) != formQuoted {
 			return fmt.Errorf("%w: search correlator tag", ErrInvalidAtom)
 		}
 		vw.str(" (TAG ")
 		vw.quoted(s.Tag)
+		if s.UIDValidity != 0 {
+			vw.str(" MAILBOX ")
+			if err := e.mailboxForm(s.Mailbox, s.MailboxForm); err != nil {
+				return err
+			}
+			vw.str(" UIDVALIDITY ")
+			vw.number(uint64(s.UIDValidity))
+		}
 		vw.byte(')')
 	}
 	if s.UID {
 		vw.str(" UID")
 	}
-	if s.Has&wire.ESearchMin != 0 {
-		vw.str(" MIN ")
-		vw.number(uint64(s.Min))
-	}
-	if s.Has&wire.ESearchMax != 0 {
-		vw.str(" MAX ")
-		vw.number(uint64(s.Max))
-	}
-	if s.Has&wire.ESearchAll != 0 {
-		vw.str(" ALL ")
-		if err := e.seqSet(s.All); err != nil {
-			return err
+	order := s.Order
+	if order == nil {
+		for a := wire.ESearchMin; a <= wire.ESearchModSeq; a <<= 1 {
+			if s.Has&a != 0 {
+				if err := e.esearchItem(s, a); err != nil {
+					return err
+				}
+			}
 		}
-	}
-	if s.Has&wire.ESearchCount != 0 {
-		vw.str(" COUNT ")
-		vw.number(uint64(s.Count))
-	}
-	if s.Has&wire.ESearchModSeq != 0 {
-		vw.str(" MODSEQ ")
-		vw.number(s.ModSeq)
-	}
-	for i := range s.Extensions {
-		vw.byte(' ')
-		if err := e.value(&s.Extensions[i], false, 0); err != nil {
-			return err
+		for i := range s.Extensions {
+			vw.byte(' ')
+			if err := e.value(&s.Extensions[i], false, 0); err != nil {
+				return err
+			}
 		}
+		return nil
+	}
+	ext, done := 0, wire.ESearchAttrs(0)
+	for _, name := range order {
+		if a := esearchAttr(name); a != 0 && s.Has&a != 0 && done&a == 0 {
+			done |= a
+			if err := e.esearchItem(s, a); err != nil {
+				return err
+			}
+			continue
+		}
+		if ext+1 >= len(s.Extensions) || !strings.EqualFold(s.Extensions[ext].Text(), name) {
+			return fmt.Errorf("%w: ESEARCH Order names %s, which the data does not hold", ErrUnsupportedData, name)
+		}
+		for i := ext; i < ext+2; i++ {
+			vw.byte(' ')
+			if err := e.value(&s.Extensions[i], false, 0); err != nil {
+				return err
+			}
+		}
+		ext += 2
+	}
+	if done != s.Has&(wire.ESearchMin|wire.ESearchMax|wire.ESearchAll|wire.ESearchCount|wire.ESearchModSeq) || ext != len(s.Extensions) {
+		return fmt.Errorf("%w: ESEARCH Order leaves out items the data holds", ErrUnsupportedData)
 	}
 	return nil
+}
+
+// esearchItem writes one known search-return-data item with its leading
+// SP.
+func (e *ResponseEncoder) esearchItem(s *wire.ESearchData, a wire.ESearchAttrs) error {
+	vw := &e.vw
+	vw.byte(' ')
+	vw.str(esearchName(a))
+	vw.byte(' ')
+	switch a {
+	case wire.ESearchMin:
+		vw.number(uint64(s.Min))
+	case wire.ESearchMax:
+		vw.number(uint64(s.Max))
+	case wire.ESearchAll:
+		if s.AllOrder != nil {
+			return e.rangesInOrder(s.AllOrder, s.All)
+		}
+		return e.seqSet(s.All)
+	case wire.ESearchCount:
+		vw.number(uint64(s.Count))
+	case wire.ESearchModSeq:
+		vw.number(s.ModSeq)
+	}
+	return nil
+}
+
+// rangesInOrder writes ranges as a sequence-set in the order given,
+// after checking that they make up set.
+func (e *ResponseEncoder) rangesInOrder(rs []seqset.Range, set seqset.Set) error {
+	var check seqset.Set
+	for i, r := range rs {
+		check.AddRange(r.Start, r.Stop)
+		if i > 0 {
+			e.vw.byte(',')
+		}
+		e.seqNumber(r.Start)
+		if r.Stop != r.Start {
+			e.vw.byte(':')
+			e.seqNumber(r.Stop)
+		}
+	}
+	if len(rs) == 0 || !check.Equal(set) {
+		return fmt.Errorf("%w: ESEARCH AllOrder is not the set All", ErrUnsupportedData)
+	}
+	return nil
+}
+
+// seqNumber writes a seq-number: a number or "*".
+func (e *ResponseEncoder) seqNumber(n uint32) {
+	if n == seqset.Star {
+		e.vw.byte('*')
+		return
+	}
+	e.vw.number(uint64(n))
+}
+
+// mailboxForm writes a mailbox name as mailbox does, in form f where
+// its contents allow (FormAuto: as mailbox chooses).
+func (e *ResponseEncoder) mailboxForm(name string, f wire.StringForm) error {
+	if f == wire.FormAuto {
+		return e.mailbox(name)
+	}
+	if e.opts.UTF8 {
+		if !utf8.ValidString(name) {
+			return errInvalidUTF8
+		}
+	} else {
+		enc, err := utf7.Encode(name)
+		if err != nil {
+			return err
+		}
+		name = enc
+	}
+	if f == wire.FormLiteral8 {
+		f = wire.FormLiteral // a mailbox is never a literal8
+	}
+	v := wire.Value{Kind: wire.KindString, Form: f, Str: name}
+	return e.stringValue(&v)
 }
 
 // id writes ID data (RFC 2971 §3.2): NIL for a nil map, else the fields

@@ -410,10 +410,27 @@ func (p *Parser) ReadNZNumber() (uint32, error) {
 	return uint32(n), err
 }
 
-// ReadNumber64 reads a number64 (RFC 9051 §9: an unsigned 63-bit
-// integer), as used by MODSEQ and RFC822.SIZE.
+// ReadNumber64 reads a number64 (RFC 9051 §9: 0 to 2^63-1), as used by
+// MODSEQ (RFC 7162 §7) and Gmail's X-GM-MSGID and X-GM-THRID. Real
+// servers send unsigned 64-bit values (Gmail's IDs, modification
+// sequences of servers that count in uint64): leniently, up to 2^64-1 is
+// accepted. A value over 2^63-1 in strict mode, or over 2^64-1 in either
+// mode, is a *SyntaxError; no value wraps around.
 func (p *Parser) ReadNumber64() (uint64, error) {
-	return p.readDigits(math.MaxInt64, "number64")
+	start := p.pos
+	n, err := p.readDigits(math.MaxUint64, "number64")
+	if err == nil && p.strict && n > math.MaxInt64 {
+		p.pos = start
+		return 0, p.errAt(start, "number64 (at most 2^63-1, RFC 9051 §9)")
+	}
+	return n, err
+}
+
+// readInt64 reads a number64 for a field that is an int64 (RFC822.SIZE,
+// body-fld-lines): at most 2^63-1 in both modes.
+func (p *Parser) readInt64() (int64, error) {
+	n, err := p.readDigits(math.MaxInt64, "number64")
+	return int64(n), err
 }
 
 // ReadNil consumes NIL (case-insensitive) if it comes next and reports

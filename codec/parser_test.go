@@ -58,7 +58,8 @@ func TestParserMethods(t *testing.T) {
 		{"ReadMailbox", "inbox\r\n", func(p *Parser) (any, error) { return p.ReadMailbox() }, `"INBOX"`},
 		{"ReadMailbox UTF-7", "&ZeVnLIqe-\r\n", func(p *Parser) (any, error) { return p.ReadMailbox() }, `"日本語"`},
 		{"ReadNumber64", "9223372036854775807\r\n", func(p *Parser) (any, error) { return p.ReadNumber64() }, "0x7fffffffffffffff"},
-		{"ReadNumber64 overflow", "9223372036854775808\r\n", func(p *Parser) (any, error) { return p.ReadNumber64() }, "error"},
+		{"ReadNumber64 uint64 leniently", "18446744073709551615\r\n", func(p *Parser) (any, error) { return p.ReadNumber64() }, "0xffffffffffffffff"},
+		{"ReadNumber64 overflow", "18446744073709551616\r\n", func(p *Parser) (any, error) { return p.ReadNumber64() }, "error"},
 		{"ReadNumber max", "4294967295\r\n", func(p *Parser) (any, error) { return p.ReadNumber() }, "0xffffffff"},
 		{"ReadValue", `(a "b" {1}` + "\r\nc 4 NIL (\\Seen \\*) BODY[1]<2>)\r\n", func(p *Parser) (any, error) {
 			v, err := p.ReadValue()

@@ -32,6 +32,15 @@ type CodeParser func(p *Parser, name string) (any, error)
 // FetchData.Items.
 type FetchItemParser func(p *Parser, item string) (any, error)
 
+// StatusItemParser parses the value of a STATUS item (RFC 9051 §7.3.2,
+// "status-att-val") that is not a number, such as MAILBOXID (RFC 8474
+// §4.2), with p positioned after the item name and its SP. name is the
+// upper-cased item name. The result goes to wire.StatusItem.Data. When it
+// fails, a lenient decoder keeps the value as a generic tree in
+// StatusItem.Other and reports the failure in Response.ParseErr; a strict
+// one fails the response.
+type StatusItemParser func(p *Parser, name string) (any, error)
+
 // baseItem identifies the FETCH items whose values the FETCH parser
 // stores in FetchData's own fields.
 type baseItem uint8
@@ -72,26 +81,30 @@ type itemEntry struct {
 // base protocol installs itself with [RegisterBase] the way an extension
 // does. Names are matched case-insensitively.
 type Registry struct {
-	data  map[string]dataEntry
-	codes map[string]codeEntry
-	items map[string]itemEntry
+	data   map[string]dataEntry
+	codes  map[string]codeEntry
+	items  map[string]itemEntry
+	status map[string]StatusItemParser
 
 	// Encoders, paired with the parsers by name (see EncodeData).
-	encData  map[string]DataEncoder
-	encCodes map[string]CodeEncoder
-	encItems map[string]FetchItemEncoder
+	encData   map[string]DataEncoder
+	encCodes  map[string]CodeEncoder
+	encItems  map[string]FetchItemEncoder
+	encStatus map[string]StatusItemEncoder
 }
 
 // NewRegistry returns an empty registry: every response decodes to a
 // generic value tree.
 func NewRegistry() *Registry {
 	return &Registry{
-		data:     map[string]dataEntry{},
-		codes:    map[string]codeEntry{},
-		items:    map[string]itemEntry{},
-		encData:  map[string]DataEncoder{},
-		encCodes: map[string]CodeEncoder{},
-		encItems: map[string]FetchItemEncoder{},
+		data:      map[string]dataEntry{},
+		codes:     map[string]codeEntry{},
+		items:     map[string]itemEntry{},
+		status:    map[string]StatusItemParser{},
+		encData:   map[string]DataEncoder{},
+		encCodes:  map[string]CodeEncoder{},
+		encItems:  map[string]FetchItemEncoder{},
+		encStatus: map[string]StatusItemEncoder{},
 	}
 }
 
@@ -139,6 +152,31 @@ func (r *Registry) FetchItem(name string, p FetchItemParser) {
 	r.items[name] = itemEntry{name: name, parse: p}
 }
 
+// StatusItem registers p for the STATUS item name (e.g. "MAILBOXID"), an
+// item whose value is not a number64 or NIL; the base items (MESSAGES,
+// UIDNEXT, ...) cannot be replaced. A nil p removes the registration, so
+// that the item's value decodes to a generic tree in StatusItem.Other.
+func (r *Registry) StatusItem(name string, p StatusItemParser) {
+	name = strings.ToUpper(name)
+	if p == nil {
+		delete(r.status, name)
+		return
+	}
+	r.status[name] = p
+}
+
+// EncodeStatusItem registers enc as the encoder of the typed values
+// (StatusItem.Data) of the STATUS item name, paired with
+// [Registry.StatusItem]. A nil enc removes the registration.
+func (r *Registry) EncodeStatusItem(name string, enc StatusItemEncoder) {
+	name = strings.ToUpper(name)
+	if enc == nil {
+		delete(r.encStatus, name)
+		return
+	}
+	r.encStatus[name] = enc
+}
+
 func (r *Registry) baseFetchItem(name string, p FetchItemParser, b baseItem) {
 	r.items[name] = itemEntry{name: name, parse: p, base: b}
 }
@@ -146,12 +184,14 @@ func (r *Registry) baseFetchItem(name string, p FetchItemParser, b baseItem) {
 // Clone returns a copy of r that can be changed independently.
 func (r *Registry) Clone() *Registry {
 	return &Registry{
-		data:     maps.Clone(r.data),
-		codes:    maps.Clone(r.codes),
-		items:    maps.Clone(r.items),
-		encData:  maps.Clone(r.encData),
-		encCodes: maps.Clone(r.encCodes),
-		encItems: maps.Clone(r.encItems),
+		data:      maps.Clone(r.data),
+		codes:     maps.Clone(r.codes),
+		items:     maps.Clone(r.items),
+		status:    maps.Clone(r.status),
+		encData:   maps.Clone(r.encData),
+		encCodes:  maps.Clone(r.encCodes),
+		encItems:  maps.Clone(r.encItems),
+		encStatus: maps.Clone(r.encStatus),
 	}
 }
 

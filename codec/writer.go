@@ -32,6 +32,12 @@ type CodeEncoder func(w *Writer, c *wire.Code) error
 // follows the rules of [DataEncoder].
 type FetchItemEncoder func(w *Writer, item string, v any) error
 
+// StatusItemEncoder writes the typed value v (wire.StatusItem.Data) of
+// the STATUS item name: what follows the name and its SP. It is
+// registered with [Registry.EncodeStatusItem] and follows the rules of
+// [DataEncoder].
+type StatusItemEncoder func(w *Writer, name string, v any) error
+
 // A Writer writes IMAP syntax at the current position of a response,
 // for the encoders registered in a [Registry]. Each method checks what
 // it is given; the first problem is recorded (later calls still run but

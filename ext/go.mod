@@ -6,6 +6,7 @@ require (
 	github.com/emersion/go-sasl v0.0.0-20241020182733-b788ff22d5a6
 	github.com/imapkit/imapkit/client v0.0.0
 	github.com/imapkit/imapkit/codec v0.0.0
+	github.com/imapkit/imapkit/conformance/scripted v0.0.0
 	github.com/imapkit/imapkit/seqset v0.0.0
 	github.com/imapkit/imapkit/transport v0.0.0
 	github.com/imapkit/imapkit/utf7 v0.0.0
@@ -22,6 +23,7 @@ require (
 replace (
 	github.com/imapkit/imapkit/client => ../client
 	github.com/imapkit/imapkit/codec => ../codec
+	github.com/imapkit/imapkit/conformance/scripted => ../conformance/scripted
 	github.com/imapkit/imapkit/seqset => ../seqset
 	github.com/imapkit/imapkit/transport => ../transport
 	github.com/imapkit/imapkit/utf7 => ../utf7

@@ -41,10 +41,14 @@ type StatusItem struct {
 	// reported with Nil set.
 	Value uint64
 	Nil   bool
+	// Data holds the typed value of an item whose parser an extension
+	// registered (codec.Registry.StatusItem), such as MAILBOXID
+	// (F2212ea87) (RFC 8474 §4.2); nil otherwise.
+	Data any
 	// Other holds a value that is neither a number nor NIL, as a generic
-	// tree: an extension's item such as MAILBOXID (F2212ea87) (RFC 8474
-	// §4.2), or, in a lenient decoder, a known item whose value did not
-	// parse (Response.ParseErr says why).
+	// tree: the value of an item no parser is registered for, or, in a
+	// lenient decoder, of an item whose parser failed (Response.ParseErr
+	// says why).
 	Other *Value
 }
 
@@ -64,6 +68,17 @@ func (s *StatusData) Get(name string) (uint64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// Item returns the item name (compared case-insensitively), nil when
+// absent.
+func (s *StatusData) Item(name string) *StatusItem {
+	for i := range s.Items {
+		if strings.EqualFold(s.Items[i].Name, name) {
+			return &s.Items[i]
+		}
+	}
+	return nil
 }
 
 // STATUS item names (RFC 9051 §6.3.11; SIZE RFC 8438; HIGHESTMODSEQ

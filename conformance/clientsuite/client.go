@@ -126,6 +126,23 @@ type ESearcher interface {
 	ESearch(ctx context.Context, q SearchQuery, ret []string) (*ESearchResult, error)
 }
 
+// Resyncer resynchronizes a mailbox with QRESYNC (RFC 7162 §3.2): ENABLE
+// QRESYNC when not done yet, then SELECT name (QRESYNC (uidValidity
+// modSeq)), which leaves the mailbox selected.
+type Resyncer interface {
+	Resync(ctx context.Context, name string, uidValidity uint32, modSeq uint64) (*ResyncResult, error)
+}
+
+// ResyncResult is what a QRESYNC SELECT reported.
+type ResyncResult struct {
+	Mailbox MailboxInfo
+	// Vanished are the UIDs of the VANISHED (EARLIER) responses.
+	Vanished []uint32
+	// Changed are the UIDs of the FETCH responses (flags changed or new
+	// since modSeq).
+	Changed []uint32
+}
+
 // ListEntry is one LIST or LSUB response.
 type ListEntry struct {
 	Name  string

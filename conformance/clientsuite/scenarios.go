@@ -39,6 +39,7 @@ func Scenarios() []Scenario {
 		{Name: "expunge-other-session", Doc: "another session's EXPUNGE reaches a NOOP here", Run: scOtherSessionExpunge},
 		{Name: "idle-push", Doc: "IDLE receives the EXISTS of another session's APPEND", Needs: []string{"IDLE"}, Run: scIdle},
 		{Name: "condstore", Doc: "SELECT (CONDSTORE) gives HIGHESTMODSEQ; STORE raises the message's MODSEQ", Needs: []string{"CONDSTORE"}, Run: scCondStore},
+		{Name: "qresync", Doc: "SELECT (QRESYNC) in a new session reports the expunge and the flag change of another since a saved HIGHESTMODSEQ", Needs: []string{"QRESYNC"}, Run: scQResync},
 		{Name: "esearch", Doc: "UID SEARCH RETURN (MIN MAX COUNT ALL)", Needs: []string{"ESEARCH"}, Run: scESearch},
 		{Name: "namespace", Doc: "NAMESPACE's personal delimiter matches LIST's", Needs: []string{"NAMESPACE"}, Run: scNamespace},
 		{Name: "special-use", Doc: "LIST RETURN (SPECIAL-USE) marks the Sent and Trash folders", Needs: []string{"SPECIAL-USE", "LIST-EXTENDED"}, Run: scSpecialUse},
@@ -1132,6 +1133,79 @@ func scCondStore(ctx context.Context, e *Env) error {
 		return errorf("UID FETCH (MODSEQ) after STORE: %+v %v, want above %d", ms, err, before)
 	}
 	return c.Logout(ctx)
+}
+
+func scQResync(ctx context.Context, e *Env) error {
+	c, err := e.Session(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok := c.(Resyncer); !ok {
+		return NotApplicablef("the client has no QRESYNC")
+	}
+	name, _, uids, err := filled(ctx, e, c, "qresync", 4, nil)
+	if err != nil {
+		return err
+	}
+	mb, err := c.Select(ctx, name, SelectOptions{CondStore: true})
+	if err != nil {
+		return errorf("SELECT (CONDSTORE): %w", err)
+	}
+	if mb.HighestModSeq == 0 {
+		return errorf("SELECT (CONDSTORE): no HIGHESTMODSEQ")
+	}
+	// What a client saves between sessions; then another client changes
+	// message 2 and expunges message 3.
+	saved := *mb
+	if err := c.Store(ctx, fmt.Sprint(uids[1]), true, StoreAdd, []string{`\Flagged`}); err != nil {
+		return errorf("UID STORE +FLAGS (\\Flagged): %w", err)
+	}
+	if err := c.Store(ctx, fmt.Sprint(uids[2]), true, StoreAdd, []string{`\Deleted`}); err != nil {
+		return errorf("UID STORE +FLAGS (\\Deleted): %w", err)
+	}
+	if _, err := c.Expunge(ctx); err != nil {
+		return errorf("EXPUNGE: %w", err)
+	}
+	if err := c.Logout(ctx); err != nil {
+		return err
+	}
+
+	d, err := e.Session(ctx)
+	if err != nil {
+		return err
+	}
+	rs := d.(Resyncer)
+	r, err := rs.Resync(ctx, name, saved.UIDValidity, saved.HighestModSeq)
+	if err != nil {
+		return errorf("SELECT (QRESYNC (%d %d)): %w", saved.UIDValidity, saved.HighestModSeq, err)
+	}
+	// RFC 7162 §3.2.5.1: a server may report more vanished UIDs than
+	// were expunged since (when it does not remember that far), never a
+	// live one; the flag change must be reported, unchanged messages
+	// need not be.
+	if !slices.Contains(r.Vanished, uids[2]) {
+		return errorf("QRESYNC: VANISHED (EARLIER) %v lacks the expunged UID %d", r.Vanished, uids[2])
+	}
+	for _, u := range []uint32{uids[0], uids[1], uids[3]} {
+		if slices.Contains(r.Vanished, u) {
+			return errorf("QRESYNC: VANISHED (EARLIER) %v names the live UID %d", r.Vanished, u)
+		}
+	}
+	if !slices.Contains(r.Changed, uids[1]) || slices.Contains(r.Changed, uids[2]) {
+		return errorf("QRESYNC: FETCH for UIDs %v; want %d (flagged) and not %d (expunged)", r.Changed, uids[1], uids[2])
+	}
+	if r.Mailbox.Exists != 3 || r.Mailbox.HighestModSeq <= saved.HighestModSeq {
+		return errorf("QRESYNC: EXISTS %d, HIGHESTMODSEQ %d; want 3 and above %d", r.Mailbox.Exists, r.Mailbox.HighestModSeq, saved.HighestModSeq)
+	}
+	// §3.2.5: another UIDVALIDITY makes the server ignore the rest.
+	r, err = rs.Resync(ctx, name, saved.UIDValidity+1, saved.HighestModSeq)
+	if err != nil {
+		return errorf("SELECT (QRESYNC) with a wrong UIDVALIDITY: %w", err)
+	}
+	if len(r.Vanished) != 0 {
+		return errorf("QRESYNC with a wrong UIDVALIDITY: VANISHED %v; want none", r.Vanished)
+	}
+	return d.Logout(ctx)
 }
 
 func scESearch(ctx context.Context, e *Env) error {

@@ -196,6 +196,13 @@ func (ss *session) cmdEnable(c *command) error {
 				ss.condstore = true
 				on = append(on, name)
 			}
+		case "QRESYNC":
+			// RFC 7162 §3.2.3: QRESYNC is a CONDSTORE enabling command.
+			ss.condstore = true
+			if !ss.qresync {
+				ss.qresync = true
+				on = append(on, name)
+			}
 		case "IMAP4REV2":
 			if !ss.rev2 {
 				ss.rev2 = true

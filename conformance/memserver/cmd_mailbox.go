@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -18,8 +19,12 @@ func (ss *session) cmdSelect(c *command) error {
 	if err != nil {
 		return typedError(err)
 	}
-	if sc.QResync != nil || len(sc.Other) > 0 {
+	if len(sc.Other) > 0 {
 		return bad("unsupported SELECT parameter")
+	}
+	if sc.QResync != nil && !ss.qresync {
+		// RFC 7162 §3.2.5: BAD without ENABLE QRESYNC first.
+		return bad("QRESYNC parameter without ENABLE QRESYNC")
 	}
 	name, condstore := sc.Mailbox, sc.CondStore
 	if ss.mbox != nil {
@@ -40,6 +45,8 @@ func (ss *session) cmdSelect(c *command) error {
 	ss.mbox = mb
 	ss.readOnly = c.name == "EXAMINE"
 	ss.view = slices.Clone(mb.msgs)
+	ss.claimRecent(ss.view)
+	recent := ss.recentCount()
 	ss.expungePending = false
 	ss.seenUID = mb.uidNext - 1
 	ss.saved = nil
@@ -55,6 +62,10 @@ func (ss *session) cmdSelect(c *command) error {
 	}
 	uidValidity, uidNext, modSeq := mb.uidValidity, mb.uidNext, mb.modSeq
 	mbName, special := mb.name, mb.specialUse
+	var resync *qresyncResult
+	if q := sc.QResync; q != nil && q.UIDValidity == uidValidity {
+		resync = ss.qresyncChanges(q)
+	}
 	srv.mu.Unlock()
 
 	ss.state = stateSelected
@@ -66,7 +77,7 @@ func (ss *session) cmdSelect(c *command) error {
 	ss.status(wire.StatusOK, &wire.Code{Name: "PERMANENTFLAGS", Data: perm}, "limited")
 	ss.dataNum(exists, "EXISTS", nil)
 	if !ss.rev2 {
-		ss.dataNum(0, "RECENT", nil)
+		ss.dataNum(recent, "RECENT", nil)
 		if unseen > 0 {
 			ss.status(wire.StatusOK, &wire.Code{Name: "UNSEEN", Data: unseen}, "first unseen")
 		}
@@ -84,6 +95,9 @@ func (ss *session) cmdSelect(c *command) error {
 		}
 		ss.data("LIST", ld)
 	}
+	if resync != nil {
+		resync.send(ss)
+	}
 	if ss.readOnly {
 		ss.okCode = &wire.Code{Name: "READ-ONLY"}
 	} else {
@@ -91,6 +105,57 @@ func (ss *session) cmdSelect(c *command) error {
 	}
 	ss.okText = c.name + " completed"
 	return nil
+}
+
+// qresyncResult is what a SELECT with the QRESYNC parameter reports
+// beside the usual responses (RFC 7162 §3.2.5.1).
+type qresyncResult struct {
+	vanished seqset.Set
+	changed  []snapshot
+}
+
+// qresyncChanges collects the expunges and the flag changes since the
+// client's mod-sequence among its known UIDs: what "UID FETCH known-uids
+// (FLAGS) (CHANGEDSINCE modseq VANISHED)" would return (RFC 7162
+// §3.2.5.1). The seq-match data only lets a server narrow the VANISHED
+// response; this server remembers enough expunges not to need it. The
+// caller holds Server.mu and has just selected the mailbox.
+func (ss *session) qresyncChanges(q *codec.QResyncParam) *qresyncResult {
+	mb := ss.mbox
+	known := q.KnownUIDs
+	if known.IsEmpty() {
+		// "as if the client has specified 1:<maxuid>"
+		if mb.uidNext > 1 {
+			known.AddRange(1, mb.uidNext-1)
+		}
+	} else {
+		known = known.Resolve(mb.uidNext - 1)
+	}
+	r := &qresyncResult{vanished: mb.vanishedSince(q.ModSeq, known)}
+	for i, m := range ss.view {
+		if m.modSeq > q.ModSeq && known.Contains(m.uid) {
+			r.changed = append(r.changed, snapshot{seq: uint32(i + 1), m: m, flags: ss.flagsOf(m), modSeq: m.modSeq})
+		}
+	}
+	return r
+}
+
+// send writes the VANISHED (EARLIER) response, then the FETCH responses;
+// VANISHED comes first (RFC 7162 §3.2.6).
+func (r *qresyncResult) send(ss *session) {
+	if !r.vanished.IsEmpty() {
+		ss.data("VANISHED", vanishedEarlier(r.vanished))
+	}
+	for _, sn := range r.changed {
+		fd := &wire.FetchData{Seq: sn.seq, Has: wire.FetchUID | wire.FetchFlags, UID: sn.m.uid, Flags: sn.flags}
+		fd.Items = append(fd.Items, modSeqItem(sn.modSeq))
+		ss.dataNum(sn.seq, "FETCH", fd)
+	}
+}
+
+// vanishedEarlier is the data of "VANISHED (EARLIER) uids".
+func vanishedEarlier(uids seqset.Set) []wire.Value {
+	return []wire.Value{wire.List(wire.Atom("EARLIER")), wire.Atom(uids.String())}
 }
 
 // cmdClose does CLOSE (RFC 9051 §6.4.1: expunge silently) and UNSELECT
@@ -560,6 +625,13 @@ func (ss *session) statusData(mb *mailbox, items []string) *wire.StatusData {
 				v += uint64(len(m.raw))
 			}
 		case "RECENT":
+			// Messages no session was told of yet: they will be
+			// \Recent for the next one to select the mailbox.
+			for _, m := range mb.msgs {
+				if m.recent == 0 {
+					v++
+				}
+			}
 		case "HIGHESTMODSEQ":
 			v = mb.modSeq
 			if it == "HIGHESTMODSEQ" {

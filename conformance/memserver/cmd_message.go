@@ -157,9 +157,13 @@ func (ss *session) cmdExpunge(c *command) error {
 			only[ss.view[i]] = true
 		}
 	}
-	ss.mbox.expunge(func(m *message) bool {
+	gone := ss.mbox.expunge(func(m *message) bool {
 		return hasFlag(m.flags, `\Deleted`) && (only == nil || only[m])
 	}, ss)
+	if len(gone) > 0 && ss.qresync {
+		// RFC 7162 §3.2.7: the new HIGHESTMODSEQ in the tagged OK.
+		ss.okCode = &wire.Code{Name: "HIGHESTMODSEQ", Data: ss.mbox.modSeq}
+	}
 	return nil
 }
 
@@ -184,7 +188,7 @@ func (ss *session) cmdFetch(c *command) error {
 		return err
 	}
 	var changedSince uint64
-	hasCS := false
+	hasCS, vanished := false, false
 	if c.more() {
 		mods := c.list("FETCH modifiers")
 		for i := 0; i < len(mods); i++ {
@@ -195,6 +199,8 @@ func (ss *session) cmdFetch(c *command) error {
 				}
 				i++
 				changedSince, hasCS = c.toNumber(mods[i], "CHANGEDSINCE"), true
+			case "VANISHED":
+				vanished = true
 			default:
 				return bad("unknown FETCH modifier %s", mods[i].GoString())
 			}
@@ -202,6 +208,18 @@ func (ss *session) cmdFetch(c *command) error {
 	}
 	if err := c.end(); err != nil {
 		return err
+	}
+	if vanished {
+		// RFC 7162 §3.2.6: UID FETCH only, after ENABLE QRESYNC, and
+		// with CHANGEDSINCE; BAD otherwise.
+		switch {
+		case !c.uid:
+			return bad("VANISHED is a UID FETCH modifier")
+		case !ss.qresync:
+			return bad("VANISHED without ENABLE QRESYNC")
+		case !hasCS:
+			return bad("VANISHED without CHANGEDSINCE")
+		}
 	}
 	want := map[string]bool{}
 	setSeen := false
@@ -229,6 +247,10 @@ func (ss *session) cmdFetch(c *command) error {
 		srv.mu.Unlock()
 		return err
 	}
+	var gone seqset.Set
+	if vanished && !set.IsSavedResult() {
+		gone = ss.mbox.vanishedSince(changedSince, set.Resolve(ss.mbox.uidNext-1))
+	}
 	snaps := make([]snapshot, 0, len(idx))
 	for _, i := range idx {
 		m := ss.view[i]
@@ -242,10 +264,14 @@ func (ss *session) cmdFetch(c *command) error {
 			ss.mbox.notify(ss, m)
 			seenSet = true
 		}
-		snaps = append(snaps, snapshot{uint32(i + 1), m, slices.Clone(m.flags), m.modSeq, seenSet})
+		snaps = append(snaps, snapshot{uint32(i + 1), m, ss.flagsOf(m), m.modSeq, seenSet})
 	}
 	srv.mu.Unlock()
 
+	if !gone.IsEmpty() {
+		// Before any FETCH (RFC 7162 §3.2.6).
+		ss.data("VANISHED", vanishedEarlier(gone))
+	}
 	for _, sn := range snaps {
 		fd, extra, err := ss.fetchData(sn, items, want)
 		if err != nil {
@@ -463,7 +489,7 @@ func (ss *session) cmdStore(c *command) error {
 			mb.notify(ss, m)
 		}
 		if !silent || changed && ss.condstore && hasUS {
-			snaps = append(snaps, snapshot{seq: uint32(i + 1), m: m, flags: slices.Clone(m.flags), modSeq: m.modSeq})
+			snaps = append(snaps, snapshot{seq: uint32(i + 1), m: m, flags: ss.flagsOf(m), modSeq: m.modSeq})
 		}
 	}
 	newFlags := len(mb.keywords) != nkw

@@ -1,7 +1,7 @@
 // Package memserver is an IMAP server that holds its mail in memory, for
 // tests, demos and the examples of imapkit. It speaks IMAP4rev1
 // (RFC 3501) and IMAP4rev2 (RFC 9051) with UIDPLUS, MOVE, IDLE, LITERAL+,
-// ENABLE, COMPRESS=DEFLATE, STARTTLS, CONDSTORE (without QRESYNC), SASL
+// ENABLE, COMPRESS=DEFLATE, STARTTLS, CONDSTORE, QRESYNC, SASL
 // PLAIN with SASL-IR, ESEARCH, SEARCHRES, SPECIAL-USE, LIST-EXTENDED,
 // LIST-STATUS, BINARY, MULTIAPPEND, ID, NAMESPACE, UNSELECT and
 // UTF8=ACCEPT.
@@ -46,6 +46,12 @@
 // typed parsers one by one. [Server.Seed] and [Server.SeedSample] fill
 // mailboxes; the sample is the mail of "imapc serve".
 //
-// Not implemented: QRESYNC, NOTIFY, ACLs, quotas, \Recent (never set),
+// QRESYNC (RFC 7162 §3.2) remembers the latest 100,000 expunges of each
+// mailbox; for an older mod-sequence it reports every missing UID.
+//
+// \Recent (RFC 3501 §2.3.2) belongs to the first read-write session told
+// of a message, and shows to IMAP4rev1 sessions only.
+//
+// Not implemented: NOTIFY, ACLs, quotas,
 // and persistence.
 package memserver

@@ -92,10 +92,14 @@ func (p *searchParser) key(depth int) (searchKey, error) {
 	case "UNANSWERED", "UNDELETED", "UNDRAFT", "UNFLAGGED", "UNSEEN":
 		n := name[2:]
 		return flagKey(`\`+n[:1]+strings.ToLower(n[1:]), false), nil
-	case "RECENT", "NEW":
-		return func(int, *message) bool { return false }, nil // \Recent is never set
-	case "OLD":
-		return func(int, *message) bool { return true }, nil
+	case "RECENT", "OLD":
+		// RFC 3501 §6.4.4; the keys stay in IMAP4rev2 (§6.4.4 there)
+		// though the flag does not.
+		id, want := p.ss.id, name == "RECENT"
+		return func(_ int, m *message) bool { return (m.recent == id) == want }, nil
+	case "NEW":
+		id := p.ss.id
+		return func(_ int, m *message) bool { return m.recent == id && !hasFlag(m.flags, `\Seen`) }, nil
 	case "KEYWORD", "UNKEYWORD":
 		a.atom("keyword")
 		if a.err != nil {

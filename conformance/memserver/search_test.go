@@ -33,7 +33,9 @@ func TestSearchKeys(t *testing.T) {
 		{"FLAGGED", "2"}, {"UNFLAGGED", "1 3 4"},
 		{"SEEN", "1"}, {"UNSEEN", "2 3 4"},
 		{"KEYWORD $Blue", "2"}, {"UNKEYWORD $blue", "1 3 4"},
-		{"NEW", ""}, {"RECENT", ""}, {"OLD", "1 2 3 4"},
+		// This session selected INBOX first: every message is \Recent
+		// for it (RFC 3501 §2.3.2).
+		{"NEW", "2 3 4"}, {"RECENT", "1 2 3 4"}, {"OLD", ""}, {"NOT RECENT", ""},
 		{"FROM ann", "1"}, {"TO ANN", "2 3"}, {"CC bob", "3"}, {"BCC hidden", "1 2 3 4"},
 		{"SUBJECT café", "3"}, {"SUBJECT an", "2"}, {`HEADER X-Tag dates`, "4"}, {`HEADER X-Missing ""`, ""}, {`HEADER Cc ""`, "1 2 3 4"},
 		{"BODY cherries", "3"}, {"BODY apples", ""}, {"TEXT apples", "1"},
@@ -67,8 +69,10 @@ func TestSearchKeys(t *testing.T) {
 		t.Errorf("RFC822.HEADER set \\Seen: %q", ls)
 	}
 	ls = a.cmd("f2", "FETCH 4 (RFC822.TEXT)")
-	if !slices.ContainsFunc(ls, func(l string) bool { return strings.Contains(l, `FLAGS (\Seen)`) && strings.Contains(l, "RFC822.TEXT") }) {
-		t.Errorf("RFC822.TEXT: %q; want FLAGS (\\Seen) with it", ls)
+	if !slices.ContainsFunc(ls, func(l string) bool {
+		return strings.Contains(l, `FLAGS (\Seen \Recent)`) && strings.Contains(l, "RFC822.TEXT")
+	}) {
+		t.Errorf("RFC822.TEXT: %q; want FLAGS (\\Seen \\Recent) with it", ls)
 	}
 	ls = a.cmd("f3", "FETCH 4 (RFC822 RFC822.SIZE)")
 	if !slices.ContainsFunc(ls, func(l string) bool { return strings.Contains(l, "RFC822 {") }) {

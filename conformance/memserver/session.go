@@ -7,12 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/utf7"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -49,6 +51,7 @@ type session struct {
 
 	// enabled extensions (RFC 5161)
 	condstore bool
+	qresync   bool // VANISHED instead of EXPUNGE (RFC 7162 §3.2.10.2)
 	rev2      bool
 	utf8      bool
 
@@ -472,7 +475,7 @@ func (ss *session) caps() []string {
 	}
 	c = append(c, "NAMESPACE", "UIDPLUS", "MOVE", "UNSELECT",
 		"CHILDREN", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "ESEARCH", "SEARCHRES",
-		"CONDSTORE", "BINARY", "STATUS=SIZE", "MULTIAPPEND", "UTF8=ACCEPT")
+		"CONDSTORE", "QRESYNC", "BINARY", "STATUS=SIZE", "MULTIAPPEND", "UTF8=ACCEPT")
 	if !ss.compressed {
 		c = append(c, "COMPRESS=DEFLATE")
 	}
@@ -502,6 +505,7 @@ func (ss *session) sync(allowExpunge bool) {
 		modSeq uint64
 	}
 	var expunged []uint32
+	var vanished seqset.Set // the same, as UIDs, after ENABLE QRESYNC
 	var updates []flagUpdate
 	ss.srv.mu.Lock()
 	mb := ss.mbox
@@ -512,6 +516,7 @@ func (ss *session) sync(allowExpunge bool) {
 		for i, m := range ss.view {
 			if m.expunged {
 				expunged = append(expunged, uint32(i+1)-removed)
+				vanished.Add(m.uid)
 				removed++
 				delete(ss.pendingFlags, m)
 				continue
@@ -528,20 +533,32 @@ func (ss *session) sync(allowExpunge bool) {
 		ss.seenUID = mb.msgs[len(mb.msgs)-1].uid
 	}
 	grew := len(ss.view) != before
+	ss.claimRecent(ss.view[before:])
+	var recent uint32
+	if grew {
+		recent = ss.recentCount()
+	}
 	for m := range ss.pendingFlags {
 		if i := indexUID(ss.view, m.uid); i >= 0 {
-			updates = append(updates, flagUpdate{uint32(i + 1), m.uid, append([]string(nil), m.flags...), m.modSeq})
+			updates = append(updates, flagUpdate{uint32(i + 1), m.uid, ss.flagsOf(m), m.modSeq})
 		}
 	}
 	clear(ss.pendingFlags)
 	n := uint32(len(ss.view))
 	ss.srv.mu.Unlock()
 
-	for _, seq := range expunged {
-		ss.dataNum(seq, "EXPUNGE", nil)
+	if ss.qresync && len(expunged) > 0 {
+		ss.data("VANISHED", []wire.Value{wire.Atom(vanished.String())})
+	} else {
+		for _, seq := range expunged {
+			ss.dataNum(seq, "EXPUNGE", nil)
+		}
 	}
 	if grew {
 		ss.dataNum(n, "EXISTS", nil)
+		if !ss.rev2 {
+			ss.dataNum(recent, "RECENT", nil) // RFC 3501 §7.3.2
+		}
 	}
 	for _, u := range updates {
 		fd := &wire.FetchData{Seq: u.seq, Has: wire.FetchUID | wire.FetchFlags, UID: u.uid, Flags: u.flags}
@@ -550,6 +567,46 @@ func (ss *session) sync(allowExpunge bool) {
 		}
 		ss.dataNum(u.seq, "FETCH", fd)
 	}
+}
+
+// flagsOf returns a copy of m's flags as this session sees them: with
+// \Recent when the message is recent for it, for IMAP4rev1 clients
+// only (RFC 9051 dropped \Recent, Appendix E). The caller holds
+// Server.mu.
+func (ss *session) flagsOf(m *message) []string {
+	f := slices.Clone(m.flags)
+	if m.recent == ss.id && !ss.rev2 {
+		f = append(f, `\Recent`)
+	}
+	return f
+}
+
+// claimRecent makes the messages of msgs that no session was told of
+// recent for this one, unless the mailbox is read-only here (EXAMINE
+// keeps \Recent for the next session, RFC 3501 §6.3.2). The caller holds
+// Server.mu.
+func (ss *session) claimRecent(msgs []*message) {
+	if ss.readOnly {
+		return
+	}
+	for _, m := range msgs {
+		if m.recent == 0 {
+			m.recent = ss.id
+		}
+	}
+}
+
+// recentCount is the RECENT count of the selected mailbox for this
+// session (RFC 3501 §7.3.2): its own recent messages, or in a read-only
+// session those no session was told of yet. The caller holds Server.mu.
+func (ss *session) recentCount() uint32 {
+	var n uint32
+	for _, m := range ss.view {
+		if !m.expunged && (m.recent == ss.id || ss.readOnly && m.recent == 0) {
+			n++
+		}
+	}
+	return n
 }
 
 func modSeqItem(ms uint64) wire.FetchItem {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/imapkit/imapkit/seqset"
 )
 
 // The store: users, their mailboxes and messages. Everything in it is
@@ -33,11 +35,20 @@ type mailbox struct {
 	keywords    []string   // keywords ever used, for FLAGS
 	sessions    map[*session]struct{}
 	deleted     bool
-	owner       *user
+
+	// vanished remembers the UID and the mod-sequence of the latest
+	// expunges, oldest first, for QRESYNC (RFC 7162 §3.2.7: "for each
+	// permanently removed message, the server MUST remember the
+	// incremented mod-sequence and corresponding UID"). It is bounded
+	// by maxVanished; vanishedFloor is the mod-sequence of the newest
+	// expunge forgotten (0 when none was).
+	vanished      []vanishedUID
+	vanishedFloor uint64
+	owner         *user
 }
 
 // message is one stored message. raw, date and part are immutable;
-// flags, modSeq and expunged are guarded by Server.mu.
+// flags, modSeq, expunged and recent are guarded by Server.mu.
 type message struct {
 	uid      uint32
 	raw      []byte
@@ -45,6 +56,10 @@ type message struct {
 	flags    []string
 	modSeq   uint64
 	expunged bool
+	// recent is the id of the session for which the message is \Recent
+	// (RFC 3501 §2.3.2: the first session to be told of it), 0 while
+	// no session has been.
+	recent uint64
 
 	once sync.Once
 	root *entity
@@ -172,13 +187,69 @@ func (mb *mailbox) expunge(del func(*message) bool, origin *session) []*message 
 	clear(mb.msgs[len(kept):])
 	mb.msgs = kept
 	if len(gone) > 0 {
-		mb.nextModSeq()
+		ms := mb.nextModSeq()
+		for _, m := range gone {
+			mb.vanished = append(mb.vanished, vanishedUID{m.uid, ms})
+		}
+		if over := len(mb.vanished) - maxVanished; over > 0 {
+			mb.vanishedFloor = mb.vanished[over-1].modSeq
+			mb.vanished = slices.Delete(mb.vanished, 0, over)
+		}
 		for s := range mb.sessions {
 			s.expungePending = true
 		}
 		mb.notify(origin, nil)
 	}
 	return gone
+}
+
+// maxVanished bounds the expunges a mailbox remembers for QRESYNC.
+const maxVanished = 100_000
+
+type vanishedUID struct {
+	uid    uint32
+	modSeq uint64
+}
+
+// vanishedSince returns the UIDs of set (a UID set, already resolved)
+// that were expunged with a mod-sequence above modSeq (RFC 7162 §3.2.6).
+// When modSeq is older than what mb remembers, it returns every UID of
+// set below UIDNEXT that is not in the mailbox, as §3.2.6 requires of a
+// server that does not remember that far back. The caller holds
+// Server.mu.
+func (mb *mailbox) vanishedSince(modSeq uint64, set seqset.Set) seqset.Set {
+	var out seqset.Set
+	if modSeq < mb.vanishedFloor {
+		last := mb.uidNext - 1
+		for r := range set.Ranges() {
+			lo, hi := r.Start, min(r.Stop, last)
+			if lo == 0 || lo > hi {
+				continue
+			}
+			i := sort.Search(len(mb.msgs), func(i int) bool { return mb.msgs[i].uid >= lo })
+			for ; lo <= hi; i++ {
+				next := hi + 1 // the next live UID in [lo, hi], or past it
+				if i < len(mb.msgs) && mb.msgs[i].uid <= hi {
+					next = mb.msgs[i].uid
+				}
+				if next > lo {
+					out.AddRange(lo, next-1)
+				}
+				if next > hi || next == ^uint32(0) {
+					break
+				}
+				lo = next + 1
+			}
+		}
+		return out
+	}
+	i := sort.Search(len(mb.vanished), func(i int) bool { return mb.vanished[i].modSeq > modSeq })
+	for _, v := range mb.vanished[i:] {
+		if set.Contains(v.uid) {
+			out.Add(v.uid)
+		}
+	}
+	return out
 }
 
 // notify tells the sessions selected on mb, but origin, that something

@@ -31,11 +31,16 @@
 //	C> LOGIN alice secret
 //	S: ${tag} OK logged in
 //
+// Where the order of the client's commands is not fixed (commands sent
+// from several goroutines, a loop of IDLE and interruptions), Respond
+// answers each line with a function, as a small server would.
+//
 // # Faults
 //
 // Beside plain bytes a script can drop the connection in the middle of a
 // literal (DropMidLiteral), stall until the test releases it or for ever
-// (Stall, StallForever), send BYE in the middle of a command (Bye), send
+// (Stall, StallForever), stop reading what the client writes
+// (StopReading, ResumeReading), send BYE in the middle of a command (Bye), send
 // bytes after the OK of STARTTLS before any TLS (GarbageAfterSTARTTLS),
 // a stray continuation request or an unknown tag (StrayContinuation,
 // UnknownTag), a line that never ends (EndlessLine), a literal of ten
@@ -44,8 +49,9 @@
 // (StartCompress, BadDeflate). Every send can be cut into writes of a few
 // bytes or one byte at a time (Options.WriteChunk, SendChunked). StartTLS
 // runs a real TLS handshake (crypto/tls) on the connection, so STARTTLS
-// itself can be scripted; SelfSignedTLS makes the certificate and the
-// client configuration that trusts it.
+// itself can be scripted, and TLSConnectionState then shows the server's
+// side of the channel (for channel binding); SelfSignedTLS makes the
+// certificate and the client configuration that trusts it.
 //
 // # Mismatches and the end of the test
 //

@@ -28,6 +28,10 @@ import (
 //	             "! stray TEXT" (a "+ TEXT" nobody asked for),
 //	             "! unknown-tag [TAG]"
 //
+// Lines end with LF or CRLF. The text of a line (every form but S= and
+// C=) cannot contain a CR: bytes with a CR are written with S= or C=, and
+// matched in a C~ regexp as \r.
+//
 // A transcript in this form reads like the examples of the RFCs:
 //
 //	S: * OK [CAPABILITY IMAP4rev1 LITERAL+] ready
@@ -88,6 +92,13 @@ func ParseScript(src string) (*Script, error) {
 	return sc, nil
 }
 
+// errBareCR refuses a CR in the text of a line. A line ends at LF, and a
+// CR just before the LF belongs to the line ending, so a text that ends
+// with CR would print as a line that parses without it; and a bare CR is
+// not IMAP text anyway (RFC 9051 §9, TEXT-CHAR). Bytes with CR are
+// written with S= and C=, or matched in a C~ regexp as \r.
+const errBareCR = `a CR in the text of a line (write it as \r with S=, C= or in a C~ regexp)`
+
 func parseLine(line string) (scriptOp, string) {
 	if line[0] == '!' {
 		return parseDirective(strings.TrimSpace(line[1:]))
@@ -98,6 +109,9 @@ func parseLine(line string) (scriptOp, string) {
 	prefix, arg := line[:2], ""
 	if len(line) > 3 {
 		arg = line[3:]
+	}
+	if prefix != "S=" && prefix != "C=" && strings.ContainsRune(arg, '\r') {
+		return scriptOp{}, errBareCR
 	}
 	switch prefix {
 	case "S:":
@@ -149,6 +163,9 @@ func parseLine(line string) (scriptOp, string) {
 func parseDirective(d string) (scriptOp, string) {
 	word, arg, _ := strings.Cut(d, " ")
 	arg = strings.TrimSpace(arg)
+	if strings.ContainsRune(arg, '\r') {
+		return scriptOp{}, errBareCR
+	}
 	noArg := func(f func(*Server, string)) (scriptOp, string) {
 		if arg != "" {
 			return scriptOp{}, fmt.Sprintf("! %s takes no argument", word)

@@ -41,6 +41,10 @@ func TestParseScriptErrors(t *testing.T) {
 		{"! fly", `unknown directive "fly"`},
 		{"! unknown-tag a+b", "one tag"},
 		{"S:x", "prefix"},
+		{"C~ \r\r\n", "a CR in the text"},
+		{"S: a\rb", "a CR in the text"},
+		{"C> NOOP\r\r", "a CR in the text"},
+		{"! bye a\rb", "a CR in the text"},
 	} {
 		_, err := ParseScript(tc.src)
 		var se *ScriptError

@@ -2,10 +2,12 @@ package scripted
 
 import (
 	"bufio"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sync"
@@ -65,8 +67,9 @@ type Server struct {
 	progress chan struct{} // closed and replaced after each step
 	failed   error
 	vars     map[string]string
-	conn     net.Conn // the server's end, once connected
-	collect  *[]*step // steps being built by addAt, not yet in the script
+	conn     net.Conn             // the server's end, once connected
+	tlsState *tls.ConnectionState // set by StartTLS
+	collect  *[]*step             // steps being built by addAt, not yet in the script
 
 	ending chan struct{} // closed when the test ends
 	done   chan struct{} // closed when the script goroutine has ended
@@ -177,6 +180,20 @@ func (s *Server) Var(name string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.vars[name]
+}
+
+// TLSConnectionState returns the server's side of the TLS connection
+// that StartTLS set up, and false before the handshake (or without
+// StartTLS): what a test of channel binding (RFC 5929, RFC 9266)
+// computes on the server's side. Call it after Wait, or from a function
+// the script runs (Call, SendFunc, Respond).
+func (s *Server) TLSConnectionState() (tls.ConnectionState, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tlsState == nil {
+		return tls.ConnectionState{}, false
+	}
+	return *s.tlsState, true
 }
 
 // Err returns the failure of the script, nil while it has not failed.
@@ -500,6 +517,13 @@ type inbox struct {
 	notify   chan struct{} // capacity 1
 	deadline <-chan time.Time
 	timeout  time.Duration
+
+	// StopReading: while paused is set, run reads nothing from the
+	// connection; resume is closed to end the pause, parked when run
+	// has stopped reading (no Read in flight).
+	paused bool
+	resume chan struct{}
+	parked chan struct{}
 }
 
 func newInbox(c net.Conn, max int, timeout time.Duration, ending chan struct{}) *inbox {
@@ -509,8 +533,26 @@ func newInbox(c net.Conn, max int, timeout time.Duration, ending chan struct{}) 
 func (b *inbox) run() {
 	p := make([]byte, 32<<10)
 	for {
+		b.mu.Lock()
+		if b.paused {
+			resume, parked := b.resume, b.parked
+			b.mu.Unlock()
+			close(parked)
+			select {
+			case <-resume:
+				continue
+			case <-b.ending:
+				return
+			}
+		}
+		b.mu.Unlock()
 		n, err := b.conn.Read(p)
 		b.mu.Lock()
+		if n == 0 && b.paused && errors.Is(err, os.ErrDeadlineExceeded) {
+			// The Read that stop cut short: nothing was lost.
+			b.mu.Unlock()
+			continue
+		}
 		b.buf = append(b.buf, p[:n]...)
 		if err == nil && len(b.buf) > b.max {
 			err = fmt.Errorf("the client sent more than %d bytes the script did not read", b.max)
@@ -527,6 +569,32 @@ func (b *inbox) run() {
 		if err != nil {
 			return
 		}
+	}
+}
+
+// stop makes run stop reading from the connection, cutting short a Read
+// in flight (with a read deadline in the past), and returns a channel
+// closed once no Read is in flight any more.
+func (b *inbox) stop() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.paused {
+		b.paused = true
+		b.resume = make(chan struct{})
+		b.parked = make(chan struct{})
+		b.conn.SetReadDeadline(time.Unix(1, 0))
+	}
+	return b.parked
+}
+
+// restart undoes stop: run reads again.
+func (b *inbox) restart() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.paused {
+		b.paused = false
+		b.conn.SetReadDeadline(time.Time{})
+		close(b.resume)
 	}
 }
 

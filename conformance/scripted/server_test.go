@@ -455,3 +455,124 @@ func selfSigned(t *testing.T) (*tls.Config, *tls.Config) {
 	}
 	return srv, cli
 }
+
+// Respond answers each line in turn, is not bounded by Options.Timeout,
+// and hands over to the next step when f says so; a client that closes
+// or a test that ends while it waits is not a failure.
+func TestRespond(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tb := &recTB{}
+		s := New(tb, &Options{Timeout: 5 * time.Second})
+		var seen []string
+		s.Respond(func(line string) ([]string, bool) {
+			seen = append(seen, line)
+			tag, cmd, _ := strings.Cut(line, " ")
+			if cmd == "LOGOUT" {
+				return []string{"* BYE", tag + " OK"}, false
+			}
+			return []string{tag + " OK " + cmd}, true
+		})
+		s.SendLine("* after")
+		p := newPeer(t, s.Client())
+		p.write("A1 NOOP\r\n")
+		p.want("A1 OK NOOP")
+		time.Sleep(time.Minute) // longer than the Timeout: Respond waits
+		p.write("A2 CHECK\r\nA3 LOGOUT\r\n")
+		p.want("A2 OK CHECK")
+		p.want("* BYE")
+		p.want("A3 OK")
+		p.want("* after")
+		if err := s.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{"A1 NOOP", "A2 CHECK", "A3 LOGOUT"}; fmt.Sprint(seen) != fmt.Sprint(want) {
+			t.Errorf("f saw %q; want %q", seen, want)
+		}
+		tb.end()
+		if errs := tb.reported(); len(errs) != 0 {
+			t.Fatalf("reported %q", errs)
+		}
+	})
+	for _, end := range []string{"client closes", "test ends"} {
+		t.Run(end, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				tb := &recTB{}
+				s := New(tb, nil)
+				s.Respond(func(line string) ([]string, bool) { return []string{"* " + line}, true })
+				p := newPeer(t, s.Client())
+				p.write("x\r\n")
+				p.want("* x")
+				if end == "client closes" {
+					p.c.Close()
+					if err := s.Wait(); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					synctest.Wait()
+				}
+				tb.end()
+				if errs := tb.reported(); len(errs) != 0 {
+					t.Fatalf("reported %q", errs)
+				}
+			})
+		})
+	}
+	// A reply the client does not read, and a line it leaves unfinished
+	// when it closes, are no failure; the steps after Respond still run.
+	synctest.Test(t, func(t *testing.T) {
+		tb := &recTB{}
+		s := New(tb, nil)
+		s.Respond(func(string) ([]string, bool) { return []string{"* unread"}, true })
+		s.Call(func() {})
+		p := newPeer(t, s.Client())
+		p.write("A1 NOOP\r\nA2 NO")
+		synctest.Wait()
+		p.c.Close()
+		if err := s.Wait(); err != nil {
+			t.Errorf("Wait = %v", err)
+		}
+		tb.end()
+		if errs := tb.reported(); len(errs) != 0 {
+			t.Fatalf("reported %q", errs)
+		}
+	})
+}
+
+// StartTLS runs the handshake inside the script; TLSConnectionState
+// then shows the server's side of the same channel the client sees.
+func TestStartTLSConnectionState(t *testing.T) {
+	srv, cli := selfSigned(t)
+	s := New(t, &Options{Timeout: 5 * time.Second})
+	if _, ok := s.TLSConnectionState(); ok {
+		t.Fatal("TLSConnectionState before StartTLS says ok")
+	}
+	s.SendLine("A1 OK begin TLS")
+	s.StartTLS(srv)
+	s.ExpectCmd("NOOP")
+	s.Reply("OK")
+	p := newPeer(t, s.Client())
+	p.want("A1 OK begin TLS")
+	tc := tls.Client(s.Client(), cli)
+	if err := tc.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	tp := newPeer(t, tc)
+	tp.write("A2 NOOP\r\n")
+	tp.want("A2 OK")
+	if err := s.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	st, ok := s.TLSConnectionState()
+	if !ok || !st.HandshakeComplete {
+		t.Fatalf("TLSConnectionState = %v, %v", st.HandshakeComplete, ok)
+	}
+	cst := tc.ConnectionState()
+	mine, err := cst.ExportKeyingMaterial("EXPORTER-Channel-Binding", nil, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := st.ExportKeyingMaterial("EXPORTER-Channel-Binding", nil, 32)
+	if err != nil || !bytes.Equal(mine, theirs) {
+		t.Fatalf("server's exporter %x, %v; the client's %x", theirs, err, mine)
+	}
+}

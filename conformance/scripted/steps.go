@@ -244,6 +244,66 @@ func (s *Server) Line() string {
 	}
 }
 
+// Respond answers the client as a small server would, for tests where
+// the order of the client's commands is not fixed: f gets each line the
+// client sends (without its CRLF) and returns the lines to send back
+// (CRLF appended to each, in one write) and whether to go on. The step
+// ends when f says so, when the client closes the connection (dropping a
+// line it left unfinished) or when the test ends; none of these is a
+// failure, and neither is a reply the client did not read because it
+// closed the connection. Its wait for the next line is not bounded by
+// Options.Timeout (a server waits for a client with nothing to say). f
+// runs on the script's goroutine: it must not add steps and wait for
+// them, and it must return.
+func (s *Server) Respond(f func(line string) (reply []string, more bool)) {
+	s.add(&step{name: "Respond", where: caller(0), stall: true, run: func(ss *session) error {
+		ss.endStep() // no step timeout
+		for {
+			got, err := ss.readLine()
+			if err != nil {
+				if err == io.EOF || errors.Is(err, errEnded) {
+					return nil
+				}
+				return ss.readFailure(got, err, "a line")
+			}
+			reply, more := f(strings.TrimSuffix(string(got), crlf))
+			if len(reply) > 0 {
+				var b strings.Builder
+				for _, l := range reply {
+					b.WriteString(l)
+					b.WriteString(crlf)
+				}
+				ss.w.enqueue(&writeJob{data: []byte(b.String())}) // step 0: a failed write is no failure
+			}
+			if !more {
+				return nil
+			}
+		}
+	}})
+}
+
+// StopReading makes the server stop reading from the connection, as a
+// server that no longer reads: what the client writes from then on stays
+// in the connection (over net.Pipe the client's write blocks; over TCP,
+// once the socket buffers are full). The step ends once no read is in
+// flight. Steps after it that expect bytes see only what arrived before;
+// ResumeReading undoes it. The connection must support SetReadDeadline
+// (net.Pipe and TCP do), which cuts short the read in flight.
+func (s *Server) StopReading() {
+	s.add(&step{name: "StopReading", where: caller(0), run: func(ss *session) error {
+		return ss.wait(ss.in.stop(), "the server's read in flight to stop")
+	}})
+}
+
+// ResumeReading makes the server read from the connection again after
+// StopReading.
+func (s *Server) ResumeReading() {
+	s.add(&step{name: "ResumeReading", where: caller(0), run: func(ss *session) error {
+		ss.in.restart()
+		return nil
+	}})
+}
+
 // Quiet checks that the client has sent nothing the script has not read
 // yet. Under testing/synctest call synctest.Wait first, so that the
 // client has done all it would do.
@@ -296,6 +356,10 @@ func (s *Server) StartTLS(cfg *tls.Config) {
 		if err := tc.Handshake(); err != nil {
 			return fmt.Errorf("TLS handshake: %w", err)
 		}
+		st := tc.ConnectionState()
+		ss.s.mu.Lock()
+		ss.s.tlsState = &st
+		ss.s.mu.Unlock()
 		ss.w.setOut(tc, nil)
 		ss.src = tc
 		ss.br.Reset(tc)

@@ -197,7 +197,7 @@ var Base = []Script{
 			{Send: "a3 APPEND {{=prefix}}-c {{lit:plain}}", Want: []string{"a3 OK{{*}}"}},
 			{Send: "a4 SELECT {{=prefix}}-c (CONDSTORE)", Want: []string{"* OK [HIGHESTMODSEQ {{n:ms}}]{{*}}", "a4 OK{{*}}"}},
 			{Send: "a5 FETCH 1 (MODSEQ)", Want: []string{"* 1 FETCH (MODSEQ ({{n}}))", "a5 OK{{*}}"}},
-			{Send: `a6 STORE 1 +FLAGS ($Test)`, Want: []string{`* 1 FETCH ({{*}}FLAGS ({{*}}$Test){{*}})`, "a6 OK{{*}}"}},
+			{Send: `a6 STORE 1 +FLAGS ($Test)`, Want: []string{`* 1 FETCH ({{*}}FLAGS ({{*}}$Test{{*}}){{*}})`, "a6 OK{{*}}"}},
 			{Send: `a7 STORE 1:2 (UNCHANGEDSINCE {{=ms}}) +FLAGS.SILENT (\Seen)`, Want: []string{"a7 OK [MODIFIED 1]{{*}}"}},
 			{Send: "a8 FETCH 1:2 (FLAGS) (CHANGEDSINCE {{=ms}})", Want: []string{`* 1 FETCH ({{*}}FLAGS ({{*}}$Test{{*}}){{*}})`, "a8 OK{{*}}"}},
 			{Send: "a9 CLOSE", Want: []string{"a9 OK{{*}}"}},

@@ -184,7 +184,8 @@ func parseModified(p *codec.Parser, _ string) (any, error) {
 }
 
 // readModSeq reads a mod-sequence-value (RFC 7162 §7): 1 to 2^63-1.
-// Leniently, 0 is accepted.
+// Leniently, 0 and values up to 2^64-1 (servers that count in uint64)
+// are accepted.
 func readModSeq(p *codec.Parser) (uint64, error) {
 	n, err := p.ReadNumber64()
 	if err == nil && n == 0 && p.Strict() {

@@ -90,10 +90,10 @@ func TestModSeqItemRejects(t *testing.T) {
 	reg := codec.NewBaseRegistry()
 	condstore.RegisterCodec(reg)
 	for _, line := range []string{
-		"* 1 FETCH (MODSEQ 5)",                     // no parentheses
-		"* 1 FETCH (MODSEQ (5 6))",                 // two values
-		"* 1 FETCH (MODSEQ ())",                    // none
-		"* 1 FETCH (MODSEQ (9223372036854775808))", // 2^63 does not fit
+		"* 1 FETCH (MODSEQ 5)",                      // no parentheses
+		"* 1 FETCH (MODSEQ (5 6))",                  // two values
+		"* 1 FETCH (MODSEQ ())",                     // none
+		"* 1 FETCH (MODSEQ (18446744073709551616))", // 2^64 does not fit
 		"* 1 FETCH (MODSEQ (x))",
 	} {
 		if resp, err := decode(reg, true, line); err == nil {

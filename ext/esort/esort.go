@@ -3,11 +3,10 @@
 // PARTIAL), and search contexts the server keeps up to date (UPDATE),
 // announcing changes with ADDTO and REMOVEFROM until CANCELUPDATE.
 //
-// Install registers an ESEARCH parser that keeps the order of ALL, which
-// ESORT sends in sort order (RFC 5267 §3.2) and wire.ESearchData.All (a
-// sorted set) cannot hold; it returns the same *wire.ESearchData as the
-// base protocol's parser, so client.Conn.Search works as before. It also
-// registers the NOUPDATE response code (RFC 5267 §4.3), a string.
+// Install registers the NOUPDATE response code (RFC 5267 §4.3), a
+// string. The base protocol's ESEARCH parser keeps the order of ALL,
+// which ESORT sends in sort order (RFC 5267 §3.2), in
+// wire.ESearchData.AllOrder.
 //
 // Sort and UIDSort run SORT RETURN (...) (RFC 5267 §3); Search and
 // UIDSearch run SEARCH RETURN (...) with CONTEXT and UPDATE (§4.1, §4.2);
@@ -36,16 +35,14 @@ import (
 	"github.com/imapkit/imapkit/wire"
 )
 
-// Install registers the order-keeping ESEARCH parser and the NOUPDATE
-// code parser into a connection's registry. Use it as a
-// client.Extension.
+// Install registers the NOUPDATE code parser into a connection's
+// registry. Use it as a client.Extension.
 func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 
-// RegisterCodec registers the same parsers into a codec registry.
+// RegisterCodec registers the NOUPDATE code's parser and encoder into a
+// codec registry.
 func RegisterCodec(r *codec.Registry) {
-	r.Data("ESEARCH", esearch.Parse)
 	r.Code("NOUPDATE", parseNoUpdate)
-	r.EncodeData("ESEARCH", esearch.Encode)
 	r.EncodeCode("NOUPDATE", encodeNoUpdate)
 }
 
@@ -305,11 +302,7 @@ func (res *Result) fill(d *wire.ESearchData) {
 	res.Min, res.Max, res.Count, res.ModSeq = d.Min, d.Max, d.Count, d.ModSeq
 	if d.Has&wire.ESearchAll != 0 {
 		res.AllSet = d.All
-		if x, ok := esearch.ExtraOf(d); ok && x.AllText != "" {
-			res.All = x.Ordered
-		} else if d.All.Count() <= esearch.MaxOrdered {
-			res.All = esearch.Ordered(d.All.String())
-		}
+		res.All = esearch.AllOf(d)
 	}
 	if p, ok := partial.Of(d); ok {
 		res.Partial = p

@@ -75,8 +75,8 @@ func RegisterCodec(r *codec.Registry) {
 }
 
 // parseID reads a message or thread ID. Gmail calls them 64-bit unsigned
-// integers; the IDs it hands out stay below 2^63, and the codec's
-// number64 (RFC 9051 §9) stops there too.
+// integers: a lenient decoder reads up to 2^64-1, a strict one stops at
+// number64's 2^63-1 (RFC 9051 §9), as codec.Parser.ReadNumber64 does.
 func parseID(p *codec.Parser, _ string) (any, error) { return p.ReadNumber64() }
 
 func encodeID(w *codec.Writer, item string, v any) error {

@@ -255,3 +255,19 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// Gmail's IDs are unsigned 64-bit: a lenient decoder reads up to 2^64-1,
+// a strict one stops at number64's 2^63-1 (RFC 9051 §9).
+func TestIDUint64(t *testing.T) {
+	line := "* 1 FETCH (X-GM-MSGID 18446744073709551615)\r\n"
+	r, err := roundtrip.Decode(reg(), false, line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, ok := gmail.MsgID(r.Data.(*wire.FetchData)); !ok || id != 1<<64-1 {
+		t.Errorf("MsgID = %d, %v", id, ok)
+	}
+	if _, err := roundtrip.Decode(reg(), true, line); err == nil {
+		t.Error("strict decoding accepted 2^64-1")
+	}
+}

@@ -26,16 +26,28 @@ type ListResult struct {
 }
 
 // List runs LIST reference pattern RETURN (METADATA (entries...)) (RFC
-// 9590 §3, RFC 5258 §3): the mailboxes matching pattern, each with the
+// 9590, RFC 5258 §3): the mailboxes matching pattern, each with the
 // values of the entries asked for (IsNil where one is not set). It fails
 // with an error wrapping client.ErrNotSupported, without sending
 // anything, when the server does not advertise LIST-METADATA.
 //
-// Only the entries-list form of the return option is sent; the
-// GETMETADATA options (MAXSIZE, DEPTH) are not.
-func List(ctx context.Context, c *client.Conn, reference, pattern string, entries []string) (*ListResult, error) {
+// opts, when it sets MaxSize or Depth, adds GETMETADATA's options (RFC
+// 5464 §4.2.1, §4.2.2) as the METADATA selection option,
+//
+//	LIST (METADATA (MAXSIZE 1024 DEPTH 1)) "" "*" RETURN (METADATA (/shared/comment))
+//
+// which is the form Cyrus 3.6 (the RFC authors' implementation) accepts;
+// it answers BAD to options inside or after the return option's list.
+// With MaxSize, a mailbox whose values are all too large may get no
+// METADATA response at all (Cyrus leaves it out), and ListResult's
+// LongEntries tells the size of the largest value left out.
+func List(ctx context.Context, c *client.Conn, reference, pattern string, entries []string, opts *GetOptions) (*ListResult, error) {
 	if len(entries) == 0 {
 		return nil, errors.New("metadata: LIST RETURN (METADATA) needs at least one entry")
+	}
+	o, err := opts.list()
+	if err != nil {
+		return nil, err
 	}
 	if err := extutil.Require(ctx, c, "metadata", "LIST-METADATA"); err != nil {
 		return nil, err
@@ -55,10 +67,14 @@ func List(ctx context.Context, c *client.Conn, reference, pattern string, entrie
 		}
 		names = append(names, wire.String(e))
 	}
+	var args []wire.Value
+	if o != nil {
+		args = append(args, wire.List(wire.Atom("METADATA"), *o))
+	}
+	args = append(args, ref, pat, wire.Atom("RETURN"), wire.List(wire.Atom("METADATA"), wire.List(names...)))
 	resps, final, err := run.Collect(ctx, c, client.Spec{
-		Name: "LIST",
-		Args: []wire.Value{ref, pat, wire.Atom("RETURN"),
-			wire.List(wire.Atom("METADATA"), wire.List(names...))},
+		Name:   "LIST",
+		Args:   args,
 		States: authenticated,
 		Claim: func(r *wire.Response) bool {
 			if r.Kind != wire.DataResponse {

@@ -2,6 +2,7 @@ package metadata_test
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -84,7 +85,96 @@ func TestLiveMetadata(t *testing.T) {
 	}
 	metadata.SetMetadata(ctx, c, "", []metadata.Entry{{Name: "/private/vendor/imapkit/server", IsNil: true}})
 
-	if _, err := metadata.List(ctx, c, "", "*", []string{"/private/comment"}); !errors.Is(err, client.ErrNotSupported) {
+	if _, err := metadata.List(ctx, c, "", "*", []string{"/private/comment"}, nil); !errors.Is(err, client.ErrNotSupported) {
 		t.Errorf("List on Dovecot 2.3: err = %v; want ErrNotSupported", err)
+	}
+}
+
+// cyrus returns the live Cyrus server's address and login (from
+// scripts/servers/cyrus.sh env), skipping without it, failing under
+// CI=true.
+func cyrus(t *testing.T) livetest.Env {
+	t.Helper()
+	e := livetest.Env{
+		Addr: os.Getenv("IMAPKIT_CYRUS_ADDR"),
+		User: os.Getenv("IMAPKIT_CYRUS_USER"),
+		Pass: os.Getenv("IMAPKIT_CYRUS_PASS"),
+	}
+	if e.Addr == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("live Cyrus not configured (IMAPKIT_CYRUS_ADDR unset) under CI=true")
+		}
+		t.Skip("live Cyrus not configured: run scripts/servers/cyrus.sh start and eval its env")
+	}
+	return e
+}
+
+// Cyrus 3.6 offers LIST-METADATA (RFC 9590): LIST RETURN (METADATA ...)
+// gives each mailbox's entries; with MAXSIZE (the METADATA selection
+// option) a long value is left out and LONGENTRIES tells its size; with
+// DEPTH the entries below the one named come too.
+func TestLiveCyrusListMetadata(t *testing.T) {
+	env := cyrus(t)
+	c := env.Login(t, &client.Options{Extensions: []client.Extension{metadata.Install}})
+	ctx := livetest.Ctx(t)
+	if has, err := c.Has(ctx, "LIST-METADATA"); err != nil || !has {
+		t.Fatalf("Cyrus does not advertise LIST-METADATA (%v)", err)
+	}
+	mbox := env.Mailbox(t, c, "imapkit-ext-listmeta")
+	long := strings.Repeat("y", 300)
+	err := metadata.SetMetadata(ctx, c, mbox, []metadata.Entry{
+		{Name: "/private/comment", Value: long},
+		{Name: "/private/vendor/imapkit/deep", Value: "deep"},
+	})
+	if err != nil {
+		t.Fatalf("SetMetadata: %v", err)
+	}
+
+	r, err := metadata.List(ctx, c, "", mbox, []string{"/private/comment"}, nil)
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	if len(r.Mailboxes) != 1 || r.Mailboxes[0].Mailbox != mbox {
+		t.Fatalf("List %q = %+v", mbox, r.Mailboxes)
+	}
+	if e, _ := r.Metadata[mbox].Get("/private/comment"); e.Value != long {
+		t.Fatalf("/private/comment = %d octets; want %d", len(e.Value), len(long))
+	}
+
+	r, err = metadata.List(ctx, c, "", mbox, []string{"/private/comment"}, &metadata.GetOptions{MaxSize: 10})
+	if err != nil {
+		t.Fatalf("List MAXSIZE: %v", err)
+	}
+	if !r.HasLongEntries || r.LongEntries != uint32(len(long)) {
+		t.Errorf("List MAXSIZE 10: LONGENTRIES %d (%v); want %d", r.LongEntries, r.HasLongEntries, len(long))
+	}
+	if d := r.Metadata[mbox]; d != nil {
+		if e, ok := d.Get("/private/comment"); ok && e.Value == long {
+			t.Errorf("MAXSIZE 10 returned the %d-octet value", len(long))
+		}
+	}
+
+	r, err = metadata.List(ctx, c, "", mbox, []string{"/private/vendor/imapkit"}, &metadata.GetOptions{Depth: metadata.DepthInfinity})
+	if err != nil {
+		t.Fatalf("List DEPTH: %v", err)
+	}
+	if e, _ := r.Metadata[mbox].Get("/private/vendor/imapkit/deep"); e.Value != "deep" {
+		t.Errorf("DEPTH infinity: %+v; want /private/vendor/imapkit/deep", r.Metadata[mbox])
+	}
+
+	// GETMETADATA with the same options (RFC 5464 §4.2.1, §4.2.2).
+	g, err := metadata.GetMetadata(ctx, c, mbox, []string{"/private/comment"}, &metadata.GetOptions{MaxSize: 10})
+	if err != nil {
+		t.Fatalf("GetMetadata MAXSIZE: %v", err)
+	}
+	if !g.HasLongEntries || g.LongEntries != uint32(len(long)) {
+		t.Errorf("GetMetadata MAXSIZE 10: %+v", g)
+	}
+	g, err = metadata.GetMetadata(ctx, c, mbox, []string{"/private/vendor"}, &metadata.GetOptions{Depth: metadata.Depth1})
+	if err != nil {
+		t.Fatalf("GetMetadata DEPTH 1: %v", err)
+	}
+	if e, ok := g.Get("/private/vendor/imapkit/deep"); ok && !e.IsNil {
+		t.Errorf("DEPTH 1 returned a grandchild: %+v", g.Entries)
 	}
 }

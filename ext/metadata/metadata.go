@@ -6,7 +6,8 @@
 // and of the METADATA response code (RFC 5464 §4.2.1, §4.3: LONGENTRIES,
 // MAXSIZE, TOOMANY, NOPRIVATE) into a connection's registry. GetMetadata
 // and SetMetadata run GETMETADATA and SETMETADATA (RFC 5464 §4.2, §4.3);
-// List runs LIST ... RETURN (METADATA (...)) (RFC 9590 §3); Enable asks
+// List runs LIST ... RETURN (METADATA (...)) (RFC 9590), with MAXSIZE and
+// DEPTH as the METADATA selection option when asked; Enable asks
 // for unsolicited METADATA responses (RFC 5464 §4.4 and §4.4.2), which
 // then reach client.Options.Unilateral and Conn.Unclaimed as *Data with
 // Changed set.
@@ -323,6 +324,27 @@ type GetOptions struct {
 	Depth Depth
 }
 
+// list returns the getmetadata-options list "(" MAXSIZE n SP DEPTH d ")"
+// (RFC 5464 §5), or nil when opts set nothing.
+func (opts *GetOptions) list() (*wire.Value, error) {
+	if opts == nil || (opts.MaxSize == 0 && opts.Depth == "") {
+		return nil, nil
+	}
+	var o []wire.Value
+	if opts.MaxSize > 0 {
+		o = append(o, wire.Atom("MAXSIZE"), wire.Number(uint64(opts.MaxSize)))
+	}
+	switch opts.Depth {
+	case "":
+	case Depth0, Depth1, DepthInfinity:
+		o = append(o, wire.Atom("DEPTH"), wire.Atom(string(opts.Depth)))
+	default:
+		return nil, fmt.Errorf("metadata: DEPTH %q: want 0, 1 or infinity", opts.Depth)
+	}
+	l := wire.List(o...)
+	return &l, nil
+}
+
 // Result is what GETMETADATA returned.
 type Result struct {
 	// Entries of the mailbox (or the server), in the order received.
@@ -387,19 +409,12 @@ func GetMetadata(ctx context.Context, c *client.Conn, mailbox string, entries []
 	// The options come before the mailbox, as the ABNF of RFC 5464 §5
 	// says; the examples of §4.2.1 and §4.2.2 put them after it (erratum
 	// 2785).
-	if opts != nil && (opts.MaxSize > 0 || opts.Depth != "") {
-		var o []wire.Value
-		if opts.MaxSize > 0 {
-			o = append(o, wire.Atom("MAXSIZE"), wire.Number(uint64(opts.MaxSize)))
-		}
-		switch opts.Depth {
-		case "":
-		case Depth0, Depth1, DepthInfinity:
-			o = append(o, wire.Atom("DEPTH"), wire.Atom(string(opts.Depth)))
-		default:
-			return nil, fmt.Errorf("metadata: DEPTH %q: want 0, 1 or infinity", opts.Depth)
-		}
-		args = append(args, wire.List(o...))
+	o, err := opts.list()
+	if err != nil {
+		return nil, err
+	}
+	if o != nil {
+		args = append(args, *o)
 	}
 	args = append(args, mb)
 	names := make([]wire.Value, 0, len(entries))
@@ -476,7 +491,9 @@ func SetMetadata(ctx context.Context, c *client.Conn, mailbox string, entries []
 		}
 		v := wire.Nil()
 		if !e.IsNil {
-			v = wire.String(e.Value)
+			// value = nstring / literal8 (RFC 5464 §5): never an atom,
+			// which Cyrus refuses ("Missing metadata value").
+			v = wire.Quoted(e.Value)
 		}
 		list = append(list, wire.String(e.Name), v)
 	}

@@ -115,9 +115,18 @@ func TestRFC5464_4_3_SetMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A value that could be an atom is still sent as a string: value =
+	// nstring / literal8 (RFC 5464 §5), and Cyrus refuses an atom.
+	done = set(metadata.Entry{Name: "/private/comment", Value: "word"})
+	s.Expect(`A4 SETMETADATA INBOX (/private/comment "word")`)
+	s.Send("A4 OK SETMETADATA complete")
+	if _, err := done(); err != nil {
+		t.Fatal(err)
+	}
+
 	done = set(metadata.Entry{Name: "/private/comment", Value: "My new comment"})
-	s.Expect(`A4 SETMETADATA INBOX (/private/comment "My new comment")`)
-	s.Send("A4 NO [METADATA TOOMANY] SETMETADATA failed")
+	s.Expect(`A5 SETMETADATA INBOX (/private/comment "My new comment")`)
+	s.Send("A5 NO [METADATA TOOMANY] SETMETADATA failed")
 	_, err := done()
 	if code, ok := metadata.CodeOf(err); !ok || code.Kind != metadata.TooMany {
 		t.Errorf("SetMetadata: err = %v, code %+v; want METADATA TOOMANY", err, code)
@@ -159,7 +168,7 @@ func TestRFC5464_4_4_Unsolicited(t *testing.T) {
 func TestRFC9590_List(t *testing.T) {
 	c, s := newConn(t, greeting)
 	done := faketest.Go(func() (*metadata.ListResult, error) {
-		return metadata.List(faketest.Ctx(t), c, "", "*", []string{"/shared/comment", "/private/comment"})
+		return metadata.List(faketest.Ctx(t), c, "", "*", []string{"/shared/comment", "/private/comment"}, nil)
 	})
 	s.Expect(`A1 LIST "" "*" RETURN (METADATA (/shared/comment /private/comment))`)
 	s.Send(`* LIST () "." "INBOX"`,
@@ -182,13 +191,46 @@ func TestRFC9590_List(t *testing.T) {
 	}
 }
 
+// LIST-METADATA with GETMETADATA's options: sent as the METADATA
+// selection option, as Cyrus 3.6 takes them; a mailbox whose value was
+// too long gets no METADATA response (as Cyrus answers), and the
+// completion's LONGENTRIES is kept. The transcript is Cyrus 3.6's answer
+// to this command.
+func TestRFC9590_ListOptions(t *testing.T) {
+	c, s := newConn(t, greeting)
+	done := faketest.Go(func() (*metadata.ListResult, error) {
+		return metadata.List(faketest.Ctx(t), c, "", "*", []string{"/private/comment"},
+			&metadata.GetOptions{MaxSize: 5, Depth: metadata.DepthInfinity})
+	})
+	s.Expect(`A1 LIST (METADATA (MAXSIZE 5 DEPTH infinity)) "" "*" RETURN (METADATA (/private/comment))`)
+	s.Send(`* LIST (\HasNoChildren) "/" INBOX`,
+		`* LIST (\HasNoChildren \archive) "/" Archive`,
+		`* METADATA Archive ("/private/comment" NIL)`,
+		"A1 OK [METADATA LONGENTRIES 26] Completed")
+	r, err := done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Mailboxes) != 2 || len(r.Metadata) != 1 || r.Metadata["INBOX"] != nil {
+		t.Fatalf("List = %+v; want two mailboxes, metadata for Archive only", r)
+	}
+	if !r.HasLongEntries || r.LongEntries != 26 {
+		t.Fatalf("LongEntries = %d (%v); want 26", r.LongEntries, r.HasLongEntries)
+	}
+	// A bad DEPTH is refused before anything is sent.
+	if _, err := metadata.List(faketest.Ctx(t), c, "", "*", []string{"/private/comment"}, &metadata.GetOptions{Depth: "2"}); err == nil {
+		t.Fatal("DEPTH 2 accepted")
+	}
+	s.Quiet(0)
+}
+
 func TestNotSupported(t *testing.T) {
 	c, s := newConn(t, "* PREAUTH [CAPABILITY IMAP4rev1 METADATA-SERVER] ready")
 	ctx := faketest.Ctx(t)
 	if _, err := metadata.GetMetadata(ctx, c, "INBOX", []string{"/shared/comment"}, nil); !errors.Is(err, client.ErrNotSupported) {
 		t.Errorf("mailbox entry with METADATA-SERVER only: %v", err)
 	}
-	if _, err := metadata.List(ctx, c, "", "*", []string{"/shared/comment"}); !errors.Is(err, client.ErrNotSupported) {
+	if _, err := metadata.List(ctx, c, "", "*", []string{"/shared/comment"}, nil); !errors.Is(err, client.ErrNotSupported) {
 		t.Errorf("List: %v", err)
 	}
 	if _, err := metadata.GetMetadata(ctx, c, "", []string{"/shared/*"}, nil); err == nil {

@@ -4,11 +4,9 @@
 // ESEARCH response per mailbox, its correlator naming the mailbox and its
 // UIDVALIDITY (RFC 7377 §2.1). The results are UIDs.
 //
-// Install registers an ESEARCH parser that reads that correlator, which
-// the base protocol's parser rejects; it returns the same
-// *wire.ESearchData (so client.Conn.Search works as before) and keeps the
-// mailbox and UIDVALIDITY beside it. Install is required: without it a
-// MULTISEARCH response fails to decode.
+// The base protocol's ESEARCH parser reads that correlator into
+// wire.ESearchData.Mailbox and UIDValidity; Install registers nothing and
+// is kept so that existing extension lists compile.
 //
 // No server on this project's test machine offers MULTISEARCH (Dovecot
 // 2.3, Cyrus 3.6 and Courier do not): the tests replay RFC 7377's
@@ -25,22 +23,19 @@ import (
 
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
-	"github.com/imapkit/imapkit/ext/internal/esearch"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
 
-// Install registers the MULTISEARCH-aware ESEARCH parser into a
-// connection's registry. Use it as a client.Extension.
+// Install does nothing: the base protocol's ESEARCH parser reads the
+// MULTISEARCH correlator. It is kept for client.Extension lists.
 func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 
-// RegisterCodec registers the same parser into a codec registry.
-func RegisterCodec(r *codec.Registry) {
-	r.Data("ESEARCH", esearch.Parse)
-	r.EncodeData("ESEARCH", esearch.Encode)
-}
+// RegisterCodec does nothing: the base protocol's ESEARCH parser and
+// encoder handle the correlator of RFC 7377 §2.1.
+func RegisterCodec(*codec.Registry) {}
 
 // The mailbox filters of RFC 5465 §6 that RFC 7377 §2 uses as sources.
 const (
@@ -154,8 +149,8 @@ func Search(ctx context.Context, c *client.Conn, sources []Source, search *clien
 			continue
 		}
 		res := &Result{Has: d.Has, Min: d.Min, Max: d.Max, Count: d.Count, All: d.All, ModSeq: d.ModSeq, ESearch: d}
-		if x, ok := esearch.ExtraOf(d); ok && x.HasMailbox {
-			res.Mailbox, res.UIDValidity = x.Mailbox, x.UIDValidity
+		if d.HasMailbox() {
+			res.Mailbox, res.UIDValidity = d.Mailbox, d.UIDValidity
 		} else if m := c.Mailbox(); m != nil {
 			// A response without MAILBOX is about the selected mailbox.
 			res.Mailbox, res.UIDValidity = m.Name, m.UIDValidity
@@ -166,11 +161,11 @@ func Search(ctx context.Context, c *client.Conn, sources []Source, search *clien
 }
 
 // MailboxOf returns the MAILBOX and UIDVALIDITY of an ESEARCH response's
-// correlator (RFC 7377 §2.1), as read by the parser Install registers.
+// correlator (RFC 7377 §2.1): d.Mailbox and d.UIDValidity, ok when
+// d.HasMailbox.
 func MailboxOf(d *wire.ESearchData) (mailbox string, uidValidity uint32, ok bool) {
-	x, ok := esearch.ExtraOf(d)
-	if !ok || !x.HasMailbox {
+	if d == nil || !d.HasMailbox() {
 		return "", 0, false
 	}
-	return x.Mailbox, x.UIDValidity, true
+	return d.Mailbox, d.UIDValidity, true
 }

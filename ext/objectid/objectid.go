@@ -4,9 +4,9 @@
 //
 // Install registers the parsers of what OBJECTID adds to the server's
 // responses: the MAILBOXID response code (RFC 8474 §4.1, sent by CREATE and
-// SELECT), the EMAILID and THREADID FETCH items (§5.1, §5.2) and a STATUS
-// parser that also reads the MAILBOXID item (§4.2). Each identifier is an
-// ID (a string type) in the parsed data.
+// SELECT), the EMAILID and THREADID FETCH items (§5.1, §5.2) and the
+// MAILBOXID STATUS item (§4.2, wire.StatusItem.Data). Each identifier is
+// an ID (a string type) in the parsed data.
 //
 // The typed calls are Create (the new mailbox's MAILBOXID), Select
 // (SELECT and its MAILBOXID), MailboxID (STATUS MAILBOXID), Fetch and
@@ -65,18 +65,17 @@ const (
 func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
 
 // RegisterCodec registers the same parsers into a codec registry (a proxy,
-// a test server). It replaces the STATUS parser with one that also reads
-// MAILBOXID; the STATUS data stays a *wire.StatusData unless MAILBOXID is
-// present, when it is a *Status.
+// a test server). MAILBOXID is registered as a STATUS item
+// (codec.Registry.StatusItem): its ID is the item's Data.
 func RegisterCodec(r *codec.Registry) {
 	r.Code(MailboxItem, parseMailboxIDCode)
 	r.FetchItem(ItemEmailID, parseEmailID)
 	r.FetchItem(ItemThreadID, parseThreadID)
-	r.Data("STATUS", parseStatus)
+	r.StatusItem(MailboxItem, parseMailboxIDItem)
 	r.EncodeCode(MailboxItem, encodeMailboxIDCode)
 	r.EncodeFetchItem(ItemEmailID, encodeID)
 	r.EncodeFetchItem(ItemThreadID, encodeID)
-	r.EncodeData("STATUS", encodeStatus)
+	r.EncodeStatusItem(MailboxItem, encodeMailboxIDItem)
 }
 
 // writeParenID writes "(" objectid ")".
@@ -113,55 +112,13 @@ func encodeID(w *codec.Writer, item string, v any) error {
 	return w.Err()
 }
 
-// encodeStatus writes STATUS data, with MAILBOXID where the server had
-// it among the items.
-func encodeStatus(w *codec.Writer, r *wire.Response) error {
-	var s *wire.StatusData
-	var mid ID
-	pos := -1
-	switch d := r.Data.(type) {
-	case *Status:
-		s, mid, pos = &d.StatusData, d.MailboxID, d.MailboxIDPos
-	case *wire.StatusData:
-		s = d
-	default:
-		return fmt.Errorf("objectid: STATUS data %T: %w", r.Data, codec.ErrUnsupportedData)
+// encodeMailboxIDItem writes the value of the MAILBOXID STATUS item.
+func encodeMailboxIDItem(w *codec.Writer, _ string, v any) error {
+	id, ok := v.(ID)
+	if !ok {
+		return fmt.Errorf("objectid: STATUS MAILBOXID value %T: %w", v, codec.ErrUnsupportedData)
 	}
-	if pos > len(s.Items) {
-		pos = len(s.Items)
-	}
-	w.SP()
-	w.Mailbox(s.Mailbox)
-	w.SP()
-	w.List(func() {
-		first := true
-		sep := func() {
-			if !first {
-				w.SP()
-			}
-			first = false
-		}
-		for i := 0; i <= len(s.Items); i++ {
-			if i == pos {
-				sep()
-				w.Atom(MailboxItem)
-				w.SP()
-				writeParenID(w, mid)
-			}
-			if i == len(s.Items) {
-				break
-			}
-			it := s.Items[i]
-			sep()
-			w.Atom(it.Name)
-			w.SP()
-			if it.Nil {
-				w.NIL()
-			} else {
-				w.Number(it.Value)
-			}
-		}
-	})
+	writeParenID(w, id)
 	return w.Err()
 }
 
@@ -200,67 +157,9 @@ func parseThreadID(p *codec.Parser, _ string) (any, error) {
 	return readParenID(p)
 }
 
-// Status is a STATUS response that carried MAILBOXID (RFC 8474 §4.2).
-type Status struct {
-	wire.StatusData
-	MailboxID ID
-	// MailboxIDPos is how many of Items came before MAILBOXID, so that
-	// the encoder writes the items back in the server's order.
-	MailboxIDPos int
-}
-
-// parseStatus parses "STATUS" SP mailbox SP "(" [status-att-list] ")"
-// where status-att-val =/ "MAILBOXID" SP "(" objectid ")" (RFC 8474 §7);
-// every other item is a number64 or NIL as in the base protocol.
-func parseStatus(p *codec.Parser, _ *wire.Response) (any, error) {
-	s := &wire.StatusData{}
-	var err error
-	if s.Mailbox, err = p.ReadMailbox(); err != nil {
-		return nil, err
-	}
-	if err := p.ReadSP(); err != nil {
-		return nil, err
-	}
-	var mid ID
-	has := false
-	pos := 0
-	err = p.ReadList(func(p *codec.Parser) error {
-		name, err := p.ReadAtom()
-		if err != nil {
-			return err
-		}
-		name = strings.ToUpper(name)
-		if err := p.ReadSP(); err != nil {
-			return err
-		}
-		if name == MailboxItem {
-			if has {
-				return p.SyntaxError("one MAILBOXID")
-			}
-			mid, err = readParenID(p)
-			has, pos = true, len(s.Items)
-			return err
-		}
-		it := wire.StatusItem{Name: name}
-		if p.ReadNil() {
-			it.Nil = true
-		} else if it.Value, err = p.ReadNumber64(); err != nil {
-			return err
-		}
-		if len(s.Items) >= 64 {
-			return p.SyntaxError("at most 64 STATUS items")
-		}
-		s.Items = append(s.Items, it)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	if has {
-		return &Status{StatusData: *s, MailboxID: mid, MailboxIDPos: pos}, nil
-	}
-	return s, nil
-}
+// parseMailboxIDItem parses the value of status-att-val =/ "MAILBOXID"
+// SP "(" objectid ")" (RFC 8474 §7).
+func parseMailboxIDItem(p *codec.Parser, _ string) (any, error) { return readParenID(p) }
 
 // MailboxIDCode returns the MAILBOXID code of resp (RFC 8474 §4.1): the
 // tagged OK of CREATE, or an untagged OK during SELECT/EXAMINE. It reads
@@ -406,22 +305,28 @@ func MailboxID(ctx context.Context, c *client.Conn, mailbox string) (ID, error) 
 	return id, nil
 }
 
-// StatusMailboxID returns the MAILBOXID item of a STATUS response, parsed
-// by Install's parser or left as a generic tree.
+// StatusMailboxID returns the MAILBOXID item of a STATUS response (RFC
+// 8474 §4.2), parsed by Install's item parser (StatusItem.Data) or left
+// as a generic tree (StatusItem.Other, or the whole response as a tree).
 func StatusMailboxID(r *wire.Response) (ID, bool) {
 	if r == nil || r.Kind != wire.DataResponse || r.Name != "STATUS" {
 		return "", false
 	}
 	switch d := r.Data.(type) {
-	case *Status:
-		return d.MailboxID, true
-	case wire.Value:
-		// "mailbox" SP "(" items ")" as a generic tree, or the list alone.
-		vals := []wire.Value{d}
-		if d.Kind == wire.KindList {
-			vals = d.List
+	case *wire.StatusData:
+		it := d.Item(MailboxItem)
+		if it == nil {
+			return "", false
 		}
-		for _, v := range vals {
+		if id, ok := it.Data.(ID); ok {
+			return id, true
+		}
+		if it.Other != nil {
+			return genericID(*it.Other)
+		}
+	case []wire.Value:
+		// "mailbox" SP "(" items ")" as a generic tree.
+		for _, v := range d {
 			if v.Kind != wire.KindList {
 				continue
 			}

@@ -109,14 +109,14 @@ func TestRFC8474_ListStatus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, ok := resp.Data.(*objectid.Status)
-	if !ok || st.MailboxID != "Ff8e3ead4-9389-4aff-adb1-d8d89efd8cbf" || st.Mailbox != "INBOX" || len(st.Items) != 2 {
+	st, ok := resp.Data.(*wire.StatusData)
+	if !ok || st.Mailbox != "INBOX" || len(st.Items) != 3 || st.Items[1].Data != objectid.ID("Ff8e3ead4-9389-4aff-adb1-d8d89efd8cbf") {
 		t.Fatalf("Data = %#v", resp.Data)
 	}
 	if n, _ := st.Get("UIDNEXT"); n != 9 {
 		t.Fatalf("UIDNEXT = %d", n)
 	}
-	if id, ok := objectid.StatusMailboxID(resp); !ok || id != st.MailboxID {
+	if id, ok := objectid.StatusMailboxID(resp); !ok || id != st.Items[1].Data {
 		t.Fatalf("StatusMailboxID = %q %v", id, ok)
 	}
 }

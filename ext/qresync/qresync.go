@@ -55,6 +55,24 @@ type Vanished struct {
 func Install(r *client.Registry) {
 	RegisterCodec(r.Codec())
 	condstore.InstallHooks(r)
+	InstallVanished(r)
+}
+
+// vanishedKey marks a registry whose VANISHED hook is installed.
+type vanishedKey struct{}
+
+// InstallVanished registers the VANISHED parser, encoder and the hook
+// that applies VANISHED to the selected mailbox (see the package
+// comment), once per connection however many extensions ask for it:
+// QRESYNC (RFC 7162 §3.2.10) and UIDONLY (RFC 9586 §3, where VANISHED
+// replaces EXPUNGE without QRESYNC) share it.
+func InstallVanished(r *client.Registry) {
+	if r.Value(vanishedKey{}) != nil {
+		return
+	}
+	r.SetValue(vanishedKey{}, true)
+	r.Codec().Data("VANISHED", parseVanished)
+	r.Codec().EncodeData("VANISHED", encodeVanished)
 	r.OnUntagged("VANISHED", onVanished)
 }
 
@@ -145,7 +163,8 @@ func VanishedOf(resp *wire.Response) (*Vanished, bool) {
 // goroutine, see client.UntaggedHook). A plain VANISHED stands for one
 // EXPUNGE per UID (RFC 7162 §3.2.10): the message count shrinks by their
 // number (Count walks the parsed ranges, it does not enumerate them),
-// bounded by the count, since a server may name UIDs it already reported. VANISHED (EARLIER) changes no count.
+// bounded by the count, since a server may name UIDs it already
+// reported. VANISHED (EARLIER) changes no count.
 func onVanished(h *client.Hook, resp *wire.Response) {
 	m := h.Mailbox()
 	v, ok := VanishedOf(resp)

@@ -80,4 +80,29 @@ func TestLiveDovecot(t *testing.T) {
 	if _, err := referrals.RList(ctx, c, "", "*"); !errors.Is(err, client.ErrNotSupported) {
 		t.Fatalf("RLIST on Dovecot = %v; want ErrNotSupported", err)
 	}
+	if u, ok := referrals.LoginReferral(c); ok {
+		t.Fatalf("LoginReferral = %v; Dovecot's test passdb sends none", u)
+	}
+
+	// referrals.Login: logged in, no referral, no error.
+	c2, err := client.Dial(ctx, "imap://"+env.Addr, &client.Options{Extensions: []client.Extension{referrals.Install}, InsecureAuth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	if u, err := referrals.Login(ctx, c2, env.User, env.Pass); err != nil || u != nil {
+		t.Fatalf("referrals.Login on Dovecot = %v, %v; want no referral, no error", u, err)
+	}
+	if c2.State() != client.StateAuthenticated {
+		t.Fatalf("state %v", c2.State())
+	}
+	// A wrong password: a NO without a referral.
+	c3, err := client.Dial(ctx, "imap://"+env.Addr, &client.Options{Extensions: []client.Extension{referrals.Install}, InsecureAuth: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c3.Close()
+	if u, err := referrals.Login(ctx, c3, env.User, "wrong-"+env.Pass); err == nil || u != nil {
+		t.Fatalf("referrals.Login with a wrong password = %v, %v; want an error without a referral", u, err)
+	}
 }

@@ -12,7 +12,10 @@
 // finds the referral on an error a command returned (a
 // *client.StatusError, or the *client.ByeError of a connection the
 // server ended); OfResponse reads it from a response (the greeting, a
-// tagged OK). URL.Address gives what transport.ParseAddress reads to
+// tagged OK). Login and Authenticate return the referral of a login's
+// completion, an OK's included (RFC 2221 §4.1: logged in, but the
+// personal mailboxes are elsewhere), which Conn.Login cannot return;
+// LoginReferral reads it after Conn.Login. URL.Address gives what transport.ParseAddress reads to
 // dial the server referred to. RList and RLsub are the MAILBOX-REFERRALS
 // commands (RFC 2193 §4.1, §4.2).
 //
@@ -29,6 +32,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+
+	"github.com/emersion/go-sasl"
 
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
@@ -45,8 +51,96 @@ const Name = "REFERRAL"
 const FollowLimit = 10
 
 // Install registers the REFERRAL code's parser and encoder into a
-// connection's registry. Use it as a client.Extension.
-func Install(r *client.Registry) { RegisterCodec(r.Codec()) }
+// connection's registry, and keeps the referral a LOGIN's or an
+// AUTHENTICATE's OK carries (RFC 2221 §4.1) for LoginReferral. Use it as
+// a client.Extension.
+func Install(r *client.Registry) {
+	RegisterCodec(r.Codec())
+	st := &loginState{}
+	r.SetValue(loginKey{}, st)
+	for _, cmd := range []string{"LOGIN", "AUTHENTICATE"} {
+		r.OnCompletion(cmd, st.onDone)
+	}
+}
+
+// loginState is the referral of the last successful LOGIN or
+// AUTHENTICATE of one connection.
+type loginState struct {
+	mu  sync.Mutex
+	url *URL
+}
+
+type loginKey struct{}
+
+// onDone runs on the reader goroutine for every LOGIN and AUTHENTICATE
+// completion: an OK with a referral records a copy of it (hooks keep
+// nothing of the response), any other completion clears it.
+func (st *loginState) onDone(_ *client.Hook, resp *wire.Response) {
+	var keep *URL
+	if u, ok := OfResponse(resp); ok && resp.Status == wire.StatusOK {
+		cp := *u
+		keep = &cp
+	}
+	st.mu.Lock()
+	st.url = keep
+	st.mu.Unlock()
+}
+
+// LoginReferral returns the referral the last successful LOGIN or
+// AUTHENTICATE on c carried in its OK (RFC 2221 §4.1: the user is
+// logged in, but the personal mailboxes are on the server referred to;
+// public ones are here). It needs Install among the connection's
+// Options.Extensions; false when there is none. A refused login's
+// referral is on its error (Of).
+func LoginReferral(c *client.Conn) (*URL, bool) {
+	st, ok := c.Value(loginKey{}).(*loginState)
+	if !ok {
+		return nil, false
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.url == nil {
+		return nil, false
+	}
+	cp := *st.url
+	return &cp, true
+}
+
+// Login runs Conn.Login and returns the referral of its completion, if
+// any: on an OK, the connection is authenticated and the user's personal
+// mailboxes are on the server referred to (RFC 2221 §4.1); on a NO, the
+// user is to log in there instead, and err is the *client.StatusError.
+// A connection without Install fails with an error before sending
+// anything, as the referral of an OK could not be seen.
+func Login(ctx context.Context, c *client.Conn, user, password string) (*URL, error) {
+	if _, ok := c.Value(loginKey{}).(*loginState); !ok {
+		return nil, ErrNotInstalled
+	}
+	if err := c.Login(ctx, user, password); err != nil {
+		u, _ := Of(err)
+		return u, err
+	}
+	u, _ := LoginReferral(c)
+	return u, nil
+}
+
+// Authenticate is Login for Conn.Authenticate (RFC 2221 §4.1 applies to
+// AUTHENTICATE alike).
+func Authenticate(ctx context.Context, c *client.Conn, mech sasl.Client) (*URL, error) {
+	if _, ok := c.Value(loginKey{}).(*loginState); !ok {
+		return nil, ErrNotInstalled
+	}
+	if err := c.Authenticate(ctx, mech); err != nil {
+		u, _ := Of(err)
+		return u, err
+	}
+	u, _ := LoginReferral(c)
+	return u, nil
+}
+
+// ErrNotInstalled is returned by Login and Authenticate on a connection
+// without Install among its Options.Extensions.
+var ErrNotInstalled = errors.New("referrals: Install is not among the connection's Options.Extensions, so the referral of a LOGIN's OK cannot be seen")
 
 // RegisterCodec registers the same into a codec registry.
 func RegisterCodec(r *codec.Registry) {

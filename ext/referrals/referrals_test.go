@@ -3,11 +3,12 @@ package referrals_test
 import (
 	"context"
 	"errors"
-	"net"
 	"testing"
 
+	"github.com/emersion/go-sasl"
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
+	"github.com/imapkit/imapkit/conformance/scripted"
 	"github.com/imapkit/imapkit/ext/internal/decodetest"
 	"github.com/imapkit/imapkit/ext/internal/faketest"
 	"github.com/imapkit/imapkit/ext/referrals"
@@ -115,17 +116,90 @@ func TestRFC2221_LoginReferral(t *testing.T) {
 	}
 }
 
+// RFC 2221 §4.1: LOGIN accepted with a referral (the user's personal
+// mailboxes are on SERVER2, public ones here): Login returns it with no
+// error, LoginReferral keeps it until the next login, and a NO's
+// referral comes with the error.
+func TestRFC2221_LoginOKReferral(t *testing.T) {
+	opts := &client.Options{Extensions: []client.Extension{referrals.Install}, InsecureAuth: true}
+	c, s := faketest.New(t, "* OK [CAPABILITY IMAP4rev1 LOGIN-REFERRALS] ready", opts)
+	ctx := faketest.Ctx(t)
+	if _, ok := referrals.LoginReferral(c); ok {
+		t.Fatal("a referral before any login")
+	}
+	done := faketest.Go(func() (*referrals.URL, error) { return referrals.Login(ctx, c, "MATTHEW", "PASSWORD") })
+	s.Expect("A1 LOGIN MATTHEW PASSWORD")
+	s.Send("A1 OK [REFERRAL IMAP://MATTHEW@SERVER2/] Specified user's personal mailboxes located on Server2, but public mailboxes are available.")
+	u, err := done()
+	if err != nil || u == nil || u.Host != "SERVER2" || u.User != "MATTHEW" {
+		t.Fatalf("Login = %+v, %v; want the referral to SERVER2 and no error", u, err)
+	}
+	if c.State() != client.StateAuthenticated {
+		t.Fatalf("state %v; an OK with a referral still logs in", c.State())
+	}
+	got, ok := referrals.LoginReferral(c)
+	if !ok || got.Raw != "IMAP://MATTHEW@SERVER2/" {
+		t.Fatalf("LoginReferral = %+v, %v", got, ok)
+	}
+	got.Host = "changed"
+	if again, _ := referrals.LoginReferral(c); again.Host != "SERVER2" {
+		t.Fatal("LoginReferral returned the connection's own copy")
+	}
+}
+
+func TestLoginNoReferral(t *testing.T) {
+	opts := &client.Options{Extensions: []client.Extension{referrals.Install}, InsecureAuth: true}
+	c, s := faketest.New(t, "* OK [CAPABILITY IMAP4rev1] ready", opts)
+	ctx := faketest.Ctx(t)
+	done := faketest.Go(func() (*referrals.URL, error) { return referrals.Login(ctx, c, "user", "pass") })
+	s.Expect("A1 LOGIN user pass")
+	s.Send("A1 NO [REFERRAL IMAP://user;AUTH=*@SERVER2/] Try SERVER2")
+	u, err := done()
+	var se *client.StatusError
+	if !errors.As(err, &se) || u == nil || u.Host != "SERVER2" {
+		t.Fatalf("Login = %+v, %v; want the referral and the StatusError", u, err)
+	}
+	if _, ok := referrals.LoginReferral(c); ok {
+		t.Fatal("LoginReferral set by a refused login")
+	}
+	done = faketest.Go(func() (*referrals.URL, error) { return referrals.Login(ctx, c, "user", "pass") })
+	s.Expect("A2 LOGIN user pass")
+	s.Send("A2 OK logged in")
+	if u, err := done(); err != nil || u != nil {
+		t.Fatalf("Login without a referral = %+v, %v", u, err)
+	}
+
+	// Without Install the OK's referral could not be seen: refused.
+	c2, s2 := faketest.New(t, "* OK [CAPABILITY IMAP4rev1] ready", &client.Options{InsecureAuth: true})
+	if _, err := referrals.Login(ctx, c2, "user", "pass"); !errors.Is(err, referrals.ErrNotInstalled) {
+		t.Fatalf("Login without Install = %v", err)
+	}
+	s2.Quiet(0)
+}
+
+// RFC 2221 §4.1 with AUTHENTICATE: the OK's referral is returned.
+func TestAuthenticateOKReferral(t *testing.T) {
+	opts := &client.Options{Extensions: []client.Extension{referrals.Install}, InsecureAuth: true}
+	c, s := faketest.New(t, "* OK [CAPABILITY IMAP4rev1 SASL-IR AUTH=PLAIN LOGIN-REFERRALS] ready", opts)
+	done := faketest.Go(func() (*referrals.URL, error) {
+		return referrals.Authenticate(faketest.Ctx(t), c, sasl.NewPlainClient("", "u", "p"))
+	})
+	s.Expect("A1 AUTHENTICATE PLAIN AHUAcA==")
+	s.Send("A1 OK [REFERRAL IMAP://u;AUTH=PLAIN@SERVER3/] personal mailboxes on SERVER3")
+	u, err := done()
+	if err != nil || u == nil || u.Host != "SERVER3" || u.Auth != "PLAIN" {
+		t.Fatalf("Authenticate = %+v, %v", u, err)
+	}
+}
+
 // RFC 2221 §4.2: a BYE greeting with a referral; client.New's error
 // carries it.
 func TestRFC2221_ByeGreeting(t *testing.T) {
-	cc, sc := net.Pipe()
-	defer sc.Close()
-	go func() {
-		sc.Write([]byte("* BYE [REFERRAL IMAP://user;AUTH=*@SERVER2/] Server not accepting connections.  Try SERVER2\r\n"))
-	}()
+	s := scripted.New(t, &scripted.Options{Timeout: faketest.Timeout})
+	s.SendLine("* BYE [REFERRAL IMAP://user;AUTH=*@SERVER2/] Server not accepting connections.  Try SERVER2")
 	ctx, cancel := context.WithTimeout(context.Background(), faketest.Timeout)
 	defer cancel()
-	c, err := client.New(ctx, cc, &client.Options{Extensions: []client.Extension{referrals.Install}})
+	c, err := client.New(ctx, s.Client(), &client.Options{Extensions: []client.Extension{referrals.Install}})
 	if err == nil {
 		c.Close()
 		t.Fatal("client.New accepted a BYE greeting")

@@ -1,7 +1,6 @@
 package sasl
 
 import (
-	"bufio"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/imapkit/imapkit/client"
+	"github.com/imapkit/imapkit/conformance/scripted"
 	"github.com/xdg-go/scram"
 )
 
@@ -39,92 +39,108 @@ func selfSigned(t *testing.T) tls.Certificate {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
-// plusServer is an IMAP server on TLS that runs the server side of
+// plusServer scripts an IMAP server on TLS that runs the server side of
 // SCRAM-SHA-256-PLUS with xdg-go/scram, binding to its own view of the
-// TLS channel, and reports how the authentication ended.
-func plusServer(t *testing.T, conn *tls.Conn, cert tls.Certificate, binding Binding, result chan<- error) {
-	scramServer(t, conn, cert, binding, true, result)
+// TLS channel, and reports how the authentication ended. It returns the
+// client's end of the connection, on which the client starts TLS.
+func plusServer(t *testing.T, cfg *tls.Config, binding Binding, result chan<- error) net.Conn {
+	return scramServer(t, cfg, binding, true, result)
 }
 
 // scramServer is plusServer, or with plus false a server that offers
-// SCRAM-SHA-256 only and records the client's GS2 flag in gs2.
-func scramServer(t *testing.T, conn *tls.Conn, cert tls.Certificate, binding Binding, plus bool, result chan<- error) {
-	defer conn.Close()
-	fail := func(err error) { result <- err }
-	if err := conn.Handshake(); err != nil {
-		fail(err)
-		return
+// SCRAM-SHA-256 only and checks that the client's GS2 flag is "y".
+func scramServer(t *testing.T, cfg *tls.Config, binding Binding, plus bool, result chan<- error) net.Conn {
+	s := scripted.New(t, &scripted.Options{Timeout: 10 * time.Second})
+	reported := false
+	report := func(err error) { // the first outcome only
+		if !reported {
+			reported = true
+			result <- err
+		}
 	}
-	st := conn.ConnectionState()
-	if binding == TLSServerEndPoint {
-		// The server hashes its own certificate, which its
-		// ConnectionState does not list as a peer's.
-		leaf, _ := x509.ParseCertificate(cert.Certificate[0])
-		st.PeerCertificates = []*x509.Certificate{leaf}
-	}
-	cb, err := ChannelBinding(&st, binding)
-	if err != nil {
-		fail(err)
-		return
-	}
-	cl, _ := scram.SHA256.NewClient("user", "pencil", "")
-	kf := scram.KeyFactors{Salt: "QSXCR+Q6sek8bf92", Iters: 4096}
-	creds := cl.GetStoredCredentials(kf)
-	srv, _ := scram.SHA256.NewServer(func(string) (scram.StoredCredentials, error) { return creds, nil })
-	conv := srv.NewConversationWithChannelBinding(cb)
 	mech := "SCRAM-SHA-256-PLUS"
 	caps := "AUTH=SCRAM-SHA-256 AUTH=SCRAM-SHA-256-PLUS"
 	if !plus {
-		conv = srv.NewConversation()
 		mech, caps = "SCRAM-SHA-256", "AUTH=SCRAM-SHA-256"
 	}
-	br := bufio.NewReader(conn)
-	fmt.Fprintf(conn, "* OK [CAPABILITY IMAP4rev1 SASL-IR %s] ready\r\n", caps)
-	line, err := br.ReadString('\n')
-	if err != nil {
-		fail(err)
-		return
-	}
-	f := strings.Fields(line)
-	if len(f) != 4 || f[1] != "AUTHENTICATE" || f[2] != mech {
-		fail(fmt.Errorf("unexpected command %q", line))
-		return
-	}
-	msg, _ := base64.StdEncoding.DecodeString(f[3])
-	if !plus && !strings.HasPrefix(string(msg), "y,,") {
-		fmt.Fprintf(conn, "%s NO want y\r\n", f[0])
-		fail(fmt.Errorf("client-first-message %q does not say the client could bind (y)", msg))
-		return
-	}
-	for !conv.Done() {
-		out, err := conv.Step(string(msg))
+	var (
+		conv    *scram.ServerConversation
+		tag     string
+		stepErr error
+	)
+	// advance answers msg from the client: a challenge while the
+	// conversation goes on, the completion at its end.
+	advance := func(msg string) ([]string, bool) {
+		if conv.Done() {
+			if !conv.Valid() {
+				report(fmt.Errorf("the server found the client's proof invalid"))
+				return []string{tag + " NO invalid"}, false
+			}
+			report(nil)
+			return []string{tag + " OK authenticated"}, true // then what comes until the client closes
+		}
+		out, err := conv.Step(msg)
+		stepErr = err
 		if conv.Done() && err != nil && out == "" {
-			fmt.Fprintf(conn, "%s NO %v\r\n", f[0], err)
-			fail(err)
-			return
+			report(err)
+			return []string{fmt.Sprintf("%s NO %v", tag, err)}, false
 		}
-		fmt.Fprintf(conn, "+ %s\r\n", base64.StdEncoding.EncodeToString([]byte(out)))
-		resp, rerr := br.ReadString('\n')
-		if rerr != nil {
-			fail(rerr)
-			return
-		}
-		resp = strings.TrimSpace(resp)
-		if resp == "*" {
-			fmt.Fprintf(conn, "%s BAD cancelled\r\n", f[0])
-			fail(fmt.Errorf("client cancelled (server error %v)", err))
-			return
-		}
-		msg, _ = base64.StdEncoding.DecodeString(resp)
+		return []string{"+ " + base64.StdEncoding.EncodeToString([]byte(out))}, true
 	}
-	if !conv.Valid() {
-		fmt.Fprintf(conn, "%s NO invalid\r\n", f[0])
-		fail(fmt.Errorf("the server found the client's proof invalid"))
-		return
-	}
-	fmt.Fprintf(conn, "%s OK authenticated\r\n", f[0])
-	result <- nil
-	br.ReadString('\n') // until the client closes
+	s.StartTLS(cfg)
+	s.SendLine(fmt.Sprintf("* OK [CAPABILITY IMAP4rev1 SASL-IR %s] ready", caps))
+	s.Respond(func(line string) ([]string, bool) {
+		if reported {
+			return nil, true // after the completion
+		}
+		if conv == nil { // the AUTHENTICATE command
+			f := strings.Fields(line)
+			if len(f) != 4 || f[1] != "AUTHENTICATE" || f[2] != mech {
+				report(fmt.Errorf("unexpected command %q", line))
+				return nil, false
+			}
+			tag = f[0]
+			st, ok := s.TLSConnectionState()
+			if !ok {
+				report(fmt.Errorf("no TLS"))
+				return nil, false
+			}
+			if binding == TLSServerEndPoint {
+				// The server hashes its own certificate, which its
+				// ConnectionState does not list as a peer's.
+				leaf, _ := x509.ParseCertificate(cfg.Certificates[0].Certificate[0])
+				st.PeerCertificates = []*x509.Certificate{leaf}
+			}
+			cb, err := ChannelBinding(&st, binding)
+			if err != nil {
+				report(err)
+				return nil, false
+			}
+			cl, _ := scram.SHA256.NewClient("user", "pencil", "")
+			kf := scram.KeyFactors{Salt: "QSXCR+Q6sek8bf92", Iters: 4096}
+			creds := cl.GetStoredCredentials(kf)
+			srv, _ := scram.SHA256.NewServer(func(string) (scram.StoredCredentials, error) { return creds, nil })
+			conv = srv.NewConversationWithChannelBinding(cb)
+			if !plus {
+				conv = srv.NewConversation()
+			}
+			msg, _ := base64.StdEncoding.DecodeString(f[3])
+			if !plus && !strings.HasPrefix(string(msg), "y,,") {
+				report(fmt.Errorf("client-first-message %q does not say the client could bind (y)", msg))
+				return []string{tag + " NO want y"}, false
+			}
+			return advance(string(msg))
+		}
+		if resp := strings.TrimSpace(line); resp == "*" {
+			report(fmt.Errorf("client cancelled (server error %v)", stepErr))
+			return []string{tag + " BAD cancelled"}, false
+		}
+		msg, _ := base64.StdEncoding.DecodeString(strings.TrimSpace(line))
+		return advance(string(msg))
+	})
+	s.Call(func() { report(fmt.Errorf("the client closed the connection before the end of the authentication")) })
+	s.Drop()
+	return s.Client()
 }
 
 // SCRAM-SHA-256-PLUS over real TLS (TLS 1.3 and 1.2): the client and
@@ -144,13 +160,12 @@ func TestSCRAMPlusOverTLS(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cert := selfSigned(t)
-			cc, sc := net.Pipe()
 			result := make(chan error, 1)
 			serverBinding := tc.binding
 			if serverBinding == "" {
 				serverBinding = TLSExporter
 			}
-			go plusServer(t, tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{cert}, MaxVersion: tc.maxVersion}), cert, serverBinding, result)
+			cc := plusServer(t, &tls.Config{Certificates: []tls.Certificate{cert}, MaxVersion: tc.maxVersion}, serverBinding, result)
 			pool := x509.NewCertPool()
 			leaf, _ := x509.ParseCertificate(cert.Certificate[0])
 			pool.AddCert(leaf)
@@ -190,9 +205,8 @@ func TestSCRAMPlusOverTLS(t *testing.T) {
 // middle relaying SCRAM between two TLS sessions) fails.
 func TestSCRAMPlusWrongChannel(t *testing.T) {
 	cert := selfSigned(t)
-	cc, sc := net.Pipe()
 	result := make(chan error, 1)
-	go plusServer(t, tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{cert}}), cert, TLSExporter, result)
+	cc := plusServer(t, &tls.Config{Certificates: []tls.Certificate{cert}}, TLSExporter, result)
 	tc2 := tls.Client(cc, &tls.Config{InsecureSkipVerify: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -200,15 +214,14 @@ func TestSCRAMPlusWrongChannel(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The state of a different TLS session.
-	oc, os := net.Pipe()
-	go tls.Server(os, &tls.Config{Certificates: []tls.Certificate{cert}}).Handshake()
-	other := tls.Client(oc, &tls.Config{InsecureSkipVerify: true})
+	osrv := scripted.New(t, &scripted.Options{Timeout: 10 * time.Second})
+	osrv.StartTLS(&tls.Config{Certificates: []tls.Certificate{cert}})
+	other := tls.Client(osrv.Client(), &tls.Config{InsecureSkipVerify: true})
 	if err := other.HandshakeContext(ctx); err != nil {
 		t.Fatal(err)
 	}
 	st := other.ConnectionState()
-	oc.Close() // the raw pipe: a TLS close_notify would wait for a reader
-	os.Close()
+	osrv.Close()
 	c, err := client.New(ctx, tc2, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -230,9 +243,8 @@ func TestSCRAMPlusWrongChannel(t *testing.T) {
 // ("y", RFC 5802 §6) so that a downgrade is detectable.
 func TestSCRAMAdvertisesBinding(t *testing.T) {
 	cert := selfSigned(t)
-	cc, sc := net.Pipe()
 	result := make(chan error, 1)
-	go scramServer(t, tls.Server(sc, &tls.Config{Certificates: []tls.Certificate{cert}}), cert, TLSExporter, false, result)
+	cc := scramServer(t, &tls.Config{Certificates: []tls.Certificate{cert}}, TLSExporter, false, result)
 	tc := tls.Client(cc, &tls.Config{InsecureSkipVerify: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

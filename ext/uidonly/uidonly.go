@@ -5,21 +5,35 @@
 //
 //	S: * 25996 UIDFETCH (FLAGS (\Flagged \Answered))
 //
-// VANISHED (RFC 7162 §3.2.10) where it would send EXPUNGE, and refuses
-// every command that uses message sequence numbers with BAD
-// [UIDREQUIRED].
+// VANISHED (RFC 7162 §3.2.10) where it would send EXPUNGE, even without
+// QRESYNC, and refuses every command that uses message sequence numbers
+// with BAD [UIDREQUIRED] (RFC 9586 §3).
 //
-// Install registers the UIDFETCH parser (a *wire.FetchData whose UID is
-// the response's number and whose Seq is 0) and its encoder, and
-// adjusts the client's UID FETCH and UID STORE so that, once UIDONLY is
-// enabled, they take the UIDFETCH responses: Conn.UIDFetch and
-// Conn.UIDStore work unchanged. Enable sends ENABLE UIDONLY. Check
-// refuses a command that would use sequence numbers before it is sent;
-// IsUIDRequired recognizes the server's refusal.
+// Install makes a connection behave accordingly once UIDONLY is enabled:
 //
-// No server on the test machine offers UIDONLY (Dovecot 2.3 predates
-// it); the tests replay transcripts reconstructed from RFC 9586's
-// examples (see docs/EXTENSIONS.md).
+//   - FETCH, STORE, SEARCH, COPY, MOVE, SORT and THREAD (the forms
+//     without UID), and any command whose Spec says it uses sequence
+//     numbers (a UID SEARCH with a sequence set among its keys), are
+//     refused before anything is sent, with an error wrapping
+//     ErrSeqNums (a client.CommandCheck): Conn.Fetch, Conn.Store,
+//     Conn.Copy, ... fail at once. EXPUNGE takes no sequence numbers
+//     and stays allowed; its results come as VANISHED.
+//   - UIDFETCH is parsed into a *wire.FetchData whose UID is the
+//     response's number and whose Seq is 0, and UID FETCH and UID STORE
+//     claim it: Conn.UIDFetch and Conn.UIDStore work unchanged.
+//   - VANISHED is applied to the selected mailbox by the hook ext/qresync
+//     installs (qresync.InstallVanished, shared when both are
+//     installed): Mailbox.Exists shrinks by the number of UIDs, and a
+//     client.MailboxEvent of kind client.EventExtension, Name
+//     "VANISHED", Data *qresync.Vanished, reports them in place of
+//     EventExpunge (which carries a sequence number).
+//
+// Enable sends ENABLE UIDONLY. Check is the same refusal for code that
+// wants to ask first; IsUIDRequired recognizes the server's refusal.
+//
+// No server on the test machine offers UIDONLY (Dovecot 2.3 and Cyrus
+// 3.6 predate it); the tests replay transcripts reconstructed from RFC
+// 9586's examples (see docs/EXTENSIONS.md).
 //
 // The package uses only the exported API of client, codec and wire.
 package uidonly
@@ -36,6 +50,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/extutil"
+	"github.com/imapkit/imapkit/ext/qresync"
 	"github.com/imapkit/imapkit/wire"
 )
 
@@ -43,28 +58,45 @@ import (
 const Capability = "UIDONLY"
 
 // UIDRequired is the response code of a command refused for using
-// message sequence numbers (RFC 9586 §3.1).
+// message sequence numbers (RFC 9586 §3).
 const UIDRequired = "UIDREQUIRED"
 
 // ErrSeqNums is the error of Check for a command that uses message
 // sequence numbers on a connection with UIDONLY enabled.
-var ErrSeqNums = errors.New("uidonly: message sequence numbers may not be used once UIDONLY is enabled (RFC 9586 §3.1); use the UID form of the command")
+var ErrSeqNums = errors.New("uidonly: message sequence numbers may not be used once UIDONLY is enabled (RFC 9586 §3); use the UID form of the command")
 
-// Install registers the UIDFETCH parser and encoder and makes UID FETCH
-// and UID STORE claim UIDFETCH responses once UIDONLY is enabled. Use it
-// as a client.Extension.
+// Install registers the UIDFETCH parser and encoder, makes UID FETCH and
+// UID STORE claim UIDFETCH responses once UIDONLY is enabled, refuses
+// sequence-number commands then (client.Registry.CheckCommand), and
+// installs the VANISHED parser and hook (qresync.InstallVanished). Use
+// it as a client.Extension.
 func Install(r *client.Registry) {
-	RegisterCodec(r.Codec())
+	r.Codec().Data("UIDFETCH", parseUIDFetch)
+	r.Codec().EncodeData("UIDFETCH", encodeUIDFetch)
+	qresync.InstallVanished(r)
 	for _, name := range []string{"UID FETCH", "UID STORE"} {
 		r.ModifyCommand(name, claimUIDFetch)
 	}
+	r.CheckCommand("", checkSeqNums)
 }
 
 // RegisterCodec registers the UIDFETCH parser and encoder into a codec
-// registry.
+// registry, and VANISHED's (qresync.RegisterCodec), which a UIDONLY
+// server sends in place of EXPUNGE.
 func RegisterCodec(r *codec.Registry) {
+	qresync.RegisterCodec(r)
 	r.Data("UIDFETCH", parseUIDFetch)
 	r.EncodeData("UIDFETCH", encodeUIDFetch)
+}
+
+// checkSeqNums refuses, once UIDONLY is enabled, a command that uses
+// message sequence numbers (RFC 9586 §3: the client MUST NOT use them).
+// It runs on the caller's goroutine before the command is sent.
+func checkSeqNums(v *client.CommandView, s *client.Spec) error {
+	if !v.Enabled(Capability) {
+		return nil
+	}
+	return seqNumsError(s.Name, s.UsesSeqNums)
 }
 
 // parseUIDFetch parses uidfetch-resp = uniqueid SP "UIDFETCH" SP msg-att
@@ -161,36 +193,42 @@ func Enable(ctx context.Context, c *client.Conn) error {
 	return nil
 }
 
-// seqCommands are the commands that take message sequence numbers (RFC
-// 9051 §6.4; SORT and THREAD, RFC 5256) and that RFC 9586 §3.1 refuses
-// in UIDONLY mode.
+// seqCommands are the commands that take message sequence numbers or
+// return them (RFC 9051 §6.4; SORT and THREAD, RFC 5256) and that RFC
+// 9586 §3 refuses in UIDONLY mode. EXPUNGE is not among them: it takes
+// no sequence numbers, and its results come as VANISHED.
 var seqCommands = []string{"FETCH", "STORE", "SEARCH", "COPY", "MOVE", "SORT", "THREAD"}
 
 // Check returns ErrSeqNums, wrapped with the command's name, when c has
 // UIDONLY enabled and a command named name (e.g. "FETCH", "UID SEARCH")
 // would use message sequence numbers: the non-UID forms always, and a
 // UID form when usesSeqNums (a UID SEARCH with a sequence set among its
-// keys). Call it before sending a command on the raw path.
+// keys). A connection with Install refuses such commands by itself;
+// Check lets code ask before building one.
 func Check(c *client.Conn, name string, usesSeqNums bool) error {
 	if !c.Enabled(Capability) {
 		return nil
 	}
+	return seqNumsError(name, usesSeqNums)
+}
+
+func seqNumsError(name string, usesSeqNums bool) error {
 	up := strings.ToUpper(strings.TrimSpace(name))
 	if !strings.HasPrefix(up, "UID ") {
 		for _, s := range seqCommands {
 			if up == s {
-				return fmt.Errorf("uidonly: %s: %w", up, ErrSeqNums)
+				return fmt.Errorf("%s not sent: %w", up, ErrSeqNums)
 			}
 		}
 	}
 	if usesSeqNums {
-		return fmt.Errorf("uidonly: %s: %w", up, ErrSeqNums)
+		return fmt.Errorf("%s not sent: %w", up, ErrSeqNums)
 	}
 	return nil
 }
 
 // IsUIDRequired reports whether err is a server's refusal of a command
-// for using sequence numbers (BAD [UIDREQUIRED], RFC 9586 §3.1).
+// for using sequence numbers (BAD [UIDREQUIRED], RFC 9586 §3).
 func IsUIDRequired(err error) bool {
 	var se *client.StatusError
 	return errors.As(err, &se) && se.CodeName() == UIDRequired

@@ -316,11 +316,22 @@ func TestLiveBackup(t *testing.T) {
 		st, _ := readState(filepath.Join(dir, mailboxPath(child, '/')))
 		oldV[dir] = st.UIDValidity
 	}
-	if err := c.Delete(ctx, child); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Create(ctx, child); err != nil {
-		t.Fatal(err)
+	// Dovecot may answer CREATE with ALREADYEXISTS right after DELETE
+	// when a session of the backup that had the mailbox selected is
+	// still closing (it writes its index files back into the folder):
+	// delete again, a bounded number of times.
+	for try := 1; ; try++ {
+		if err := c.Delete(ctx, child); err != nil {
+			t.Fatal(err)
+		}
+		err := c.Create(ctx, child)
+		if err == nil {
+			break
+		}
+		if try == 5 || !strings.Contains(err.Error(), "ALREADYEXISTS") {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	appendMsgs(child, 300, 3)
 

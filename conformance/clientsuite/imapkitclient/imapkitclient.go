@@ -16,6 +16,7 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/conformance/clientsuite"
 	"github.com/imapkit/imapkit/ext/condstore"
+	"github.com/imapkit/imapkit/ext/qresync"
 	"github.com/imapkit/imapkit/seqset"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -37,7 +38,7 @@ func Dial(opts *Options) clientsuite.Dial {
 			TLSConfig:    t.TLSConfig,
 			InsecureAuth: true, // test servers on 127.0.0.1
 			Trace:        opts.Trace,
-			Extensions:   []client.Extension{condstore.Install},
+			Extensions:   []client.Extension{condstore.Install, qresync.Install},
 			MailboxUpdate: func(client.MailboxEvent) {
 				select {
 				case c.news <- struct{}{}:
@@ -75,6 +76,7 @@ var (
 	_ clientsuite.Compressor  = (*Client)(nil)
 	_ clientsuite.Namespacer  = (*Client)(nil)
 	_ clientsuite.ESearcher   = (*Client)(nil)
+	_ clientsuite.Resyncer    = (*Client)(nil)
 )
 
 func (a *Client) Capabilities(ctx context.Context) ([]string, error) { return a.c.Capability(ctx) }
@@ -145,6 +147,32 @@ func (a *Client) Select(ctx context.Context, name string, opts clientsuite.Selec
 		return nil, err
 	}
 	return a.info(mb), nil
+}
+
+// maxResyncUIDs bounds the vanished UIDs Resync lists (a server may
+// name a range of millions).
+const maxResyncUIDs = 1 << 20
+
+// Resync selects name with the QRESYNC parameter through ext/qresync.
+func (a *Client) Resync(ctx context.Context, name string, uidValidity uint32, modSeq uint64) (*clientsuite.ResyncResult, error) {
+	ch, err := qresync.Resync(ctx, a.c, name, qresync.Saved{UIDValidity: uidValidity, HighestModSeq: modSeq}, false)
+	if err != nil {
+		return nil, err
+	}
+	r := &clientsuite.ResyncResult{}
+	if info := a.info(ch.Mailbox); info != nil {
+		r.Mailbox = *info
+	}
+	for u := range ch.Vanished.All() {
+		if len(r.Vanished) == maxResyncUIDs {
+			return nil, fmt.Errorf("QRESYNC: more than %d vanished UIDs", maxResyncUIDs)
+		}
+		r.Vanished = append(r.Vanished, u)
+	}
+	for _, f := range ch.Changed {
+		r.Changed = append(r.Changed, f.UID)
+	}
+	return r, nil
 }
 
 func (a *Client) info(mb *client.Mailbox) *clientsuite.MailboxInfo {

@@ -1,20 +1,19 @@
-// Package faketest is a scripted IMAP server for the extension packages'
-// tests: a client.Conn on one end of a net.Pipe, and on the other a server
-// that each test drives line by line (expect a client line, send server
-// lines). It is the pattern of client/fake_test.go, rebuilt on the
-// exported API.
+// Package faketest runs the extension packages' tests against the
+// scripted server of conformance/scripted: a client.Conn on one end of a
+// net.Pipe, and on the other a server that each test drives line by line
+// (expect a client line, send server lines). Scripted returns the
+// *scripted.Server itself, for the steps these helpers do not offer
+// (faults, Drop, Respond, SendChunked...).
 package faketest
 
 import (
-	"bufio"
 	"context"
-	"io"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/imapkit/imapkit/client"
+	"github.com/imapkit/imapkit/conformance/scripted"
 )
 
 // Greeting advertises what the extension tests need, and starts the
@@ -26,36 +25,22 @@ const Timeout = 5 * time.Second
 
 // Server is the scripted side of the pipe.
 type Server struct {
-	t     testing.TB
-	conn  net.Conn
-	lines chan string // client lines (net.Pipe writes block until read)
+	t testing.TB
+	s *scripted.Server
 }
 
 // New starts a client with opts on a pipe whose server side sends
 // greeting, and returns both ends. Both are closed when the test ends.
 func New(t testing.TB, greeting string, opts *client.Options) (*client.Conn, *Server) {
 	t.Helper()
-	cc, sc := net.Pipe()
-	s := &Server{t: t, conn: sc, lines: make(chan string, 1024)}
-	t.Cleanup(func() { sc.Close() })
-	go func() {
-		defer close(s.lines)
-		br := bufio.NewReader(sc)
-		for {
-			l, err := br.ReadString('\n')
-			if err != nil {
-				return
-			}
-			s.lines <- strings.TrimSuffix(l, "\r\n")
-		}
-	}()
+	s := &Server{t: t, s: scripted.New(t, &scripted.Options{Timeout: Timeout})}
 	if opts == nil {
 		opts = &client.Options{}
 	}
-	go s.Send(greeting)
+	s.s.SendLine(greeting)
 	ctx, cancel := context.WithTimeout(context.Background(), Timeout)
 	defer cancel()
-	c, err := client.New(ctx, cc, opts)
+	c, err := client.New(ctx, s.s.Client(), opts)
 	if err != nil {
 		t.Fatalf("client.New: %v", err)
 	}
@@ -63,35 +48,29 @@ func New(t testing.TB, greeting string, opts *client.Options) (*client.Conn, *Se
 	return c, s
 }
 
-// Send writes server lines, each ended with CRLF.
+// Scripted returns the scripted server under s. Its steps run in order
+// with the ones the methods of s add.
+func (s *Server) Scripted() *scripted.Server { return s.s }
+
+// Send queues server lines, each ended with CRLF, in one write. It does
+// not wait for the client to read them; what is added after it runs
+// after the write.
 func (s *Server) Send(lines ...string) {
-	var b strings.Builder
-	for _, l := range lines {
-		b.WriteString(l)
-		b.WriteString("\r\n")
-	}
-	s.conn.SetWriteDeadline(time.Now().Add(Timeout))
-	io.WriteString(s.conn, b.String())
-	s.conn.SetWriteDeadline(time.Time{})
+	s.s.SendLine(lines...)
 }
 
-// Line reads one client line without its CRLF, failing the test when
-// none comes in time.
+// Line waits for one client line and returns it without its CRLF,
+// failing the test when none comes in time (the server reports why).
 func (s *Server) Line() string {
 	s.t.Helper()
-	select {
-	case l, ok := <-s.lines:
-		if !ok {
-			s.t.Fatal("server: client closed the connection")
-		}
-		return l
-	case <-time.After(Timeout):
-		s.t.Fatal("server: no line from the client in time")
+	l := s.s.Line()
+	if err := s.s.Err(); err != nil {
+		s.t.Fatalf("server: no line from the client: %v", err)
 	}
-	return ""
+	return l
 }
 
-// Expect reads one client line and checks it.
+// Expect waits for one client line and checks it.
 func (s *Server) Expect(want string) {
 	s.t.Helper()
 	if got := s.Line(); got != want {
@@ -99,15 +78,13 @@ func (s *Server) Expect(want string) {
 	}
 }
 
-// Quiet checks that the client sends nothing for d.
+// Quiet checks that the client sends nothing for d beyond what the test
+// has read.
 func (s *Server) Quiet(d time.Duration) {
 	s.t.Helper()
-	select {
-	case l, ok := <-s.lines:
-		if ok {
-			s.t.Fatalf("client sent %q; want nothing", l)
-		}
-	case <-time.After(d):
+	s.s.QuietFor(d)
+	if err := s.s.Wait(); err != nil {
+		s.t.Fatalf("server: %v", err)
 	}
 }
 
