@@ -215,7 +215,7 @@ func TestCheckCommandJudgedAfterQueuedCommands(t *testing.T) {
 	}{{"XLATER", true}, {"", false}} {
 		t.Run(fmt.Sprintf("enabled=%q", tc.enabled), func(t *testing.T) {
 			ext := &refuseExt{}
-			c, s := newCheckConn(t, "* PREAUTH ready", &Options{Extensions: []Extension{ext.install}})
+			c, s := newCheckConn(t, "* PREAUTH [CAPABILITY IMAP4rev1 ENABLE] ready", &Options{Extensions: []Extension{ext.install}})
 			ctx := testCtx(t)
 			enable := make(chan error, 1)
 			go func() { _, err := c.Enable(ctx, "XLATER"); enable <- err }()

@@ -62,8 +62,8 @@ type Conn struct {
 	litAsked  bool     // the commands were asked about litResp
 	litErr    error    // a literal of litResp too large to buffer was dropped
 	inClaim   atomic.Bool
-	writingB  atomic.Bool // a command's bytes are going out (the server may be silent)
-	strayCont atomic.Uint64
+	writingB  atomic.Bool   // a command's bytes are going out (the server may be silent)
+	strayCont atomic.Uint64 // continuation requests nobody waited for (StrayContinuations)
 
 	mu        sync.Mutex
 	changed   chan struct{} // closed and replaced on every change the gate waits for

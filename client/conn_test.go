@@ -459,7 +459,7 @@ func TestUnclaimedQueue(t *testing.T) {
 
 // SELECT sent through the raw path changes the state like Select does.
 func TestRawSelectTracksState(t *testing.T) {
-	c, s := newFake(t, "* PREAUTH hi", nil)
+	c, s := newFake(t, "* PREAUTH [CAPABILITY IMAP4rev1 ENABLE] hi", nil)
 	ctx := testCtx(t)
 	cmd, err := c.Start(ctx, Spec{Name: "SELECT", Args: []wire.Value{wire.String("Entw&APw-rfe")}})
 	if err != nil {

@@ -11,6 +11,9 @@ import (
 // RFC 9051 §6.3.1; valid in the authenticated state only), e.g. CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4rev2, and
 // returns those the server enabled.
 func (c *Conn) Enable(ctx context.Context, caps ...string) ([]string, error) {
+	if err := c.Require(ctx, "ENABLE", "IMAP4rev2"); err != nil {
+		return nil, err
+	}
 	cmd, err := c.Start(ctx, Spec{
 		Name: "ENABLE", Args: atomList(caps).List, States: []State{StateAuthenticated}, Alone: true,
 		Claim: claimName("ENABLED"),
@@ -44,6 +47,9 @@ func (c *Conn) Enabled(name string) bool {
 // ID exchanges implementation identification (RFC 2971): it sends the
 // client's fields (nil sends NIL) and returns the server's.
 func (c *Conn) ID(ctx context.Context, fields map[string]string) (map[string]string, error) {
+	if err := c.Require(ctx, "ID"); err != nil {
+		return nil, err
+	}
 	arg := wire.Nil()
 	if fields != nil {
 		var l []wire.Value

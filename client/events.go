@@ -183,3 +183,11 @@ func (c *Conn) DroppedEvents() uint64 {
 	defer q.mu.Unlock()
 	return q.dropped
 }
+
+// StrayContinuations returns how many continuation requests ("+") the
+// server sent while no command was waiting for one. Each was dropped
+// (never kept to release a later literal before the server asked for it,
+// RFC 9051 §7.6); a count above zero points at a server that misreads
+// the commands' literals or at a man in the middle. ContinuationHook
+// observes them as they come (Hook.Command empty).
+func (c *Conn) StrayContinuations() uint64 { return c.strayCont.Load() }

@@ -59,6 +59,9 @@ func (c *Conn) IdleNotify(ctx context.Context, accepted func()) error {
 }
 
 func (c *Conn) idle(ctx context.Context, restart time.Duration, accepted func()) error {
+	if err := c.Require(ctx, "IDLE", "IMAP4rev2"); err != nil {
+		return err
+	}
 	for {
 		if err := c.idleOnce(ctx, restart, accepted); err != nil {
 			if ctx.Err() != nil && errors.Is(err, ctx.Err()) && c.Err() == nil {
@@ -211,6 +214,9 @@ type IdleCommand struct {
 // StartIdle starts IDLE and returns once the server accepted it. A ctx
 // that ends before that closes the connection.
 func (c *Conn) StartIdle(ctx context.Context) (*IdleCommand, error) {
+	if err := c.Require(ctx, "IDLE", "IMAP4rev2"); err != nil {
+		return nil, err
+	}
 	cmd, err := c.start(ctx, Spec{Name: "IDLE", States: authState, Alone: true, expectCont: true}, func(cmd *Command) error {
 		_, err := c.awaitContinuation(ctx, cmd)
 		return err

@@ -220,7 +220,7 @@ func TestLiveMailboxes(t *testing.T) {
 	if err := c.Subscribe(ctx, name+" renamed"); err != nil {
 		t.Fatal(err)
 	}
-	res, err := c.List(ctx, "", []string{"*"}, &ListOptions{Return: []string{"SUBSCRIBED"}, Status: []string{"MESSAGES", "UIDNEXT"}})
+	res, err := c.List(ctx, "", []string{"*"}, &ListOptions{Return: ListOptionNames("SUBSCRIBED"), Status: []string{"MESSAGES", "UIDNEXT"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,7 +95,17 @@ func (r *Registry) SetValue(key, val any) {
 func (r *Registry) Value(key any) any { return r.values[key] }
 
 // Codec returns the codec registry, for extensions that need more than
-// the methods above.
+// the methods above. It is the connection's own, to register into while
+// the extensions install; from the start of the connection on, its
+// decoder reads it without a lock, so it must not change (and should not
+// be kept for later). A Conn offers no way back to it: hooks, claims and
+// commands get responses already decoded, with a failed or unknown
+// item's generic value kept for the extension's accessor to read (no
+// extension in this repository decodes bytes itself), and code that must
+// decode bytes as the connection does (a proxy, a test server, a cache
+// of raw responses) builds a registry of its own from the same
+// extensions' RegisterCodec functions. Per-connection state an extension
+// needs after dial goes through SetValue and Conn.Value.
 func (r *Registry) Codec() *codec.Registry { return r.codec }
 
 func (r *Registry) modify(c *Conn, s Spec) Spec {

@@ -127,6 +127,9 @@ func (c *Conn) CloseMailbox(ctx context.Context) error {
 // Unselect closes the selected mailbox without expunging (RFC 9051
 // §6.4.2, RFC 3691).
 func (c *Conn) Unselect(ctx context.Context) error {
+	if err := c.Require(ctx, "UNSELECT", "IMAP4rev2"); err != nil {
+		return err
+	}
 	return c.simple(ctx, Spec{Name: "UNSELECT", States: selected, Alone: true, onDone: deselect})
 }
 

@@ -57,6 +57,9 @@ func (c *Conn) StartTLS(ctx context.Context) error {
 // exact response boundary. f chooses the implementation (nil:
 // transport.Klauspost); level is a compress/flate level (-1 default).
 func (c *Conn) Compress(ctx context.Context, f transport.Flate, level int) error {
+	if err := c.Require(ctx, "COMPRESS=DEFLATE"); err != nil {
+		return err
+	}
 	cmd, err := c.Start(ctx, Spec{
 		Name:   "COMPRESS",
 		Args:   []wire.Value{wire.Atom("DEFLATE")},

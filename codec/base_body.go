@@ -16,6 +16,9 @@ func (p *Parser) envelope() (*wire.Envelope, error) {
 	defer p.Leave()
 	e := &wire.Envelope{}
 	nstring := func(dst *string, f wire.EnvelopeFields) error {
+		if p.literalNext() {
+			e.Literal |= f
+		}
 		s, isNil, err := p.ReadNString()
 		if s == "" && !isNil {
 			e.Empty |= f
@@ -119,6 +122,9 @@ func (p *Parser) address() (wire.Address, error) {
 			if err := p.ReadSP(); err != nil {
 				return a, err
 			}
+		}
+		if p.literalNext() {
+			a.Literal |= wire.AddressFields(1) << i
 		}
 		s, isNil, err := p.ReadNString()
 		if err != nil {

@@ -219,7 +219,7 @@ func (p *Parser) fetchItem(f *wire.FetchData) error {
 		clearFetchFields(f, added)
 	}
 	f.Sections, f.BinarySizes, f.Items = f.Sections[:secs], f.BinarySizes[:sizes], f.Items[:items]
-	p.pos = start
+	p.seek(gen, start)
 	name, gerr := p.genericItemName()
 	if gerr == nil {
 		gerr = p.ReadSP()

@@ -156,7 +156,9 @@ func (d *Decoder) ReadResponse() (*wire.Response, error) {
 		return nil, d.err
 	}
 	resp := &wire.Response{}
+	d.p.resetHistory()
 	err := d.p.response(resp)
+	d.p.resetHistory()
 	d.p.resp = nil
 	if err == nil && len(d.p.perrs) > 0 {
 		if h := d.p.opt.OnParseError; h != nil {
@@ -312,7 +314,7 @@ func (p *Parser) untagged(resp *wire.Response) error {
 			if !p.canRecover(err, gen) {
 				return err
 			}
-			p.pos = mark
+			p.seek(gen, mark)
 			vals, gerr := p.values(false)
 			if gerr != nil {
 				return err

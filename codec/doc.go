@@ -101,8 +101,12 @@
 // response with the parser's error. A response code whose parser fails
 // keeps its generic arguments (Code.Args, Code.ParseErr) in both modes,
 // since resp-text-code's generic alternative matches them (RFC 9051
-// §9). A value is read again only while it is on the current line: a
-// parser that fails after a literal fails the response in both modes.
+// §9). A value is read again from where its parser began, even across
+// literals: while a lenient decoder reads a response it keeps the lines
+// that end in a literal and the literals' octets (within MaxLineLength
+// and MaxLiteralSize in all) and replays them. Only a parser that fails
+// past a literal streamed to OnLiteral, or in a response beyond those
+// bounds, fails the response in lenient mode.
 // Unknown names are not failures: an unknown response, code or FETCH
 // item, and an unknown STATUS, ESEARCH or LIST-EXTENDED item, is a
 // generic value in both modes (a STATUS item with a number keeps the

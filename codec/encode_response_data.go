@@ -460,17 +460,20 @@ func (e *ResponseEncoder) sectionSpec(s *wire.Section) error {
 func (e *ResponseEncoder) envelope(env *wire.Envelope) {
 	vw := &e.vw
 	vw.byte('(')
-	e.addrField(env.Date, env.Empty&wire.EnvelopeDate != 0)
+	field := func(s string, f wire.EnvelopeFields) {
+		e.addrField(s, env.Empty&f != 0, env.Literal&f != 0)
+	}
+	field(env.Date, wire.EnvelopeDate)
 	vw.byte(' ')
-	e.addrField(env.Subject, env.Empty&wire.EnvelopeSubject != 0)
+	field(env.Subject, wire.EnvelopeSubject)
 	for _, l := range [...][]wire.Address{env.From, env.Sender, env.ReplyTo, env.To, env.Cc, env.Bcc} {
 		vw.byte(' ')
 		e.addresses(l)
 	}
 	vw.byte(' ')
-	e.addrField(env.InReplyTo, env.Empty&wire.EnvelopeInReplyTo != 0)
+	field(env.InReplyTo, wire.EnvelopeInReplyTo)
 	vw.byte(' ')
-	e.addrField(env.MessageID, env.Empty&wire.EnvelopeMessageID != 0)
+	field(env.MessageID, wire.EnvelopeMessageID)
 	vw.byte(')')
 }
 
@@ -484,26 +487,34 @@ func (e *ResponseEncoder) addresses(l []wire.Address) {
 	vw.byte('(')
 	for _, a := range l {
 		vw.byte('(')
-		e.addrField(a.Name, a.Empty&wire.AddressName != 0)
-		vw.byte(' ')
-		e.addrField(a.ADL, a.Empty&wire.AddressADL != 0)
-		vw.byte(' ')
-		e.addrField(a.Mailbox, a.Empty&wire.AddressMailbox != 0)
-		vw.byte(' ')
-		e.addrField(a.Host, a.Empty&wire.AddressHost != 0)
+		for i, s := range [4]string{a.Name, a.ADL, a.Mailbox, a.Host} {
+			if i > 0 {
+				vw.byte(' ')
+			}
+			f := wire.AddressFields(1) << i
+			e.addrField(s, a.Empty&f != 0, a.Literal&f != 0)
+		}
 		vw.byte(')')
 	}
 	vw.byte(')')
 }
 
 // addrField writes an nstring field of an address or an envelope: NIL
-// for "" unless empty says the empty string was meant.
-func (e *ResponseEncoder) addrField(s string, empty bool) {
-	if s == "" && empty {
+// for "" unless empty says the empty string was meant; a literal when
+// literal says the server sent one (and s is not NIL).
+func (e *ResponseEncoder) addrField(s string, empty, literal bool) {
+	switch {
+	case literal && (s != "" || empty):
+		f := literalForm(s)
+		if f == formLiteral8 {
+			e.wr.Fail(ErrNeedsBinary)
+		}
+		e.writeString(s, f)
+	case s == "" && empty:
 		e.vw.str(`""`)
-		return
+	default:
+		e.nstr(s)
 	}
-	e.nstr(s)
 }
 
 // body writes a body structure (RFC 9051 §9 "body"), with extension
@@ -517,8 +528,22 @@ func (e *ResponseEncoder) body(b *wire.BodyStructure, depth int) error {
 	if b.IsMultipart() {
 		if len(b.Parts) == 0 {
 			// A multipart with no parts has no syntax (1*body); a lenient
-			// decoder reads one from servers that send it.
-			return fmt.Errorf("%w: multipart without parts", ErrUnsupportedData)
+			// decoder reads one from servers that send it, as
+			// "(" subtype [SP params ext] ")", which is what goes back.
+			e.str(b.Subtype)
+			if b.Extended {
+				vw.byte(' ')
+				if len(b.Params) == 0 {
+					vw.str("()") // NIL would read as a single part's subtype
+				} else {
+					e.params(b.Params)
+				}
+				if err := e.bodyExt(b, depth); err != nil {
+					return err
+				}
+			}
+			vw.byte(')')
+			return nil
 		}
 		for i := range b.Parts {
 			if err := e.body(&b.Parts[i], depth+1); err != nil {

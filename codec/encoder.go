@@ -103,7 +103,9 @@ type EncoderOptions struct {
 	Binary bool
 	// UTF8: UTF8=ACCEPT is enabled (RFC 6855 §3) or the connection speaks
 	// IMAP4rev2: valid UTF-8 may go into quoted strings. Otherwise any
-	// 8-bit octet forces a literal.
+	// 8-bit octet forces a literal. It also allows wire.FormLiteral8
+	// arguments without Binary, for APPEND's "UTF8" SP "(" literal8 ")"
+	// (RFC 6855 §4).
 	UTF8 bool
 	// MaxQuoted is the longest wire.FormAuto string sent as an atom or a
 	// quoted string; longer ones become literals. 0 means
@@ -200,7 +202,8 @@ func (e *Encoder) Options() EncoderOptions { return e.opts }
 //     them in a literal instead, as the issue that specifies it asks, which
 //     no server misreads. A string holding NUL becomes a binary literal
 //     ~{n} when Binary is set, else ErrNeedsBinary. FormLiteral is always
-//     a literal, FormLiteral8 always a binary literal. A value with a Body
+//     a literal, FormLiteral8 always a binary literal (allowed with Binary
+//     or UTF8, see EncoderOptions.UTF8). A value with a Body
 //     sends Size octets read from Body, unchecked, as a literal (or
 //     literal8 for FormLiteral8).
 //
@@ -357,7 +360,7 @@ func (e *Encoder) stringForm(v *wire.Value) (strForm, int64, error) {
 			return 0, 0, ErrLiteralSize
 		}
 		if v.Form == wire.FormLiteral8 {
-			if !e.opts.Binary {
+			if !e.explicitLiteral8() {
 				return 0, 0, ErrNeedsBinary
 			}
 			return formLiteral8, v.Size, nil
@@ -385,11 +388,18 @@ func (e *Encoder) stringForm(v *wire.Value) (strForm, int64, error) {
 	default:
 		return 0, 0, fmt.Errorf("codec: unknown string form %v", v.Form)
 	}
-	if f == formLiteral8 && !e.opts.Binary {
+	if f == formLiteral8 && !e.opts.Binary && (v.Form != wire.FormLiteral8 || !e.explicitLiteral8()) {
 		return 0, 0, ErrNeedsBinary
 	}
 	return f, int64(len(s)), nil
 }
+
+// explicitLiteral8 reports whether a wire.FormLiteral8 argument may be
+// sent: with BINARY (RFC 3516 §4.1), or once UTF8=ACCEPT is on, whose
+// APPEND data item "UTF8" SP "(" literal8 ")" every UTF8=ACCEPT server
+// takes (RFC 6855 §4). A string that holds NUL but asks for no form
+// still needs BINARY.
+func (e *Encoder) explicitLiteral8() bool { return e.opts.Binary || e.opts.UTF8 }
 
 func (e *Encoder) writeArg(v *wire.Value, cont func() error) error {
 	vw := &e.vw

@@ -13,6 +13,12 @@ func (p *Parser) literal8Next() bool {
 	return p.pos+1 < len(p.line) && p.line[p.pos] == '~' && p.line[p.pos+1] == '{'
 }
 
+// literalNext reports whether a literal or literal8 comes next.
+func (p *Parser) literalNext() bool {
+	c, _ := p.PeekByte()
+	return c == '{' || p.literal8Next()
+}
+
 // literalHeader reads "{" number64 "}" (or "~{...}" for a literal8, or
 // "{n+}" in commands) at the end of the line and returns the size.
 func (p *Parser) literalHeader() (size int64, binary, sync bool, err error) {
@@ -56,6 +62,11 @@ func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err 
 	if err != nil {
 		return nil, 0, false, false, err
 	}
+	if p.hist.replaying {
+		data = p.replayLiteral()
+		return data, int64(len(data)), binary, false, nil
+	}
+	p.rememberLine()
 	// From here on the stream moves: a failure cannot be parsed again
 	// from the current line (see canRecover).
 	defer func() {
@@ -85,6 +96,7 @@ func (p *Parser) literal() (data []byte, size int64, binary, streamed bool, err 
 			return nil, 0, false, false, err
 		}
 	}
+	p.rememberLiteral(data, streamed)
 	if err := p.readLine(); err != nil {
 		if err == io.EOF {
 			err = &LimitError{Offset: p.off, Err: io.ErrUnexpectedEOF}

@@ -91,6 +91,7 @@ type Parser struct {
 	onSyncLiteral func(size int64) error // command decoder only
 
 	perrs []*ParseError // parser failures recovered from in this response
+	hist  history       // lines and literals of this response, for a replay
 }
 
 func (p *Parser) init(br *bufio.Reader, opt *DecoderOptions) {

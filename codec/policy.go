@@ -9,10 +9,19 @@ import "github.com/imapkit/imapkit/wire"
 // canRecover reports whether the failure err of a parser that started
 // on line generation gen may fall back to a generic value: only in
 // lenient mode, for a failure that is not a limit or a broken stream,
-// and while the value is still on the current line (a literal ends the
-// line; its octets cannot be read again).
+// and while the value is on the current line or on an earlier line of
+// the response that can be replayed (see replay.go: not past a streamed
+// literal, nor beyond the history's bounds). The caller then goes back
+// with seek.
 func (p *Parser) canRecover(err error, gen uint64) bool {
-	return !p.strict && p.lineGen == gen && !isLimit(err)
+	if p.strict || isLimit(err) {
+		return false
+	}
+	if p.lineGen == gen {
+		return true
+	}
+	_, ok := p.replayIndex(gen)
+	return ok || (p.hist.replaying && gen == p.hist.liveGen)
 }
 
 // recoverValue handles the failure err of the parser of one item's
@@ -23,7 +32,7 @@ func (p *Parser) recoverValue(err error, mark int, gen uint64, what, name string
 	if !p.canRecover(err, gen) {
 		return wire.Value{}, nil, err
 	}
-	p.pos = mark
+	p.seek(gen, mark)
 	v, gerr := p.value(false)
 	if gerr != nil {
 		return wire.Value{}, nil, err

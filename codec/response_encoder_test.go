@@ -171,6 +171,11 @@ func TestWriteResponse(t *testing.T) {
 		{"FETCH multipart without extension data", data("FETCH", &wire.FetchData{Seq: 3, Has: wire.FetchBody, BodyStructure: &wire.BodyStructure{Type: "MULTIPART", Subtype: "ALTERNATIVE",
 			Parts: []wire.BodyStructure{{Type: "TEXT", Subtype: "PLAIN", Encoding: "7BIT", Size: 1, Lines: 1}, {Type: "TEXT", Subtype: "HTML", Encoding: "7BIT", Size: 2, Lines: 1}}}}), false,
 			`* 3 FETCH (BODY (("TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 1)("TEXT" "HTML" NIL NIL NIL "7BIT" 2 1) "ALTERNATIVE"))`},
+		// As a lenient decoder reads a server's multipart with no parts.
+		{"FETCH multipart without parts", data("FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchBody, BodyStructure: &wire.BodyStructure{Type: "MULTIPART", Subtype: "MIXED"}}), false,
+			`* 1 FETCH (BODY ("MIXED"))`},
+		{"FETCH multipart without parts, extended", data("FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchBodyStructure, BodyStructure: &wire.BodyStructure{Type: "MULTIPART", Subtype: "MIXED", Extended: true}}), false,
+			`* 1 FETCH (BODYSTRUCTURE ("MIXED" () NIL NIL NIL))`},
 		{"FETCH BODY[HEADER.FIELDS]", data("FETCH", &wire.FetchData{Seq: 12, Sections: []wire.SectionData{
 			{Item: "BODY", Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"DATE", "FROM"}}, Data: []byte("Date: x\r\n\r\n"), Size: 11}}}), false,
 			"* 12 FETCH (BODY[HEADER.FIELDS (DATE FROM)] {11}\r\nDate: x\r\n\r\n)"},
@@ -243,7 +248,6 @@ func TestWriteResponseRejects(t *testing.T) {
 		{"streamed section", data("FETCH", &wire.FetchData{Seq: 1, Sections: []wire.SectionData{{Item: "BODY", Size: 5, Streamed: true}}}), ErrStreamedValue},
 		{"streamed value", data("X", []wire.Value{{Kind: wire.KindString, Form: wire.FormLiteral, Size: 5, Streamed: true}}), ErrStreamedValue},
 		{"envelope nil", data("FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchEnvelope}), ErrUnsupportedData},
-		{"multipart without parts", data("FETCH", &wire.FetchData{Seq: 1, Has: wire.FetchBody, BodyStructure: &wire.BodyStructure{Type: "MULTIPART", Subtype: "MIXED"}}), ErrUnsupportedData},
 		{"bad section item", data("FETCH", &wire.FetchData{Seq: 1, Sections: []wire.SectionData{{Item: "BODY.PEEK"}}}), ErrUnsupportedData},
 		{"bad part", data("FETCH", &wire.FetchData{Seq: 1, Sections: []wire.SectionData{{Item: "BODY", Section: wire.Section{Part: []int{0}}}}}), ErrInvalidAtom},
 		{"header field with ]", data("FETCH", &wire.FetchData{Seq: 1, Sections: []wire.SectionData{{Item: "BODY", Section: wire.Section{Specifier: wire.SectionHeaderFields, Fields: []string{"a]"}}}}}), ErrInvalidAtom},

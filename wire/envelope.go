@@ -17,6 +17,10 @@ type Envelope struct {
 	// Empty says which of Date, Subject, InReplyTo and MessageID that
 	// are "" were sent as the empty string rather than NIL.
 	Empty EnvelopeFields
+	// Literal says which of them were sent as literals, so that an
+	// encoder writes them back the same way; the others are quoted
+	// strings where their contents allow.
+	Literal EnvelopeFields
 }
 
 // EnvelopeFields is a set of the string fields of an Envelope.
@@ -51,6 +55,10 @@ type Address struct {
 	// Empty says which fields that are "" were sent as the empty string
 	// rather than NIL. The zero value writes every "" field as NIL.
 	Empty AddressFields
+	// Literal says which fields were sent as literals, so that an
+	// encoder writes them back the same way; the others are quoted
+	// strings where their contents allow.
+	Literal AddressFields
 }
 
 // AddressFields is a set of the fields of an Address.

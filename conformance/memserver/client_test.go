@@ -45,7 +45,7 @@ func TestClientMailboxCommands(t *testing.T) {
 	}
 
 	// LIST with RETURN (SPECIAL-USE STATUS (MESSAGES UNSEEN)).
-	lr, err := c.List(ctx, "", []string{"*"}, &client.ListOptions{Return: []string{"SPECIAL-USE"}, Status: []string{"MESSAGES", "UNSEEN"}})
+	lr, err := c.List(ctx, "", []string{"*"}, &client.ListOptions{Return: client.ListOptionNames("SPECIAL-USE"), Status: []string{"MESSAGES", "UNSEEN"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestClientMailboxCommands(t *testing.T) {
 			t.Errorf("LIST %% returned %s", l.Mailbox)
 		}
 	}
-	lr, err = c.List(ctx, "", []string{"*"}, &client.ListOptions{Selection: []string{"SPECIAL-USE"}})
+	lr, err = c.List(ctx, "", []string{"*"}, &client.ListOptions{Selection: client.ListOptionNames("SPECIAL-USE")})
 	if err != nil || len(lr.Mailboxes) != 5 {
 		t.Errorf("LIST (SPECIAL-USE) = %d mailboxes, %v; want 5", len(lr.Mailboxes), err)
 	}

@@ -5,8 +5,10 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imapkit/imapkit/conformance/memserver"
+	"github.com/imapkit/imapkit/conformance/scripted"
 )
 
 func startMem(t *testing.T) Config {
@@ -73,5 +75,26 @@ func TestLiteralSize(t *testing.T) {
 		if n != tc.n || ok != tc.ok {
 			t.Errorf("literalSize(%q) = %d, %v", tc.in, n, ok)
 		}
+	}
+}
+
+// TestUntaggedBeforeContinuation: a server may send untagged responses
+// (here Dovecot's warning, seen live) before the "+" of a literal (RFC
+// 9051 §7); they are not a refusal and count among the step's responses.
+func TestUntaggedBeforeContinuation(t *testing.T) {
+	s, err := scripted.Listen(t, &scripted.Options{Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.SendLine("* OK ready")
+	s.Expect("a1 APPEND INBOX {4}")
+	s.SendLine("* NO Internal mailbox synchronization failure, showing only old mails.", "* 3 EXISTS", "+ go ahead")
+	s.ExpectBytes("abcd\r\n")
+	s.SendLine("a1 OK done")
+	sc := Script{Literals: map[string]string{"m": "abcd"}, Steps: []Step{
+		{Send: "a1 APPEND INBOX {{lit:m}}", Want: []string{"* NO Internal{{*}}", "* 3 EXISTS", "a1 OK{{*}}"}},
+	}}
+	if err := sc.Run(context.Background(), Config{Addr: s.Addr()}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -330,16 +330,18 @@ func (r *run) login(c *conn) error {
 
 // exchange sends line and reads until its completion (or until).
 func (r *run) exchange(c *conn, line, until string) ([]string, error) {
+	var resps []string
 	if line != "" {
-		if err := r.send(c, line); err != nil {
+		early, err := r.send(c, line)
+		if err != nil {
 			return nil, err
 		}
+		resps = early
 	}
 	re, err := r.untilRE(line, until)
 	if err != nil {
 		return nil, err
 	}
-	var resps []string
 	for {
 		l, err := r.read(c)
 		if err != nil {
@@ -477,9 +479,15 @@ func (r *run) expand(s string) string {
 	})
 }
 
+// maxEarly bounds the untagged responses read while waiting for a "+".
+const maxEarly = 1000
+
 // send writes line and CRLF, sending its literals: for {{lit:name}}, the
-// size, a wait for the server's "+", then the octets.
-func (r *run) send(c *conn, line string) error {
+// size, a wait for the server's "+", then the octets. It returns the
+// untagged responses that came before a "+": a server may send untagged
+// data or a warning (* NO) at any time (RFC 9051 §7), so they belong to
+// the step's responses.
+func (r *run) send(c *conn, line string) (early []string, err error) {
 	for {
 		m := placeholder.FindStringSubmatchIndex(line)
 		var name string
@@ -495,17 +503,17 @@ func (r *run) send(c *conn, line string) error {
 		}
 		if name == "" {
 			if m != nil {
-				return fmt.Errorf("unknown placeholder in %q", line)
+				return early, fmt.Errorf("unknown placeholder in %q", line)
 			}
 			r.trace("C: ", line)
 			_, err := io.WriteString(c.nc, line+"\r\n")
-			return err
+			return early, err
 		}
 		var lit string
 		if r.script != nil {
 			var ok bool
 			if lit, ok = r.script.Literals[name]; !ok {
-				return fmt.Errorf("no literal %q", name)
+				return early, fmt.Errorf("no literal %q", name)
 			}
 		}
 		head := line[:m[0]] + "{" + strconv.Itoa(len(lit))
@@ -515,20 +523,24 @@ func (r *run) send(c *conn, line string) error {
 		head += "}"
 		r.trace("C: ", head)
 		if _, err := io.WriteString(c.nc, head+"\r\n"); err != nil {
-			return err
+			return early, err
 		}
-		if !plus {
+		for !plus {
 			l, err := r.read(c)
 			if err != nil {
-				return err
+				return early, err
 			}
-			if !strings.HasPrefix(l, "+") {
-				return fmt.Errorf("literal refused: %q", l)
+			if strings.HasPrefix(l, "+") {
+				break
 			}
+			if !strings.HasPrefix(l, "* ") || len(early) == maxEarly {
+				return early, fmt.Errorf("literal refused: %q", l)
+			}
+			early = append(early, l)
 		}
 		r.trace("C: ", lit)
 		if _, err := io.WriteString(c.nc, lit); err != nil {
-			return err
+			return early, err
 		}
 		line = line[m[1]:]
 	}

@@ -70,3 +70,17 @@ func TestNotSupported(t *testing.T) {
 	}
 	s.Quiet(50e6)
 }
+
+// RFC 7889 §2 (a) and §3.1: with APPENDLIMIT=n advertised the client may
+// still ask a mailbox's limit with STATUS (APPENDLIMIT).
+func TestMailboxLimitWithServerLimit(t *testing.T) {
+	c, s := faketest.New(t, "* PREAUTH [CAPABILITY IMAP4rev1 APPENDLIMIT=100] ready", nil)
+	done := faketest.Go(func() (appendlimit.Limit, error) {
+		return appendlimit.MailboxLimit(faketest.Ctx(t), c, "INBOX")
+	})
+	s.Expect("A1 STATUS INBOX (APPENDLIMIT)")
+	s.Send("* STATUS INBOX (APPENDLIMIT 50)", "A1 OK STATUS completed")
+	if l, err := done(); err != nil || !l.Known || l.Size != 50 {
+		t.Fatalf("MailboxLimit = %+v, %v; want 50", l, err)
+	}
+}

@@ -1,7 +1,6 @@
 package binary_test
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -9,8 +8,6 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/ext/binary"
 	"github.com/imapkit/imapkit/ext/internal/faketest"
-	"github.com/imapkit/imapkit/ext/internal/livetest"
-	"github.com/imapkit/imapkit/seqset"
 )
 
 const msg = "Content-Transfer-Encoding: binary\r\n\r\na\x00b\r\n"
@@ -61,31 +58,4 @@ func TestNotSupported(t *testing.T) {
 		t.Fatalf("without BINARY: %v", err)
 	}
 	s.Quiet(50e6)
-}
-
-func TestLiveBinaryAppend(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, nil)
-	ctx := livetest.Ctx(t)
-	mbox := env.Mailbox(t, c, "imapkit-ext-binary")
-	body := "MIME-Version: 1.0\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n\x00\x01\x02\xff\xfe binary\x00\r\n"
-	res, err := binary.Append(ctx, c, mbox, strings.NewReader(body), int64(len(body)), nil)
-	if err != nil || res.UID == 0 {
-		t.Fatalf("Append = %+v, %v", res, err)
-	}
-	if _, err := c.Select(ctx, mbox, nil); err != nil {
-		t.Fatal(err)
-	}
-	fc, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{Sections: []client.FetchSection{{Binary: true}}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := fc.CollectMessages(ctx)
-	if err != nil || len(data) != 1 || len(data[0].Sections) != 1 {
-		t.Fatalf("FETCH BINARY.PEEK[]: %+v, %v", data, err)
-	}
-	got := data[0].Sections[0].Data
-	if !bytes.Contains(got, []byte("\x00\x01\x02\xff\xfe binary\x00")) {
-		t.Fatalf("BINARY[] = %q; want the NUL bytes back", got)
-	}
 }

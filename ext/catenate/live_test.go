@@ -1,6 +1,7 @@
 package catenate_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -10,11 +11,14 @@ import (
 	"github.com/imapkit/imapkit/seqset"
 )
 
-// Dovecot offers CATENATE and URL-PARTIAL: a new message from a fresh
-// header, the text of an existing one, and a partial range of it.
+// Dovecot offers CATENATE and URL-PARTIAL, Cyrus 3.6 CATENATE alone: a
+// new message from a fresh header, the text of an existing one, and
+// (with URL-PARTIAL) a partial range of it.
 func TestLiveCatenate(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{catenate.Install}})
+	livetest.Run(t, &client.Options{Extensions: []client.Extension{catenate.Install}}, []string{"CATENATE"}, testLiveCatenate)
+}
+
+func testLiveCatenate(t *testing.T, env livetest.Env, c *client.Conn) {
 	ctx := livetest.Ctx(t)
 	mbox := env.Mailbox(t, c, "imapkit-ext-catenate")
 	orig := "Subject: original\r\n\r\nHello from the original body.\r\n"
@@ -26,9 +30,18 @@ func TestLiveCatenate(t *testing.T) {
 	p := u
 	p.PartialOffset, p.PartialLength = 0, 5
 	head := "Subject: assembled\r\n\r\n"
-	res, err := catenate.Append(ctx, c, mbox, []catenate.Part{
-		catenate.Text(head), catenate.URLPart(u.String()), catenate.Text("--\r\n"), catenate.URLPart(p.String()),
-	}, &client.AppendOptions{Flags: []string{`\Draft`}})
+	parts := []catenate.Part{catenate.Text(head), catenate.URLPart(u.String()), catenate.Text("--\r\n")}
+	want := head + "Hello from the original body.\r\n" + "--\r\n"
+	if ok, _ := c.Has(ctx, "URL-PARTIAL"); ok {
+		parts = append(parts, catenate.URLPart(p.String()))
+		want += "Hello"
+	} else {
+		_, err := catenate.Append(ctx, c, mbox, append(parts, catenate.URLPart(p.String())), nil)
+		if !errors.Is(err, client.ErrNotSupported) {
+			t.Fatalf("CATENATE with ;PARTIAL= on %s without URL-PARTIAL: %v; want ErrNotSupported", env.Name, err)
+		}
+	}
+	res, err := catenate.Append(ctx, c, mbox, parts, &client.AppendOptions{Flags: []string{`\Draft`}})
 	if err != nil {
 		t.Fatalf("CATENATE: %v", err)
 	}
@@ -46,7 +59,6 @@ func TestLiveCatenate(t *testing.T) {
 	if err != nil || len(data) != 1 || len(data[0].Sections) != 1 {
 		t.Fatalf("FETCH: %+v, %v", data, err)
 	}
-	want := head + "Hello from the original body.\r\n" + "--\r\n" + "Hello"
 	if got := string(data[0].Sections[0].Data); got != want {
 		t.Fatalf("assembled message = %q; want %q", got, want)
 	}

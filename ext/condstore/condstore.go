@@ -9,7 +9,8 @@
 // and the HIGHESTMODSEQ (uint64), NOMODSEQ and MODIFIED (seqset.Set)
 // response codes, and the reader-side hooks that keep the client's
 // Mailbox state: client.Mailbox.HighestModSeq from HIGHESTMODSEQ codes
-// and from the MODSEQ of every FETCH (those a STORE echoes included),
+// and from the MODSEQ of every FETCH and UIDFETCH (those a STORE echoes
+// included) by RFC 7162 §6's rule (see InstallHooks),
 // client.Mailbox.NoModSeq from NOMODSEQ. The MODSEQ that
 // ends a SEARCH response and the MODSEQ of ESEARCH (RFC 7162 §3.1.5,
 // §3.1.10) are part of the base protocol's SEARCH and ESEARCH parsers
@@ -56,26 +57,62 @@ func Install(r *client.Registry) {
 
 // InstallHooks registers only the reader-side hooks that keep
 // client.Mailbox.HighestModSeq and NoModSeq; Install includes it. It is
-// for an extension (QRESYNC) that installs the parsers itself.
+// for an extension (QRESYNC, UIDONLY) that installs the parsers itself.
+// The hooks are installed once per connection however often it is
+// called.
+//
+// The rule is RFC 7162 §6's (§3.1.2.1 defines HIGHESTMODSEQ, §3.1.4.2
+// the MODSEQ item): a HIGHESTMODSEQ response code, in an
+// untagged OK or in a command's completion (OK or NO), sets
+// HighestModSeq at once, even below a MODSEQ seen before it. The MODSEQ
+// of FETCH responses (a STORE's echo, §3.1.3; a flag change someone
+// else made, §3.1.4.2) and of UIDFETCH responses (RFC 9586 §3.3) is
+// collected until the next completion of any command: then, unless a
+// HIGHESTMODSEQ code came meanwhile, the highest of them raises
+// HighestModSeq when above it. A server need not send MODSEQs in
+// increasing order and may delay the EXPUNGE or VANISHED of a lower
+// mod-sequence (§6), so a value taken on the spot could make a resync
+// from it miss changes. Consequently a MODSEQ seen during IDLE counts
+// when the IDLE ends. The MODSEQs seen during a SELECT or EXAMINE belong
+// to it and its HIGHESTMODSEQ code decides. Each change is reported as
+// client.EventModSeq once the mailbox is selected.
 func InstallHooks(r *client.Registry) {
-	r.OnCode("HIGHESTMODSEQ", onHighestModSeq)
+	if r.Value(hooksKey{}) != nil {
+		return
+	}
+	t := &modSeqTracker{}
+	r.SetValue(hooksKey{}, t)
+	r.OnCode("HIGHESTMODSEQ", t.onHighestModSeq)
 	r.OnCode("NOMODSEQ", onNoModSeq)
-	r.OnUntagged("FETCH", onFetch)
+	r.OnUntagged("FETCH", t.onFetch)
+	r.OnUntagged("UIDFETCH", t.onFetch)
+	r.OnCompletion("", t.onCompletion)
 }
 
-// onHighestModSeq keeps the mailbox's HIGHESTMODSEQ (RFC 7162 §3.1.2.1),
-// reported as EventModSeq once the mailbox is selected.
-func onHighestModSeq(h *client.Hook, resp *wire.Response) {
+// hooksKey marks a registry whose hooks are installed.
+type hooksKey struct{}
+
+// modSeqTracker is one connection's account of the MODSEQs seen since
+// the last completion. Its hooks run on the reader goroutine with the
+// connection's lock held, one at a time, so it needs no lock of its own.
+type modSeqTracker struct {
+	pending uint64 // highest MODSEQ of a FETCH or UIDFETCH since the last completion
+	code    bool   // a HIGHESTMODSEQ code came since the last completion
+}
+
+// onHighestModSeq takes the mailbox's HIGHESTMODSEQ (RFC 7162 §3.1.2.1)
+// as the server states it, even below a MODSEQ seen before (§6).
+func (t *modSeqTracker) onHighestModSeq(h *client.Hook, resp *wire.Response) {
 	m := h.Mailbox()
 	if m == nil || resp.Status == wire.StatusBye {
 		return
 	}
-	if n, ok := HighestModSeq(resp); ok && n != m.HighestModSeq {
-		m.HighestModSeq = n
-		if !h.Selecting() {
-			h.Emit(client.MailboxEvent{Kind: client.EventModSeq})
-		}
+	n, ok := HighestModSeq(resp)
+	if !ok {
+		return
 	}
+	t.code = true
+	setHighestModSeq(h, m, n)
 }
 
 // onNoModSeq records that the mailbox keeps no mod-sequences (RFC 7162
@@ -86,22 +123,42 @@ func onNoModSeq(h *client.Hook, resp *wire.Response) {
 	}
 }
 
-// onFetch advances HIGHESTMODSEQ past the MODSEQ of a FETCH response: the
+// onFetch notes the MODSEQ of a FETCH or UIDFETCH response: the
 // mailbox's HIGHESTMODSEQ is the highest mod-sequence of all its
-// messages (RFC 7162 §3.1.2.1), so a message reported with a higher one
-// (a STORE's echo, RFC 7162 §3.1.3; a flag change someone else made,
-// §3.1.4) means it has grown, even before the server says so.
-func onFetch(h *client.Hook, resp *wire.Response) {
-	m := h.Mailbox()
-	f, ok := resp.Data.(*wire.FetchData)
-	if m == nil || !ok || m.NoModSeq {
+// messages (RFC 7162 §3.1.2.1), so it is at least this one; onCompletion
+// applies it.
+func (t *modSeqTracker) onFetch(h *client.Hook, resp *wire.Response) {
+	if h.Mailbox() == nil {
 		return
 	}
-	if n, ok := ModSeq(f); ok && n > m.HighestModSeq {
-		m.HighestModSeq = n
-		if !h.Selecting() {
-			h.Emit(client.MailboxEvent{Kind: client.EventModSeq})
-		}
+	f, ok := resp.Data.(*wire.FetchData)
+	if !ok {
+		return
+	}
+	if n, ok := ModSeq(f); ok && n > t.pending {
+		t.pending = n
+	}
+}
+
+// onCompletion applies the MODSEQs seen since the last completion, unless
+// a HIGHESTMODSEQ code came meanwhile (RFC 7162 §6), and starts over.
+func (t *modSeqTracker) onCompletion(h *client.Hook, _ *wire.Response) {
+	n, code := t.pending, t.code
+	t.pending, t.code = 0, false
+	m := h.Mailbox()
+	if m == nil || code || m.NoModSeq || h.Selecting() || n <= m.HighestModSeq {
+		return
+	}
+	setHighestModSeq(h, m, n)
+}
+
+func setHighestModSeq(h *client.Hook, m *client.Mailbox, n uint64) {
+	if n == m.HighestModSeq {
+		return
+	}
+	m.HighestModSeq = n
+	if !h.Selecting() {
+		h.Emit(client.MailboxEvent{Kind: client.EventModSeq})
 	}
 }
 

@@ -11,19 +11,22 @@ import (
 	"github.com/imapkit/imapkit/wire"
 )
 
-// liveSelected logs in with ext, fills a fresh mailbox with n messages
-// and selects it with the CONDSTORE parameter.
-func liveSelected(t *testing.T, ext client.Extension, name string, n int) (*client.Conn, *client.Mailbox) {
+// liveSelected fills a fresh mailbox with n messages and selects it with
+// the CONDSTORE parameter.
+func liveSelected(t *testing.T, env livetest.Env, c *client.Conn, name string, n int) *client.Mailbox {
 	t.Helper()
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{ext}})
 	mbox := env.Mailbox(t, c, name)
 	livetest.Append(t, c, mbox, n)
 	m, err := c.Select(livetest.Ctx(t), mbox, &client.SelectOptions{Params: []wire.Value{condstore.SelectParam()}})
 	if err != nil {
 		t.Fatalf("SELECT (CONDSTORE): %v", err)
 	}
-	return c, m
+	return m
+}
+
+// liveOpts are the options that install ext.
+func liveOpts(ext client.Extension) *client.Options {
+	return &client.Options{Extensions: []client.Extension{ext}}
 }
 
 // modSeqs fetches MODSEQ of every message, by sequence number.
@@ -49,8 +52,13 @@ func modSeqs(t *testing.T, c *client.Conn) map[uint32]uint64 {
 	return out
 }
 
+// Dovecot 2.3 and Cyrus 3.6 offer CONDSTORE; Courier 5.0 does not.
 func TestLiveCondstore(t *testing.T) {
-	c, m := liveSelected(t, condstore.Install, "imapkit-ext-condstore", 4)
+	livetest.Run(t, liveOpts(condstore.Install), []string{"CONDSTORE"}, testLiveCondstore)
+}
+
+func testLiveCondstore(t *testing.T, env livetest.Env, c *client.Conn) {
+	m := liveSelected(t, env, c, "imapkit-ext-condstore", 4)
 	ctx := livetest.Ctx(t)
 
 	// SELECT (CONDSTORE) -> HIGHESTMODSEQ in the Mailbox state.
@@ -184,8 +192,10 @@ func TestLiveCondstore(t *testing.T) {
 // and a change made by another session arrives with its MODSEQ
 // (RFC 7162 §3.1.4.2, Example 14).
 func TestLiveEnable(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{condstore.Install}})
+	livetest.Run(t, &client.Options{Extensions: []client.Extension{condstore.Install}}, []string{"CONDSTORE"}, testLiveEnable)
+}
+
+func testLiveEnable(t *testing.T, env livetest.Env, c *client.Conn) {
 	ctx := livetest.Ctx(t)
 	mbox := env.Mailbox(t, c, "imapkit-ext-condstore-enable")
 	livetest.Append(t, c, mbox, 2)
@@ -235,7 +245,11 @@ func TestLiveEnable(t *testing.T) {
 }
 
 func TestLiveAlwaysFetchModSeq(t *testing.T) {
-	c, m := liveSelected(t, condstore.AlwaysFetchModSeq, "imapkit-ext-condstore-always", 2)
+	livetest.Run(t, liveOpts(condstore.AlwaysFetchModSeq), []string{"CONDSTORE"}, testLiveAlwaysFetchModSeq)
+}
+
+func testLiveAlwaysFetchModSeq(t *testing.T, env livetest.Env, c *client.Conn) {
+	m := liveSelected(t, env, c, "imapkit-ext-condstore-always", 2)
 	ctx := livetest.Ctx(t)
 	fc, err := c.UIDFetch(ctx, seqset.MustParse("1:*"), &client.FetchItems{Flags: true}, nil)
 	if err != nil {

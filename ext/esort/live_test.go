@@ -14,10 +14,13 @@ import (
 	"github.com/imapkit/imapkit/wire"
 )
 
-// Dovecot 2.3 offers ESORT and CONTEXT=SEARCH (not CONTEXT=SORT).
+// Dovecot 2.3 offers ESORT and CONTEXT=SEARCH (not CONTEXT=SORT), Cyrus
+// 3.6 ESORT alone, Courier 5.0 neither.
 func TestLiveESortContext(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{esort.Install}})
+	livetest.Run(t, &client.Options{Extensions: []client.Extension{esort.Install}}, []string{"ESORT"}, testLiveESortContext)
+}
+
+func testLiveESortContext(t *testing.T, env livetest.Env, c *client.Conn) {
 	ctx := livetest.Ctx(t)
 	mbox := env.Mailbox(t, c, "imapkit-ext-esort")
 	for i := 1; i <= 5; i++ {
@@ -35,9 +38,16 @@ func TestLiveESortContext(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ESORT: %v", err)
 	}
-	if !reflect.DeepEqual(r.All, []uint32{5, 4, 3, 2, 1}) || r.Count != 5 || r.Min != 5 || r.Max != 1 {
-		// MIN and MAX are the first and last in sort order (RFC 5267 §3.1).
-		t.Errorf("ESORT = %+v; want ALL 5,4,3,2,1 COUNT 5 MIN 5 MAX 1", r)
+	// MIN and MAX are the first and last in sort order (RFC 5267 §3.1).
+	wantMin, wantMax := uint32(5), uint32(1)
+	if env.Name == "cyrus" {
+		// Cyrus 3.6 answers the numerically lowest and highest instead:
+		//   C: t5 SORT RETURN (MIN MAX COUNT ALL) (SIZE) US-ASCII ALL
+		//   S: * ESEARCH (TAG "t5") COUNT 2 MIN 1 MAX 2 ALL 2,1
+		wantMin, wantMax = 1, 5
+	}
+	if !reflect.DeepEqual(r.All, []uint32{5, 4, 3, 2, 1}) || r.Count != 5 || r.Min != wantMin || r.Max != wantMax {
+		t.Errorf("ESORT = %+v; want ALL 5,4,3,2,1 COUNT 5 MIN %d MAX %d", r, wantMin, wantMax)
 	}
 	r, err = esort.UIDSort(ctx, c, []sort.Criterion{{Key: sort.Size, Reverse: true}}, nil, nil)
 	if err != nil || len(r.All) != 5 || r.All[0] > r.All[4] || !r.UID {
@@ -48,6 +58,12 @@ func TestLiveESortContext(t *testing.T) {
 	}
 
 	// A search context with UPDATE: flagging message 2 is announced.
+	if ok, _ := c.Has(ctx, "CONTEXT=SEARCH"); !ok {
+		if env.Name == "dovecot" {
+			t.Fatal("Dovecot does not advertise CONTEXT=SEARCH")
+		}
+		return // Cyrus 3.6 has ESORT without CONTEXT=
+	}
 	r, err = esort.UIDSearch(ctx, c, &client.SearchCriteria{Flag: []string{wire.FlagFlagged}}, &esort.Options{Return: []string{"COUNT"}, Update: true})
 	if err != nil {
 		t.Fatalf("SEARCH RETURN (COUNT UPDATE): %v", err)

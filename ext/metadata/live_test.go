@@ -2,7 +2,6 @@ package metadata_test
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -12,10 +11,13 @@ import (
 )
 
 // Dovecot 2.3 with imap_metadata = yes advertises METADATA (mailbox and
-// server entries); it has no LIST-METADATA.
+// server entries), without LIST-METADATA; Cyrus 3.6 METADATA and
+// LIST-METADATA (TestLiveCyrusListMetadata); Courier 5.0 neither.
 func TestLiveMetadata(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{metadata.Install}})
+	livetest.Run(t, &client.Options{Extensions: []client.Extension{metadata.Install}}, []string{"METADATA"}, testLiveMetadata)
+}
+
+func testLiveMetadata(t *testing.T, env livetest.Env, c *client.Conn) {
 	ctx := livetest.Ctx(t)
 	mbox := env.Mailbox(t, c, "imapkit-ext-metadata")
 
@@ -85,28 +87,12 @@ func TestLiveMetadata(t *testing.T) {
 	}
 	metadata.SetMetadata(ctx, c, "", []metadata.Entry{{Name: "/private/vendor/imapkit/server", IsNil: true}})
 
+	if env.Name != "dovecot" {
+		return
+	}
 	if _, err := metadata.List(ctx, c, "", "*", []string{"/private/comment"}, nil); !errors.Is(err, client.ErrNotSupported) {
 		t.Errorf("List on Dovecot 2.3: err = %v; want ErrNotSupported", err)
 	}
-}
-
-// cyrus returns the live Cyrus server's address and login (from
-// scripts/servers/cyrus.sh env), skipping without it, failing under
-// CI=true.
-func cyrus(t *testing.T) livetest.Env {
-	t.Helper()
-	e := livetest.Env{
-		Addr: os.Getenv("IMAPKIT_CYRUS_ADDR"),
-		User: os.Getenv("IMAPKIT_CYRUS_USER"),
-		Pass: os.Getenv("IMAPKIT_CYRUS_PASS"),
-	}
-	if e.Addr == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("live Cyrus not configured (IMAPKIT_CYRUS_ADDR unset) under CI=true")
-		}
-		t.Skip("live Cyrus not configured: run scripts/servers/cyrus.sh start and eval its env")
-	}
-	return e
 }
 
 // Cyrus 3.6 offers LIST-METADATA (RFC 9590): LIST RETURN (METADATA ...)
@@ -114,7 +100,7 @@ func cyrus(t *testing.T) livetest.Env {
 // option) a long value is left out and LONGENTRIES tells its size; with
 // DEPTH the entries below the one named come too.
 func TestLiveCyrusListMetadata(t *testing.T) {
-	env := cyrus(t)
+	env := livetest.Server(t, "cyrus")
 	c := env.Login(t, &client.Options{Extensions: []client.Extension{metadata.Install}})
 	ctx := livetest.Ctx(t)
 	if has, err := c.Has(ctx, "LIST-METADATA"); err != nil || !has {

@@ -9,11 +9,13 @@ import (
 	"github.com/imapkit/imapkit/ext/multisearch"
 )
 
-// Dovecot 2.3 does not offer MULTISEARCH: the capability check refuses
+// No server here offers MULTISEARCH (Dovecot 2.3, Cyrus 3.6, Courier 5.0): the capability check refuses
 // before anything is sent, and the connection stays usable.
 func TestLiveNotOffered(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{multisearch.Install}})
+	livetest.Run(t, &client.Options{Extensions: []client.Extension{multisearch.Install}}, nil, testLiveNotOffered)
+}
+
+func testLiveNotOffered(t *testing.T, env livetest.Env, c *client.Conn) {
 	ctx := livetest.Ctx(t)
 	if _, err := multisearch.Search(ctx, c, []multisearch.Source{{Filter: multisearch.Inboxes}}, nil, nil); !errors.Is(err, client.ErrNotSupported) {
 		t.Fatalf("err = %v; want ErrNotSupported", err)

@@ -59,7 +59,12 @@ func (r *recorder) waitFor(t *testing.T, c *client.Conn, what string, want func(
 // shows as EXISTS and FETCH (UID) in the selected mailbox and as STATUS
 // for another mailbox; a mailbox created elsewhere as LIST.
 func TestLiveNotify(t *testing.T) {
-	env := livetest.Get(t)
+	for _, env := range livetest.Servers(t) {
+		t.Run(env.Name, func(t *testing.T) { testLiveNotify(t, env) })
+	}
+}
+
+func testLiveNotify(t *testing.T, env livetest.Env) {
 	rec := &recorder{ch: make(chan notify.Event, 1024)}
 	c := env.Login(t, &client.Options{
 		Extensions: []client.Extension{notify.Install},
@@ -67,9 +72,7 @@ func TestLiveNotify(t *testing.T) {
 		Trace:      traceWriter(t),
 	})
 	ctx := livetest.Ctx(t)
-	if has, err := c.Has(ctx, "NOTIFY"); err != nil || !has {
-		t.Fatalf("Dovecot does not advertise NOTIFY (%v)", err)
-	}
+	env.RequireCaps(t, c, "NOTIFY") // Dovecot 2.3 only
 	pid := os.Getpid()
 	sel := env.Mailbox(t, c, fmt.Sprintf("imapkit-ext-notify-sel-%d", pid))
 	other := env.Mailbox(t, c, fmt.Sprintf("imapkit-ext-notify-other-%d", pid))
@@ -132,8 +135,10 @@ func TestLiveNotify(t *testing.T) {
 // AnnotationChange]: the refused events, without parentheses, where RFC
 // 5465 §3.1 and §8 want "(supported events)". The lenient parser types it.
 func TestLiveBadEvent(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{notify.Install}})
+	livetest.Run(t, &client.Options{Extensions: []client.Extension{notify.Install}}, []string{"NOTIFY"}, testLiveBadEvent)
+}
+
+func testLiveBadEvent(t *testing.T, env livetest.Env, c *client.Conn) {
 	_, err := notify.Set(livetest.Ctx(t), c, false, notify.Group{Filter: notify.Personal,
 		Events: []string{notify.MessageNew, notify.MessageExpunge, notify.AnnotationChange}})
 	if err == nil {

@@ -124,19 +124,21 @@ func TestRFC8474_ListStatus(t *testing.T) {
 // RFC 8474 §5: FETCH EMAILID THREADID, and THREADID NIL.
 func TestRFC8474_5_Fetch(t *testing.T) {
 	c, s := dial(t)
-	s.Select(c, nil, "A1 SELECT INBOX", "* 3 EXISTS")
+	s.Select(c, nil, "A1 SELECT INBOX", "* 4 EXISTS")
 	done := faketest.Go(func() ([]objectid.IDs, error) { return objectid.Fetch(faketest.Ctx(t), c, seqset.MustParse("1:*")) })
 	s.Expect("A2 FETCH 1:* (UID EMAILID THREADID)")
 	s.Send("* 1 FETCH (UID 1 EMAILID (M6d99ac3275bb4e) THREADID (T64b478a75b7ea9))",
 		"* 2 FETCH (UID 2 EMAILID (M288836c4c7a762) THREADID (T64b478a75b7ea9))",
 		"* 3 FETCH (UID 3 EMAILID (M00000002) THREADID NIL)",
+		// Cyrus 3.6 without conversations (not RFC 8474 §7 syntax).
+		"* 4 FETCH (UID 4 EMAILID (M84516cac7f9177c7be74a11c) THREADID (NIL))",
 		"A2 OK Completed (0.000 sec)")
 	ids, err := done()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []objectid.IDs{{1, 1, "M6d99ac3275bb4e", "T64b478a75b7ea9"}, {2, 2, "M288836c4c7a762", "T64b478a75b7ea9"}, {3, 3, "M00000002", ""}}
-	if len(ids) != 3 {
+	want := []objectid.IDs{{1, 1, "M6d99ac3275bb4e", "T64b478a75b7ea9"}, {2, 2, "M288836c4c7a762", "T64b478a75b7ea9"}, {3, 3, "M00000002", ""}, {4, 4, "M84516cac7f9177c7be74a11c", ""}}
+	if len(ids) != 4 {
 		t.Fatalf("ids = %+v", ids)
 	}
 	for i := range want {
@@ -211,6 +213,7 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		"* 1 FETCH (EMAILID (M6d99ac3275bb4e) THREADID (T64b478a75b7ea9))",
 		"* 3 FETCH (EMAILID (M00000002) THREADID NIL)",
+		"* 4 FETCH (EMAILID (M84516cac7f9177c7be74a11c) THREADID (NIL))",
 		"* OK [MAILBOXID (F2212ea87-6097-4256-9d51-71338625)] Ok",
 		"* STATUS INBOX (MESSAGES 2 MAILBOXID (Ff8e3ead4) UIDNEXT 9)",
 		"* STATUS foo (MAILBOXID",

@@ -14,8 +14,10 @@ import (
 // positive ranges; it does not offer RFC 9394's PARTIAL (negative
 // ranges), which no server here does.
 func TestLivePartialContextSearch(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, nil)
+	livetest.Run(t, nil, []string{"CONTEXT=SEARCH"}, testLivePartialContextSearch)
+}
+
+func testLivePartialContextSearch(t *testing.T, env livetest.Env, c *client.Conn) {
 	ctx := livetest.Ctx(t)
 	mbox := env.Mailbox(t, c, "imapkit-ext-partial")
 	livetest.Append(t, c, mbox, 7)

@@ -8,7 +8,6 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/faketest"
-	"github.com/imapkit/imapkit/ext/internal/livetest"
 	"github.com/imapkit/imapkit/ext/internal/roundtrip"
 	"github.com/imapkit/imapkit/ext/preview"
 	"github.com/imapkit/imapkit/seqset"
@@ -143,46 +142,6 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestLivePreview(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{preview.Install}})
-	mbox := env.Mailbox(t, c, "imapkit-ext-preview")
-	livetest.Append(t, c, mbox, 2)
-	if _, err := c.Select(livetest.Ctx(t), mbox, nil); err != nil {
-		t.Fatal(err)
-	}
-	for _, lazy := range []bool{false, true} {
-		res, err := preview.Fetch(livetest.Ctx(t), c, seqset.MustParse("1:*"), &preview.Options{Lazy: lazy})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(res) != 2 {
-			t.Fatalf("lazy=%v: %d previews; want 2: %+v", lazy, len(res), res)
-		}
-		for i, r := range res {
-			// livetest.Message(i) has the body "body i".
-			if want := "body " + string(rune('1'+i)); !r.Nil && r.Text.Text != want {
-				t.Errorf("lazy=%v: preview of %d = %+v; want %q", lazy, r.Seq, r, want)
-			}
-			if !lazy && r.Nil {
-				t.Errorf("PREVIEW without LAZY returned NIL for %d", r.Seq)
-			}
-		}
-	}
-	// The draft form SNIPPET (FUZZY), also offered by Dovecot 2.3.
-	fc, err := c.Fetch(livetest.Ctx(t), seqset.MustParse("1"), &client.FetchItems{Extra: []wire.Value{wire.Atom("SNIPPET"), wire.List(wire.Atom("FUZZY"))}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := fc.CollectMessages(livetest.Ctx(t))
-	if err != nil || len(data) != 1 {
-		t.Fatalf("FETCH SNIPPET: %v %v", data, err)
-	}
-	if p, ok := preview.Preview(data[0]); !ok || p.Text != "body 1" || p.Algorithm != "FUZZY" {
-		t.Fatalf("SNIPPET = %+v, %v", p, ok)
-	}
 }
 
 func TestRoundTrip(t *testing.T) {

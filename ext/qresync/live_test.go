@@ -15,8 +15,10 @@ import (
 // change and an expunge (reported as VANISHED on the connection), a
 // second Resync from the saved state reports exactly them.
 func TestLiveQresync(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{qresync.Install}})
+	livetest.Run(t, &client.Options{Extensions: []client.Extension{qresync.Install}}, []string{"QRESYNC"}, testLiveQresync)
+}
+
+func testLiveQresync(t *testing.T, env livetest.Env, c *client.Conn) {
 	ctx := livetest.Ctx(t)
 	mbox := env.Mailbox(t, c, "imapkit-ext-qresync")
 	livetest.Append(t, c, mbox, 4)

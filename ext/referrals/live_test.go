@@ -2,7 +2,6 @@ package referrals_test
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -11,29 +10,10 @@ import (
 	"github.com/imapkit/imapkit/ext/referrals"
 )
 
-// cyrus returns the live Cyrus server's address and login (from
-// scripts/servers/cyrus.sh env), skipping without it, failing under
-// CI=true.
-func cyrus(t *testing.T) livetest.Env {
-	t.Helper()
-	e := livetest.Env{
-		Addr: os.Getenv("IMAPKIT_CYRUS_ADDR"),
-		User: os.Getenv("IMAPKIT_CYRUS_USER"),
-		Pass: os.Getenv("IMAPKIT_CYRUS_PASS"),
-	}
-	if e.Addr == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("live Cyrus not configured (IMAPKIT_CYRUS_ADDR unset) under CI=true")
-		}
-		t.Skip("live Cyrus not configured: run scripts/servers/cyrus.sh start and eval its env")
-	}
-	return e
-}
-
 // Cyrus 3.6 advertises MAILBOX-REFERRALS: RLIST and RLSUB answer like
 // LIST and LSUB on a server without remote mailboxes (no murder here).
 func TestLiveCyrusRList(t *testing.T) {
-	env := cyrus(t)
+	env := livetest.Server(t, "cyrus")
 	c := env.Login(t, &client.Options{Extensions: []client.Extension{referrals.Install}})
 	ctx := livetest.Ctx(t)
 	if has, err := c.Has(ctx, "MAILBOX-REFERRALS"); err != nil || !has {

@@ -9,7 +9,6 @@ import (
 	"github.com/imapkit/imapkit/client"
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/ext/internal/faketest"
-	"github.com/imapkit/imapkit/ext/internal/livetest"
 	"github.com/imapkit/imapkit/ext/internal/roundtrip"
 	"github.com/imapkit/imapkit/ext/savedate"
 	"github.com/imapkit/imapkit/seqset"
@@ -125,37 +124,6 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestLiveSaveDate(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{savedate.Install}})
-	mbox := env.Mailbox(t, c, "imapkit-ext-savedate")
-	before := time.Now().Add(-time.Minute)
-	livetest.Append(t, c, mbox, 2)
-	if _, err := c.Select(livetest.Ctx(t), mbox, nil); err != nil {
-		t.Fatal(err)
-	}
-	res, err := savedate.Fetch(livetest.Ctx(t), c, seqset.MustParse("1:*"), true)
-	if err != nil || len(res) != 2 {
-		t.Fatalf("Fetch = %+v, %v", res, err)
-	}
-	for _, r := range res {
-		if r.Nil || r.Time.Before(before) || r.Time.After(time.Now().Add(time.Minute)) {
-			t.Errorf("SAVEDATE of %d = %+v; want about now", r.UID, r)
-		}
-	}
-	if ok, err := savedate.Supported(livetest.Ctx(t), c); err != nil || !ok {
-		t.Fatalf("Supported = %v, %v", ok, err)
-	}
-	got, err := c.UIDSearch(livetest.Ctx(t), &client.SearchCriteria{Keys: savedate.SinceKey(time.Now().AddDate(0, 0, -1))}, nil)
-	if err != nil || len(got.Nums) != 2 {
-		t.Fatalf("SAVEDSINCE yesterday = %+v, %v", got, err)
-	}
-	got, err = c.UIDSearch(livetest.Ctx(t), &client.SearchCriteria{Keys: savedate.BeforeKey(time.Now().AddDate(0, 0, -1))}, nil)
-	if err != nil || len(got.Nums) != 0 {
-		t.Fatalf("SAVEDBEFORE yesterday = %+v, %v", got, err)
-	}
 }
 
 func TestRoundTrip(t *testing.T) {

@@ -29,11 +29,21 @@ func liveMessages() []string {
 	return out
 }
 
-// Dovecot 2.3 offers SORT, SORT=DISPLAY and THREAD=REFERENCES, REFS and
-// ORDEREDSUBJECT.
+// liveThreads are the THREAD= algorithms each server advertises.
+var liveThreads = map[string][]string{
+	"dovecot": {sort.OrderedSubject, sort.References, sort.Refs},
+	"cyrus":   {sort.OrderedSubject, sort.References, sort.Refs},
+	"courier": {sort.OrderedSubject, sort.References},
+}
+
+// Dovecot 2.3 and Cyrus 3.6 offer SORT, SORT=DISPLAY and THREAD=REFERENCES,
+// REFS and ORDEREDSUBJECT; Courier 5.0 SORT and THREAD=ORDEREDSUBJECT,
+// REFERENCES.
 func TestLiveSortThread(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{sort.Install}})
+	livetest.Run(t, &client.Options{Extensions: []client.Extension{sort.Install}}, []string{"SORT"}, testLiveSortThread)
+}
+
+func testLiveSortThread(t *testing.T, env livetest.Env, c *client.Conn) {
 	ctx := livetest.Ctx(t)
 	mbox := env.Mailbox(t, c, "imapkit-ext-sort")
 	for _, m := range liveMessages() {
@@ -51,8 +61,24 @@ func TestLiveSortThread(t *testing.T) {
 		{sort.By(sort.Subject), []uint32{2, 3, 1, 4}},
 		{[]sort.Criterion{{Key: sort.Size, Reverse: true}}, []uint32{4, 3, 2, 1}},
 		{sort.By(sort.Date), []uint32{1, 2, 3, 4}},
-		{sort.By(sort.DisplayFrom), []uint32{4, 3, 2, 1}},
 		{sort.By(sort.From), []uint32{1, 2, 3, 4}},
+		{sort.By(sort.Subject, sort.Date), []uint32{2, 3, 1, 4}},
+	}
+	if env.Name == "courier" {
+		// Courier 5.0 does not break the tie between equal base subjects
+		// ("a" and "Re: a") by sequence number, as RFC 5256 §3 requires:
+		//   C: t7 SORT (SUBJECT) US-ASCII ALL
+		//   S: * SORT 3 2 1 4
+		// while SORT (SUBJECT DATE) gives 2 3 1 4.
+		sortCases[0].want = []uint32{3, 2, 1, 4}
+	}
+	if ok, _ := c.Has(ctx, "SORT=DISPLAY"); ok {
+		sortCases = append(sortCases, struct {
+			crit []sort.Criterion
+			want []uint32
+		}{sort.By(sort.DisplayFrom), []uint32{4, 3, 2, 1}})
+	} else if env.Name != "courier" {
+		t.Errorf("%s does not advertise SORT=DISPLAY", env.Name)
 	}
 	for _, tc := range sortCases {
 		d, err := sort.Sort(ctx, c, tc.crit, nil, nil)
@@ -72,7 +98,7 @@ func TestLiveSortThread(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, alg := range []string{sort.OrderedSubject, sort.References, sort.Refs} {
+	for _, alg := range liveThreads[env.Name] {
 		if !slices.Contains(algs, alg) {
 			t.Errorf("Algorithms = %v; missing %s", algs, alg)
 			continue

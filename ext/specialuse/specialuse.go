@@ -91,7 +91,7 @@ func Mailboxes(ctx context.Context, c *client.Conn) (map[string][]string, error)
 	}
 	if su {
 		if err := c.Require(ctx, "LIST-EXTENDED", "IMAP4REV2"); err == nil {
-			opts = &client.ListOptions{Return: []string{"SPECIAL-USE"}}
+			opts = &client.ListOptions{Return: client.ListOptionNames("SPECIAL-USE")}
 		} else if !errors.Is(err, client.ErrNotSupported) {
 			return nil, err
 		}

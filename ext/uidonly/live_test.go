@@ -9,13 +9,15 @@ import (
 	"github.com/imapkit/imapkit/ext/uidonly"
 )
 
-// Dovecot 2.3 does not offer UIDONLY: Enable is refused before anything
+// No server here offers UIDONLY (Dovecot 2.3, Cyrus 3.6, Courier 5.0): Enable is refused before anything
 // is sent, and the client keeps its sequence-number commands.
-func TestLiveDovecotRefusal(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{uidonly.Install}})
+func TestLiveRefusal(t *testing.T) {
+	livetest.Run(t, &client.Options{Extensions: []client.Extension{uidonly.Install}}, nil, testLiveRefusal)
+}
+
+func testLiveRefusal(t *testing.T, env livetest.Env, c *client.Conn) {
 	if err := uidonly.Enable(livetest.Ctx(t), c); !errors.Is(err, client.ErrNotSupported) {
-		t.Fatalf("Enable on Dovecot 2.3 = %v; want ErrNotSupported", err)
+		t.Fatalf("Enable on %s = %v; want ErrNotSupported", env.Name, err)
 	}
 	if err := uidonly.Check(c, "FETCH", false); err != nil {
 		t.Fatalf("Check without UIDONLY = %v", err)

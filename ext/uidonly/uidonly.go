@@ -27,6 +27,9 @@
 //     client.MailboxEvent of kind client.EventExtension, Name
 //     "VANISHED", Data *qresync.Vanished, reports them in place of
 //     EventExpunge (which carries a sequence number).
+//   - With condstore.Install (or qresync.Install) as well, the MODSEQ
+//     of UIDFETCH responses keeps Mailbox.HighestModSeq as FETCH's does
+//     (condstore.InstallHooks).
 //
 // Enable sends ENABLE UIDONLY. Check is the same refusal for code that
 // wants to ask first; IsUIDRequired recognizes the server's refusal.

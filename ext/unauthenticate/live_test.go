@@ -9,15 +9,17 @@ import (
 	"github.com/imapkit/imapkit/ext/unauthenticate"
 )
 
-// Dovecot 2.3 does not offer UNAUTHENTICATE, before or after login (the
+// No server here offers UNAUTHENTICATE (Dovecot 2.3, Cyrus 3.6, Courier 5.0), before or after login (the
 // capabilities are asked again after LOGIN, RFC 8437 §3): Unauthenticate
 // is refused without sending it, and the connection stays authenticated.
-func TestLiveDovecotRefusal(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, &client.Options{Extensions: []client.Extension{unauthenticate.Install}})
+func TestLiveRefusal(t *testing.T) {
+	livetest.Run(t, &client.Options{Extensions: []client.Extension{unauthenticate.Install}}, nil, testLiveRefusal)
+}
+
+func testLiveRefusal(t *testing.T, env livetest.Env, c *client.Conn) {
 	ctx := livetest.Ctx(t)
 	if err := unauthenticate.Unauthenticate(ctx, c); !errors.Is(err, client.ErrNotSupported) {
-		t.Fatalf("Unauthenticate on Dovecot 2.3 = %v; want ErrNotSupported", err)
+		t.Fatalf("Unauthenticate on %s = %v; want ErrNotSupported", env.Name, err)
 	}
 	if c.State() != client.StateAuthenticated {
 		t.Fatalf("state %v; want authenticated", c.State())

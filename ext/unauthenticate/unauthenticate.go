@@ -35,6 +35,7 @@ import (
 	"sync/atomic"
 
 	"github.com/imapkit/imapkit/client"
+	"github.com/imapkit/imapkit/ext/internal/extutil"
 	"github.com/imapkit/imapkit/ext/internal/run"
 	"github.com/imapkit/imapkit/wire"
 )
@@ -88,10 +89,11 @@ func Install(r *client.Registry) {
 // Unauthenticate sends UNAUTHENTICATE (RFC 8437 §3) and, on its OK,
 // leaves the connection in the not authenticated state (see the package
 // comment). It requires Install (ErrNotInstalled otherwise). A server
-// may advertise UNAUTHENTICATE only once authenticated (§3), so when the
-// capabilities the connection knows lack it, they are asked for again
-// first; without it the error wraps client.ErrNotSupported and nothing
-// is sent. A NO is not permitted by the RFC; BAD and a BYE (a server
+// may advertise UNAUTHENTICATE only once authenticated (§3): the
+// capabilities it judges by are those of the authenticated state (the
+// client forgets the earlier ones on authentication and asks again when
+// the completion carried none). Without UNAUTHENTICATE the error wraps
+// client.ErrNotSupported and nothing is sent. A NO is not permitted by the RFC; BAD and a BYE (a server
 // unable to reset) are returned as errors.
 //
 // The command runs alone: RFC 8437 §3 lets a client pipeline a
@@ -104,23 +106,15 @@ func Unauthenticate(ctx context.Context, c *client.Conn) error {
 	if st := c.State(); st != client.StateAuthenticated && st != client.StateSelected {
 		return fmt.Errorf("unauthenticate: UNAUTHENTICATE is only valid when authenticated (state %v)", st)
 	}
-	has, err := c.Has(ctx, Capability)
-	if err != nil {
+	// RFC 8437 §3 lets a server advertise UNAUTHENTICATE only once
+	// authenticated: the connection's capabilities are those of the
+	// authenticated state here, since the client forgets the earlier ones
+	// on authentication (RFC 9051 §6.2.2) and a PREAUTH greeting's are
+	// already the authenticated state's.
+	if err := extutil.Require(ctx, c, "unauthenticate", Capability); err != nil {
 		return err
 	}
-	if !has {
-		// RFC 8437 §3: maybe advertised only after authentication.
-		if _, err := c.Capability(ctx); err != nil {
-			return err
-		}
-		if has, err = c.Has(ctx, Capability); err != nil {
-			return err
-		}
-		if !has {
-			return fmt.Errorf("unauthenticate: server does not advertise %s: %w", Capability, client.ErrNotSupported)
-		}
-	}
-	_, _, err = run.Collect(ctx, c, client.Spec{
+	_, _, err := run.Collect(ctx, c, client.Spec{
 		Name:   "UNAUTHENTICATE",
 		States: []client.State{client.StateAuthenticated, client.StateSelected},
 		Alone:  true,

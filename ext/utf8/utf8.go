@@ -5,8 +5,10 @@
 // item, "UTF8" SP "(" literal8 ")" (§4).
 //
 // Of the servers on the project's test machine only Courier offers
-// UTF8=ACCEPT, and without BINARY, where the client does not send
-// literal8 (ErrNoLiteral8); the tests are scripted transcripts.
+// UTF8=ACCEPT, without BINARY: the UTF8 data item's literal8 is part of
+// UTF8=ACCEPT itself (RFC 6855 §4), and the client's encoder sends it
+// once UTF8=ACCEPT is enabled (codec.EncoderOptions.UTF8). The live test
+// appends to Courier; the others are scripted transcripts.
 package utf8
 
 import (
@@ -34,10 +36,11 @@ var ErrSelected = errors.New("utf8: ENABLE UTF8=ACCEPT is not allowed with a mai
 // ErrNotEnabled is returned by Append before Enable succeeded.
 var ErrNotEnabled = errors.New("utf8: UTF8=ACCEPT is not enabled (RFC 6855 §4)")
 
-// ErrNoLiteral8 is returned by Append when the client's encoder does not
-// allow literal8 on this connection: the client turns literal8 on for
-// servers with BINARY or IMAP4rev2 only, while RFC 6855 §4 makes it part
-// of the UTF8 data item on every UTF8=ACCEPT server.
+// ErrNoLiteral8 was returned by Append to servers without BINARY or
+// IMAP4rev2.
+//
+// Deprecated: Append sends literal8 to every server with UTF8=ACCEPT
+// enabled (RFC 6855 §4) and no longer returns it.
 var ErrNoLiteral8 = errors.New("utf8: the client sends literal8 only to servers with BINARY or IMAP4rev2")
 
 // Enable sends ENABLE UTF8=ACCEPT (RFC 6855 §3). It does nothing when
@@ -64,16 +67,17 @@ func Enable(ctx context.Context, c *client.Conn) error {
 }
 
 // Append appends a message with UTF-8 headers of size octets read from
-// r to mailbox, in the UTF8 data item (RFC 6855 §4), and returns its
-// APPENDUID when the server sent one.
+// r to mailbox, in the UTF8 data item as a literal8 (RFC 6855 §4: "UTF8"
+// SP "(" literal8 ")", with or without BINARY), and returns its APPENDUID
+// when the server sent one. Without UTF8=ACCEPT advertised it fails with
+// an error wrapping client.ErrNotSupported, before Enable with
+// ErrNotEnabled, sending nothing either way.
 func Append(ctx context.Context, c *client.Conn, mailbox string, r io.Reader, size int64, opts *client.AppendOptions) (*client.AppendResult, error) {
+	if err := extutil.Require(ctx, c, "utf8", Capability); err != nil {
+		return nil, err
+	}
 	if !c.Enabled(Capability) {
 		return nil, ErrNotEnabled
-	}
-	if err := c.Require(ctx, "BINARY", "IMAP4REV2"); errors.Is(err, client.ErrNotSupported) {
-		return nil, ErrNoLiteral8
-	} else if err != nil {
-		return nil, err
 	}
 	mb, err := c.MailboxArg(mailbox)
 	if err != nil {

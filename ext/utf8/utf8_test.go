@@ -56,8 +56,15 @@ func TestErrors(t *testing.T) {
 		t.Fatalf("before ENABLE: %v", err)
 	}
 	enable(t, c, s)
-	// Courier's case: UTF8=ACCEPT without BINARY.
-	if _, err := utf8.Append(faketest.Ctx(t), c, "INBOX", strings.NewReader("x"), 1, nil); !errors.Is(err, utf8.ErrNoLiteral8) {
+	// Courier's case: UTF8=ACCEPT without BINARY still takes literal8
+	// in the UTF8 data item (RFC 6855 §4).
+	done := faketest.Go(func() (*client.AppendResult, error) {
+		return utf8.Append(faketest.Ctx(t), c, "INBOX", strings.NewReader("x"), 1, nil)
+	})
+	s.Expect("A2 APPEND INBOX UTF8 (~{1+}")
+	s.Expect("x)")
+	s.Send("A2 OK APPEND completed")
+	if _, err := done(); err != nil {
 		t.Fatalf("without BINARY: %v", err)
 	}
 	c2, s2 := faketest.New(t, faketest.Greeting, nil)

@@ -11,11 +11,13 @@ import (
 	"github.com/imapkit/imapkit/ext/within"
 )
 
-// Dovecot 2.3 offers WITHIN. Messages appended with an internal date two
-// days ago and now.
+// Dovecot 2.3 and Cyrus 3.6 offer WITHIN. Messages appended with an
+// internal date two days ago and now.
 func TestLiveWithin(t *testing.T) {
-	env := livetest.Get(t)
-	c := env.Login(t, nil)
+	livetest.Run(t, nil, []string{"WITHIN"}, testLiveWithin)
+}
+
+func testLiveWithin(t *testing.T, env livetest.Env, c *client.Conn) {
 	ctx := livetest.Ctx(t)
 	mbox := env.Mailbox(t, c, "imapkit-ext-within")
 	old := time.Now().Add(-48 * time.Hour)

@@ -96,7 +96,7 @@ func (a *Client) Compress(ctx context.Context) error                { return a.c
 func (a *Client) List(ctx context.Context, ref, pattern string, ret []string) ([]clientsuite.ListEntry, error) {
 	var opts *client.ListOptions
 	if len(ret) > 0 {
-		opts = &client.ListOptions{Return: ret}
+		opts = &client.ListOptions{Return: client.ListOptionNames(ret...)}
 	}
 	r, err := a.c.List(ctx, ref, []string{pattern}, opts)
 	if err != nil {

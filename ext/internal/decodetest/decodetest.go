@@ -45,21 +45,24 @@ func Fuzz(reg *codec.Registry, data []byte) {
 			// What was decoded and re-encodes must decode again.
 			var b bytes.Buffer
 			enc := codec.NewResponseEncoder(&b, &codec.ResponseEncoderOptions{Registry: reg})
-			// A generic tree kept after a parser failed is not held to
-			// the round trip: its re-encoding may put a literal where the
-			// parser fails again, and the codec cannot fall back after a
-			// literal (codec package doc). Typed data is.
-			if !recovered(r) && enc.WriteResponse(r) == nil {
+			// A generic tree kept after a parser failed decodes again too:
+			// where its re-encoding puts a literal before the parser fails
+			// again, the codec falls back after the literal (codec package
+			// doc).
+			if enc.WriteResponse(r) == nil {
 				first := b.String()
 				d2 := codec.NewDecoder(&b, &codec.DecoderOptions{Registry: reg, MaxDepth: 64})
 				r2, err := d2.ReadResponse()
 				if err != nil {
 					panic(fmt.Sprintf("re-encoded %q does not decode: %v", first, err))
 				}
-				// And encodes to the same bytes again.
+				// And encodes to the same bytes again, unless the canonical
+				// form of a recovered generic tree parses as typed data
+				// (000 re-encoded as 0).
 				var b2 bytes.Buffer
 				enc2 := codec.NewResponseEncoder(&b2, &codec.ResponseEncoderOptions{Registry: reg})
-				if err := enc2.WriteResponse(r2); err != nil || b2.String() != first {
+				err = enc2.WriteResponse(r2)
+				if err != nil || (b2.String() != first && (!recovered(r) || recovered(r2))) {
 					panic(fmt.Sprintf("re-encoding %q gives %q, %v", first, b2.String(), err))
 				}
 			}
