@@ -201,6 +201,13 @@ const (
 // response on to the unclaimed queue.
 func (cmd *Command) push(resp *wire.Response, size int64) bool {
 	cmd.mu.Lock()
+	if s := cmd.sink; s != nil {
+		// The sections the sink read go back into the response first.
+		keep := s.keep
+		cmd.mu.Unlock()
+		s.fill(resp, keep)
+		cmd.mu.Lock()
+	}
 	for cmd.iterating && !cmd.abandoned && !cmd.deferred &&
 		(len(cmd.queue) >= maxQueued || len(cmd.queue) > 0 && cmd.queuedB+size > maxQueuedBytes) {
 		cmd.mu.Unlock()
@@ -228,18 +235,29 @@ func (cmd *Command) push(resp *wire.Response, size int64) bool {
 }
 
 // pushLiteral hands a streamed literal to the command's consumer and waits
-// until it has been read or skipped (reader goroutine). It reports false if
-// the command does not stream literals. fits says the literal is within
-// MaxLiteralSize (the section sink takes no other).
+// until it has been read or skipped (reader goroutine), or, for a body
+// section of a FETCH iterated by Messages or Collect, reads it into the
+// command's section sink at once. It reports false if the command does
+// not stream literals. fits says the literal is within MaxLiteralSize
+// (the section sink takes no other).
 func (cmd *Command) pushLiteral(info *codec.LiteralInfo, r io.Reader, fits bool) bool {
 	cmd.mu.Lock()
 	fn := cmd.spec.Literal
+	var sink *sectionSink
 	if fn == nil && cmd.sink != nil && fits && sectionItem(info.Item) {
-		fn = cmd.sink.literal
+		sink = cmd.sink
 	}
-	if fn == nil || cmd.abandoned || cmd.deferred {
+	if fn == nil && sink == nil || cmd.abandoned || cmd.deferred {
 		cmd.mu.Unlock()
 		return false
+	}
+	if sink != nil {
+		// Read here, on the reader goroutine, into the sink's buffers:
+		// no hand-off (sectionSink).
+		keep := sink.keep
+		cmd.mu.Unlock()
+		sink.literal(info, r, keep, cmd.conn.closing)
+		return true
 	}
 	p := &cmd.lit
 	p.info, p.r, p.fn = info, r, fn
@@ -339,7 +357,11 @@ func (cmd *Command) abandon() {
 	}
 	clear(cmd.queue)
 	cmd.queue, cmd.queuedB = nil, 0
+	sink := cmd.sink
 	cmd.mu.Unlock()
+	if sink != nil {
+		sink.halt()
+	}
 }
 
 func (cmd *Command) isAbandoned() bool {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/imapkit/imapkit/codec"
 	"github.com/imapkit/imapkit/seqset"
@@ -403,14 +404,16 @@ func claimFetchWant(uid bool, set seqset.Set, want *fetchWant) func(*wire.Respon
 //
 // The *wire.FetchData of an iteration, and the section contents it holds
 // (SectionData.Data), are valid only until the next iteration: to spare an
-// allocation, a copy and a hand-off per message, the contents of large
-// sections (above Options.StreamThreshold, 64 KiB by default) are read
-// into buffers that the next message reuses, as x/net/http2 reuses a
+// allocation, a copy and a hand-off per message, the connection's reader
+// reads the contents of large sections (above Options.StreamThreshold,
+// 64 KiB by default) straight from the socket into buffers that a later
+// message reuses once its iteration is over, as x/net/http2 reuses a
 // frame's. Call msg.Clone() to keep a message beyond its iteration, or use
-// Collect, which keeps everything. Like Responses, at most 16 MiB of
-// responses wait for the loop, so a mailbox of any size downloads in
-// bounded memory; to stream sections larger than memory, set
-// FetchOptions.Literal.
+// CollectMessages, which keeps everything. A message kept when the loop
+// is left early (break) stays valid: its buffers are not reused. Like
+// Responses, at most 16 MiB of responses wait for the loop, so a mailbox
+// of any size downloads in bounded memory; to stream sections larger than
+// memory, set FetchOptions.Literal.
 func (f *FetchCommand) Messages(ctx context.Context) iter.Seq2[*wire.FetchData, error] {
 	return f.messages(ctx, false)
 }
@@ -424,11 +427,13 @@ func (f *FetchCommand) messages(ctx context.Context, keep bool) iter.Seq2[*wire.
 				return
 			}
 			if d, ok := resp.Data.(*wire.FetchData); ok {
-				if s != nil {
-					s.fill(resp, d)
-				}
 				if !yield(d, nil) {
 					return
+				}
+				if s != nil && !keep {
+					// The iteration is over: its buffers may take a
+					// later message's sections.
+					s.recycle(resp)
 				}
 			}
 		}
@@ -467,25 +472,55 @@ func (f *FetchCommand) installSink(keep bool) *sectionSink {
 }
 
 // sectionSink reads the body sections above the stream threshold of the
-// responses a FETCH claimed, on the goroutine that iterates the command
-// (Command.next runs it while the reader waits in pushLiteral), straight
-// from the connection's read buffer: no per-message buffer on the reader
-// goroutine, no growth by doubling, no copy. The reader then parses the
-// rest of the response, which records the section as Streamed; fill puts
-// the contents back into it when the response comes off the queue. Only
-// the consumer's goroutine uses a sink.
+// responses a FETCH claimed, on the connection's reader goroutine, straight
+// from the connection's read buffer (or the socket, for what the buffer
+// does not hold) into buffers of its own: no hand-off to the consumer and
+// back per section, no per-message allocation once buffers circulate, no
+// growth by doubling of what the server merely claims. The decoder then
+// parses the rest of the response, which records the section as Streamed;
+// fill puts the contents back into it before the response is queued.
+//
+// For Messages, each response's buffers are lent to the consumer with the
+// response, and come back (recycle) when its iteration is over; a later
+// section reuses them. For Collect (keep), every section has a buffer of
+// its own.
 type sectionSink struct {
-	keep    bool           // Collect: each section in a buffer of its own
+	keep bool // Collect: each section in a buffer of its own (under Command.mu)
+
+	// Reader goroutine only.
 	resp    *wire.Response // the response the literals in got belong to
 	got     []sinkLiteral
-	bufs    [][]byte // Messages: the buffers, reused from message to message
-	scratch []byte   // Collect: where a large section arrives first
+	scratch []byte // Collect: where a large section arrives first
+
+	mu    sync.Mutex
+	free  [][]byte      // buffers whose iteration is over
+	lent  []sinkLent    // responses queued or being iterated, with their buffers, in order
+	nlent int           // buffers in lent
+	stop  bool          // the consumer went away: take waits no more
+	avail chan struct{} // capacity 1: a buffer came back, or stop
 }
 
 type sinkLiteral struct {
 	size int64
 	data []byte
 }
+
+// sinkLent is a response whose sections are in sink buffers.
+type sinkLent struct {
+	resp *wire.Response
+	bufs [][]byte
+}
+
+// maxSinkFree bounds the buffers a sink keeps for reuse; maxSinkLent
+// bounds those lent to the consumer (queued or being iterated) before the
+// reader waits for one to come back instead of allocating another. So the
+// reader reads a few messages ahead of the loop, in a few buffers that
+// stay warm in the cache, and a section's buffer is allocated only while
+// the buffers circulate at first or when a section outgrows them.
+const (
+	maxSinkFree = 4
+	maxSinkLent = 3
+)
 
 // sectionItem reports whether a FETCH item is a body section, whose
 // contents go to SectionData.Data.
@@ -502,56 +537,189 @@ func sectionItem(item string) bool {
 // allocated, and no buffer grown by doubling is left behind as garbage.
 const sinkChunk = 256 << 10
 
-// literal reads one section (a Spec.Literal).
-func (s *sectionSink) literal(info *codec.LiteralInfo, r io.Reader) error {
+// literal reads one section (reader goroutine). An error is the
+// connection's, which the decoder meets again and fails on; the section
+// then gets no contents.
+func (s *sectionSink) literal(info *codec.LiteralInfo, r io.Reader, keep bool, closing <-chan struct{}) {
 	if info.Response != s.resp {
+		s.reset(keep)
 		s.resp = info.Response
-		clear(s.got)
-		s.got = s.got[:0]
 	}
 	var data []byte
 	var err error
 	switch {
-	case s.keep && info.Size <= sinkChunk:
+	case keep && info.Size <= sinkChunk:
 		data = make([]byte, info.Size)
 		_, err = io.ReadFull(r, data)
-	case s.keep:
+	case keep:
 		s.scratch, err = readGrowing(r, info.Size, s.scratch)
 		if err == nil {
 			data = bytes.Clone(s.scratch)
 		}
 	default:
-		i := len(s.got)
-		if i == len(s.bufs) {
-			s.bufs = append(s.bufs, nil)
-		}
-		data, err = readGrowing(r, info.Size, s.bufs[i])
-		s.bufs[i] = data
+		data, err = readGrowing(r, info.Size, s.take(info.Size, closing))
 	}
 	if err != nil {
-		return err
+		return
 	}
 	s.got = append(s.got, sinkLiteral{size: info.Size, data: data})
-	return nil
 }
 
-// fill gives the streamed sections of d (resp's data) the contents the
-// sink read, in order.
-func (s *sectionSink) fill(resp *wire.Response, d *wire.FetchData) {
+// take returns a free buffer for size octets: the smallest that holds
+// them, else the largest (readGrowing grows it as octets arrive), else nil
+// (a new one). With no free buffer and maxSinkLent lent, it waits for the
+// consumer to give one back (its loop is back-pressure, as Responses'), or
+// for it to go away, or for closing.
+func (s *sectionSink) take(size int64, closing <-chan struct{}) []byte {
+	s.mu.Lock()
+	for len(s.free) == 0 && s.nlent >= maxSinkLent && !s.stop {
+		if s.avail == nil {
+			s.avail = make(chan struct{}, 1)
+		}
+		avail := s.avail
+		s.mu.Unlock()
+		select {
+		case <-avail:
+		case <-closing:
+			return nil
+		}
+		s.mu.Lock()
+	}
+	defer s.mu.Unlock()
+	// better: a buffer that holds size octets beats one that does not;
+	// of two that do, the smaller; of two that do not, the larger.
+	better := func(a, b []byte) bool {
+		fa, fb := int64(cap(a)) >= size, int64(cap(b)) >= size
+		if fa != fb {
+			return fa
+		}
+		if fa {
+			return cap(a) < cap(b)
+		}
+		return cap(a) > cap(b)
+	}
+	best := -1
+	for i, b := range s.free {
+		if best < 0 || better(b, s.free[best]) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return nil
+	}
+	b := s.free[best]
+	last := len(s.free) - 1
+	s.free[best] = s.free[last]
+	s.free[last] = nil
+	s.free = s.free[:last]
+	return b[:0]
+}
+
+// fill gives the streamed sections of resp the contents the sink read, in
+// order, before the response is queued (reader goroutine), and records
+// the buffers as lent with resp.
+func (s *sectionSink) fill(resp *wire.Response, keep bool) {
 	if resp != s.resp {
 		return
 	}
+	d, _ := resp.Data.(*wire.FetchData)
 	j := 0
-	for i := range d.Sections {
-		sec := &d.Sections[i]
-		if sec.Streamed && j < len(s.got) && s.got[j].size == sec.Size {
-			sec.Data, sec.Streamed = s.got[j].data, false
-			j++
+	var bufs [][]byte
+	if d != nil {
+		for i := range d.Sections {
+			sec := &d.Sections[i]
+			if sec.Streamed && j < len(s.got) && s.got[j].size == sec.Size {
+				sec.Data, sec.Streamed = s.got[j].data, false
+				if !keep {
+					bufs = append(bufs, s.got[j].data)
+				}
+				j++
+			}
 		}
 	}
 	s.resp = nil
 	clear(s.got)
 	s.got = s.got[:0]
+	if len(bufs) > 0 {
+		s.mu.Lock()
+		s.lent = append(s.lent, sinkLent{resp: resp, bufs: bufs})
+		s.nlent += len(bufs)
+		s.mu.Unlock()
+	}
+}
+
+// reset drops what was read for a response that never reached fill (the
+// connection failed while parsing it); its buffers are free again.
+func (s *sectionSink) reset(keep bool) {
+	if len(s.got) > 0 && !keep {
+		s.mu.Lock()
+		for _, l := range s.got {
+			s.putLocked(l.data)
+		}
+		s.mu.Unlock()
+	}
+	s.resp = nil
+	clear(s.got)
+	s.got = s.got[:0]
+}
+
+// halt says that the consumer went away (the command was abandoned): the
+// reader no longer waits for buffers to come back.
+func (s *sectionSink) halt() {
+	s.mu.Lock()
+	s.stop = true
+	s.signalLocked()
+	s.mu.Unlock()
+}
+
+func (s *sectionSink) signalLocked() {
+	if s.avail != nil {
+		select {
+		case s.avail <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// recycle takes back the buffers lent with resp, whose iteration is over
+// (consumer goroutine). Responses lent before it that the consumer never
+// saw (handed to the unclaimed queue by Defer) keep theirs.
+func (s *sectionSink) recycle(resp *wire.Response) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, e := range s.lent {
+		if e.resp != resp {
+			continue
+		}
+		for _, b := range e.bufs {
+			s.putLocked(b)
+		}
+		for _, e := range s.lent[:i+1] {
+			s.nlent -= len(e.bufs)
+		}
+		clear(s.lent[:i+1])
+		s.lent = s.lent[i+1:]
+		s.signalLocked()
+		return
+	}
+}
+
+// putLocked adds b to the free buffers, keeping at most maxSinkFree of
+// the largest.
+func (s *sectionSink) putLocked(b []byte) {
+	if len(s.free) < maxSinkFree {
+		s.free = append(s.free, b)
+		return
+	}
+	small := 0
+	for i := range s.free {
+		if cap(s.free[i]) < cap(s.free[small]) {
+			small = i
+		}
+	}
+	if cap(b) > cap(s.free[small]) {
+		s.free[small] = b
+	}
 }
 
 // readGrowing reads size octets from r into buf, reusing its capacity and

@@ -51,6 +51,13 @@ func goMem() (heap, stack int64) {
 // a scripted server's goroutines and buffers would live on and be
 // measured with the client's.
 func BenchmarkIdleConns(b *testing.B) {
+	if os.Getenv("IMAPKIT_IDLE_HEAPPROFILE") != "" {
+		// every allocation sampled: the profile is of a few KiB per
+		// connection
+		old := runtime.MemProfileRate
+		runtime.MemProfileRate = 1
+		b.Cleanup(func() { runtime.MemProfileRate = old })
+	}
 	for _, n := range []int{1, 100, 1000} {
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			for b.Loop() {

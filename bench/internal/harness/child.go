@@ -64,6 +64,15 @@ type Result struct {
 	// never below the harness's own peak RSS.
 	PeakRSSKB int64 `json:"peak_rss_kb"`
 
+	// The idle case: connections, and per connection the growth of
+	// VmRSS, of the Go heap and stacks in use (after a collection) and
+	// of the goroutines.
+	IdleConns      int     `json:"idle_conns,omitempty"`
+	IdleRSSB       int64   `json:"idle_rss_b,omitempty"`
+	IdleHeapB      int64   `json:"idle_heap_b,omitempty"`
+	IdleStackB     int64   `json:"idle_stack_b,omitempty"`
+	IdleGoroutines float64 `json:"idle_goroutines,omitempty"`
+
 	// Filled in by the harness.
 	UserNS   int64 `json:"user_ns"`
 	SysNS    int64 `json:"sys_ns"`
@@ -103,6 +112,12 @@ func runClient(spec *Spec) (res Result) {
 		}
 	}()
 	var err error
+	if spec.Case == CaseIdle {
+		if err := runIdle(spec, &res); err != nil {
+			res.Err = err.Error()
+		}
+		return res
+	}
 	switch spec.Client {
 	case "raw":
 		err = runRaw(spec, &res)

@@ -101,8 +101,8 @@ func Main(args []string) int {
 	fs.BoolVar(&cfg.small, "small", false, "tiny mailboxes, one iteration, a few seconds: the CI mode; prints the report instead of writing it")
 	fs.IntVar(&cfg.n, "n", 3, "iterations of each case with each client (1 with -small)")
 	fs.StringVar(&cfg.out, "out", "", "where to write the report (default: docs/PERFORMANCE.md of the repository; standard output with -small)")
-	fs.StringVar(&cfg.only, "cases", "", "comma-separated groups to run (full,metadata,latency,compress,compress-text,append,append-large,backup,backup-rerun,backup-rerun-10k); default all")
-	fs.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (raw,imapkit,imapkit-collect,imapkit-iter,goimap,goimap-collect,python); default all")
+	fs.StringVar(&cfg.only, "cases", "", "comma-separated groups to run (full,metadata,latency,compress,compress-text,append,append-large,idle,backup,backup-rerun,backup-rerun-10k); default all")
+	fs.StringVar(&cfg.clients, "clients", "", "comma-separated clients to run (raw,imapkit,imapkit-collect,imapkit-iter,imapkit-idle,goimap,goimap-collect,python); default all")
 	fs.BoolVar(&cfg.profile, "profile", true, "profile imapkit where it misses a target (full mode)")
 	fs.BoolVar(&cfg.codec, "codec", true, "run the codec benchmarks (go test -bench Decode) and put them in the report (full mode)")
 	fs.StringVar(&cfg.python, "python", "python3", "the Python interpreter for the imaplib client")
@@ -404,6 +404,31 @@ func (h *harness) plan() error {
 		}
 		h.groups = append(h.groups, g)
 	}
+	if h.want(h.cfg.only, "idle") {
+		// Issue 14: what a connection idling on a mailbox costs.
+		g := &group{Key: "idle", Title: "Idle connections", MBps: "wire",
+			Command: "LOGIN, SELECT INBOX, IDLE; n connections at once",
+			Note: "Against a minimal IMAP server in the harness (127.0.0.1, one goroutine per connection; it greets, accepts LOGIN, answers SELECT with Dovecot's responses and IDLE with \"+\"), not Dovecot: a thousand connections would be a thousand Dovecot processes on a shared machine. " +
+				"The child measures its VmRSS and its Go heap and stacks in use (after runtime.GC and debug.FreeOSMemory) before dialing and once every connection idles, and reports the growth per connection: the library's share plus the socket's (the kernel's socket buffers are not in RSS). " +
+				"imapkit with StartIdle (no goroutine of the caller's) and with Idle (blocking, on a goroutine of its own per connection, as a watcher calls it); go-imap v2's Idle returns once the server accepted it and runs a goroutine of its own."}
+		counts := []int{1, 100, 1000}
+		if h.cfg.small {
+			counts = []int{1, 20}
+		}
+		for _, n := range counts {
+			for _, c := range []struct{ client, label string }{{"imapkit", "imapkit, StartIdle"}, {"imapkit-idle", "imapkit, Idle on a goroutine"}, {"goimap", "go-imap v2, Idle"}} {
+				s := base
+				s.Client, s.Case, s.Mailbox, s.Count = c.client, CaseIdle, "INBOX", n
+				s.Mode = fmt.Sprint(n)
+				label := fmt.Sprintf("%s, %d connection", c.label, n)
+				if n > 1 {
+					label += "s"
+				}
+				add(g, label, s)
+			}
+		}
+		h.groups = append(h.groups, g)
+	}
 	if err := h.planBackup(base, sz, big, small); err != nil {
 		return err
 	}
@@ -451,6 +476,16 @@ func (h *harness) runGroup(g *group) error {
 		defer proxy.Close()
 		for _, v := range g.Variants {
 			v.Spec.Addr = proxy.Addr()
+		}
+	}
+	if g.Key == "idle" {
+		srv, err := startIdleServer()
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		for _, v := range g.Variants {
+			v.Spec.Addr = srv.Addr()
 		}
 	}
 	if strings.HasPrefix(g.Key, "backup") {

@@ -161,6 +161,26 @@ func (h *harness) evaluateLive() {
 	}
 	if kitI := h.find("full", "imapkit-iter", "", ""); kitI != nil {
 		add("Full download: peak RSS, imapkit's Messages iterator without streaming", "< 1 GB", kitI, mb(int64(kitI.rss().med)), kitI.rss().med < 1e9, true)
+		if raw := h.find("full", "raw", "", ""); raw != nil {
+			// Issue 14: the README's loop, no FetchOptions.
+			r := ratio(kitI.cpu().med, raw.cpu().med)
+			add("Full download, Messages iterator (no FetchOptions): client CPU", "≤ 1.5× raw", kitI, fmt.Sprintf("%.2f× raw (%.3f s vs %.3f s)", r, kitI.cpu().med, raw.cpu().med), r <= 1.5, true)
+			r = ratio(kitI.wall().med, raw.wall().med)
+			add("Full download, Messages iterator (no FetchOptions): wall time", "≤ 1.10× raw", kitI, fmt.Sprintf("%.2f× raw (%.3f s vs %.3f s)", r, kitI.wall().med, raw.wall().med), r <= 1.10, true)
+		}
+		add("Full download, Messages iterator (no FetchOptions): peak RSS", "≤ 64 MiB", kitI, mb(int64(kitI.rss().med)), kitI.rss().med <= 64<<20, true)
+	}
+	for _, c := range []struct{ client, what string }{{"imapkit", "StartIdle"}, {"imapkit-idle", "Idle on a goroutine of the caller's"}} {
+		if v := h.find("idle", c.client, "1000", ""); v != nil {
+			r := statOf(v.Runs, func(r Result) float64 { return float64(r.IdleRSSB) }).med
+			hs := statOf(v.Runs, func(r Result) float64 { return float64(r.IdleHeapB + r.IdleStackB) }).med
+			got := fmt.Sprintf("%.1f KiB RSS, %.1f KiB Go heap+stacks", r/1024, hs/1024)
+			if gi := h.find("idle", "goimap", "1000", ""); gi != nil {
+				gr := statOf(gi.Runs, func(r Result) float64 { return float64(r.IdleRSSB) }).med
+				got += fmt.Sprintf(" (go-imap v2: %.1f KiB RSS)", gr/1024)
+			}
+			add("Idle connections: memory per connection, 1,000 connections, "+c.what, "≤ 12 KiB", nil, got, r <= 12<<10, true)
+		}
 	}
 	raw, kit = h.find("metadata", "raw", "", ""), h.find("metadata", "imapkit", "", "")
 	gi := h.find("metadata", "goimap", "", "")
@@ -195,6 +215,34 @@ func (h *harness) evaluateLive() {
 		}
 		add("COMPRESS: wall time with klauspost vs off (loopback, mixed mailbox)", "≤ 1.0×", kp, got, r <= 1.0, true)
 	}
+}
+
+// idleTable renders the idle group: memory and goroutines per connection.
+func (h *harness) idleTable(w func(string, ...any), g *group) {
+	w("| client | time to open all | RSS per connection | Go heap per connection | Go stacks per connection | goroutines per connection |\n|---|---|---|---|---|---|\n")
+	kib := func(v *variant, f func(Result) float64) string {
+		s := statOf(v.Runs, f)
+		if len(v.Runs) <= 1 {
+			return fmt.Sprintf("%.1f KiB", s.med/1024)
+		}
+		return fmt.Sprintf("%.1f KiB (%.1f–%.1f)", s.med/1024, s.min/1024, s.max/1024)
+	}
+	for _, v := range g.Variants {
+		if v.NA != "" {
+			w("| %s | not available: %s | | | | |\n", v.Label, v.NA)
+			continue
+		}
+		if len(v.Runs) == 0 {
+			w("| %s | failed: %s | | | | |\n", v.Label, strings.Join(v.Errs, "; "))
+			continue
+		}
+		w("| %s | %s | %s | %s | %s | %.2f |\n", v.Label, fmtSecs(v.wall(), len(v.Runs)),
+			kib(v, func(r Result) float64 { return float64(r.IdleRSSB) }),
+			kib(v, func(r Result) float64 { return float64(r.IdleHeapB) }),
+			kib(v, func(r Result) float64 { return float64(r.IdleStackB) }),
+			statOf(v.Runs, func(r Result) float64 { return r.IdleGoroutines }).med)
+	}
+	w("\n")
 }
 
 // profile is pprof's top of one imapkit run that missed targets, with the
@@ -454,6 +502,10 @@ func (h *harness) report() string {
 			n = h.cfg.n
 		}
 		w("## %s\n\n`%s`. %s Runs per client: %d.\n\n", g.Title, g.Command, g.Note, n)
+		if g.Key == "idle" {
+			h.idleTable(w, g)
+			continue
+		}
 		mbHdr := "MB/s (messages)"
 		if g.MBps == "wire" {
 			mbHdr = "MB/s (wire)"
