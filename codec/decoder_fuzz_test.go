@@ -108,7 +108,18 @@ func FuzzDecodeResponse(f *testing.F) {
 				t.Fatalf("strict mode accepts what lenient mode rejects: %s", lerr)
 			}
 			// Response codes may differ: a code that strict mode does not
-			// parse as typed (UNSEEN 0) falls back to its generic form.
+			// parse as typed (UNSEEN 0) falls back to its generic form,
+			// and a bracket that is no code in strict mode (8-bit octets
+			// in an atom: "[0 \xeb\xac\xb40]") is text there, a generic
+			// code leniently; the text then differs by that bracket.
+			for i := range min(len(strict), len(lenient)) {
+				s, l := strict[i], lenient[i]
+				if s.Code == nil && l.Code != nil && strings.HasPrefix(s.Text, "[") {
+					c := *s
+					c.Text = l.Text
+					strict[i] = &c
+				}
+			}
 			if diff := cmp.Diff(strict, lenient, decCmpOpts, cmpopts.IgnoreFields(wire.Response{}, "Code")); diff != "" {
 				t.Fatalf("strict and lenient differ:\n%s", diff)
 			}
